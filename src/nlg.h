@@ -1,0 +1,59 @@
+/*
+ * nlg: the NFLOG group reader (libmnl + libnetfilter_log's mnl helpers).
+ *
+ * Binds one group in copy-packet mode with a bounded copy range, queue
+ * threshold, flush timeout and buffer size; turns NFLOG sequence numbers on so
+ * the exact number of messages lost to overruns is known; receives whole
+ * batches into a buffer sized for the largest batch and counts truncation.
+ */
+#ifndef NFN_NLG_H
+#define NFN_NLG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+struct nlg;
+
+struct nlg_cfg {
+	uint16_t group;
+	uint32_t copy_range;
+	uint32_t queue_threshold;
+	uint32_t flush_timeout;		/* 1/100 s */
+	uint32_t nlbufsiz;		/* <= 131072 */
+	uint32_t rcvbuf;		/* SO_RCVBUFFORCE */
+};
+
+struct nlg_pkt {
+	const uint8_t *payload;		/* starts at the IP header */
+	size_t caplen;
+	uint16_t hw_protocol;		/* ethertype, host order (0 if absent) */
+	uint32_t ifin, ifout;		/* 0 if absent */
+	int has_ts;
+	struct timespec ts;		/* wall clock, if has_ts */
+};
+
+struct nlg_stats {
+	uint64_t batches;		/* recv() calls that returned data */
+	uint64_t msgs;			/* packet messages received */
+	uint64_t lost;			/* messages lost (sequence gaps) */
+	uint64_t overruns;		/* ENOBUFS from recv() */
+	uint64_t truncated;		/* batches cut (MSG_TRUNC) */
+	uint64_t bad;			/* malformed netlink messages skipped */
+	int rcvbuf;			/* SO_RCVBUF in effect */
+};
+
+typedef void (*nlg_pkt_fn)(void *arg, const struct nlg_pkt *p);
+
+/* Returns NULL with errno set (and a log line saying what failed). */
+struct nlg *nlg_open(const struct nlg_cfg *cfg);
+void nlg_close(struct nlg *g);
+int nlg_fd(const struct nlg *g);
+/*
+ * Read what is queued (at most max_batches recv() calls) and call fn for each
+ * packet.  Returns the number of packets, or -1 on a fatal socket error.
+ */
+int nlg_read(struct nlg *g, unsigned max_batches, nlg_pkt_fn fn, void *arg);
+const struct nlg_stats *nlg_stats(const struct nlg *g);
+
+#endif
