@@ -28,6 +28,9 @@ int ctl_listen(const char *path);
 /* Read one request line from an accepted connection (blocking, bounded). */
 int ctl_read_request(int fd, char *buf, size_t len);
 
+/* Write all of buf (bounded by a timeout, like reads). */
+int ctl_write_all(int fd, const char *buf, size_t len);
+
 /*
  * Client side: send req, return the whole response (malloc'd, NUL-terminated)
  * in *resp.  Returns 0, or -1 with errno (ENOENT / ECONNREFUSED: no daemon).

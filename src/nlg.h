@@ -48,6 +48,11 @@ typedef void (*nlg_pkt_fn)(void *arg, const struct nlg_pkt *p);
 /* Returns NULL with errno set (and a log line saying what failed). */
 struct nlg *nlg_open(const struct nlg_cfg *cfg);
 void nlg_close(struct nlg *g);
+/*
+ * Apply new settings on the same socket (live change): a new group is bound
+ * before the old one is released.  Returns -1 with errno on failure.
+ */
+int nlg_reconfig(struct nlg *g, const struct nlg_cfg *cfg);
 int nlg_fd(const struct nlg *g);
 /*
  * Read what is queued (at most max_batches recv() calls) and call fn for each
