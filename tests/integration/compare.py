@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+"""compare.py: what the collector received vs what crossed the router.
+
+Ground truth is a pcap of every packet that crossed R's interface toward A
+(every forwarded packet crosses it exactly once).  The collector side is
+nfdump's reading of nfcapd's files.  Per 5-tuple (src, dst, proto, sport,
+dport) the sums of packets and bytes over all records must be equal.
+
+Exit 0 when exact; 1 otherwise, with the differing tuples printed.
+"""
+import argparse
+import collections
+import ipaddress
+import json
+import subprocess
+import sys
+
+TEST_NETS = [ipaddress.ip_network("198.18.0.0/15")]
+FMT = "fmt:%sa|%da|%sp|%dp|%pr|%pkt|%byt|%in|%out|%flg|%tos|%smk|%dmk|%nh"
+PROTO = {"TCP": 6, "UDP": 17, "ICMP": 1}
+
+
+def in_test_net(a):
+    return any(ipaddress.ip_address(a) in n for n in TEST_NETS)
+
+
+def truth(pcap):
+    out = subprocess.run(
+        ["tshark", "-r", pcap, "-T", "fields", "-E", "separator=|",
+         "-e", "ip.src", "-e", "ip.dst", "-e", "ip.proto", "-e", "ip.len",
+         "-e", "tcp.srcport", "-e", "tcp.dstport", "-e", "udp.srcport",
+         "-e", "udp.dstport", "-e", "icmp.type", "-e", "icmp.code",
+         "-e", "ip.frag_offset"],
+        check=True, capture_output=True, text=True).stdout
+    t = collections.defaultdict(lambda: [0, 0])
+    for line in out.splitlines():
+        f = line.split("|")
+        src, dst, proto, iplen = f[0], f[1], int(f[2]), int(f[3].split(",")[0])
+        sport = dport = 0
+        first = f[10] in ("", "0")
+        if proto == 6 and first:
+            sport, dport = int(f[4]), int(f[5])
+        elif proto == 17 and first:
+            sport, dport = int(f[6]), int(f[7])
+        elif proto == 1 and first:
+            # an ICMP error quoting a header has several type fields
+            dport = int(f[8].split(",")[0]) * 256 + int(f[9].split(",")[0])
+        key = (src, dst, proto, sport, dport)
+        t[key][0] += 1
+        t[key][1] += iplen
+    return t
+
+
+def collected(nfdir):
+    out = subprocess.run(["nfdump", "-R", nfdir, "-N", "-q", "-o", FMT],
+                         check=True, capture_output=True, text=True).stdout
+    recs = []
+    for line in out.splitlines():
+        f = [x.strip() for x in line.split("|")]
+        if len(f) < 14:
+            continue
+        proto = PROTO.get(f[4], None)
+        if proto is None:
+            proto = int(f[4])
+        dport = f[3]
+        if "." in dport:                      # nfdump shows ICMP as type.code
+            a, b = dport.split(".")
+            dport = int(a) * 256 + int(b)
+        recs.append(dict(src=f[0], dst=f[1], sport=int(f[2]),
+                         dport=int(dport), proto=proto, pkts=int(f[5]),
+                         bytes=int(f[6]), ifin=int(f[7]), ifout=int(f[8]),
+                         flags=f[9], tos=int(f[10]), smask=int(f[11]),
+                         dmask=int(f[12]), nexthop=f[13]))
+    return recs
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--pcap", required=True)
+    ap.add_argument("--nfdump", required=True)
+    ap.add_argument("--ifindex", action="append", default=[],
+                    help="ADDR=IFINDEX: packets from ADDR enter R there")
+    ap.add_argument("--min-records", type=int, default=1,
+                    help="every tuple must arrive in at least N records")
+    ap.add_argument("--max-records", type=int, default=0)
+    ap.add_argument("--json", help="write the per-tuple summary here")
+    a = ap.parse_args()
+
+    t = truth(a.pcap)
+    recs = collected(a.nfdump)
+    c = collections.defaultdict(lambda: [0, 0, 0])
+    bad = 0
+    ifmap = dict(x.split("=") for x in a.ifindex)
+    for r in recs:
+        if not (in_test_net(r["src"]) and in_test_net(r["dst"])):
+            print(f"unexpected record (not test traffic): {r}")
+            bad += 1
+            continue
+        key = (r["src"], r["dst"], r["proto"], r["sport"], r["dport"])
+        c[key][0] += r["pkts"]
+        c[key][1] += r["bytes"]
+        c[key][2] += 1
+        if ifmap:
+            want_in = int(ifmap.get(r["src"], -1))
+            want_out = int(ifmap.get(r["dst"], -1))
+            if (r["ifin"], r["ifout"]) != (want_in, want_out):
+                print(f"wrong ifindex in/out {r['ifin']}/{r['ifout']}, "
+                      f"want {want_in}/{want_out}: {key}")
+                bad += 1
+    keys = sorted(set(t) | set(c))
+    for k in keys:
+        tp, tb = t.get(k, (0, 0))
+        cp, cb, n = c.get(k, (0, 0, 0))
+        status = "ok"
+        if (tp, tb) != (cp, cb):
+            status = "MISMATCH"
+        elif n < a.min_records or (a.max_records and n > a.max_records):
+            status = f"RECORDS {n}"
+        if status != "ok":
+            bad += 1
+        print(f"{status:9} {k}: sent {tp} pkts {tb} bytes, "
+              f"collected {cp} pkts {cb} bytes in {n} records")
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump({"tuples": len(keys), "records": len(recs),
+                       "truth_pkts": sum(v[0] for v in t.values()),
+                       "collected_pkts": sum(v[0] for v in c.values())}, f)
+    print(f"{len(keys)} tuples, {len(recs)} records, {bad} problems")
+    sys.exit(1 if bad or not keys else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""traffic.py: bounded test traffic for the integration tests.
+
+Run inside a namespace the test created, towards addresses the test gave.
+Every loop is bounded in count and in time.
+
+  udp DST BASEPORT NFLOWS COUNT SIZE [SPORT0] [GAP]
+        NFLOWS flows, each COUNT datagrams of SIZE payload bytes, from source
+        port SPORT0+i to DST:BASEPORT+i, GAP seconds between rounds
+  tcp-server PORT SECONDS
+        accept connections for at most SECONDS, read each to EOF, close
+  tcp DST PORT BYTES [NCONN]
+        NCONN connections, each sending BYTES then closing
+"""
+import socket
+import sys
+import threading
+import time
+
+DEADLINE = time.monotonic() + 120          # no test traffic lives longer
+
+
+def udp(dst, baseport, nflows, count, size, sport0=40000, gap=0.0):
+    socks = []
+    for i in range(nflows):
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind(("0.0.0.0", sport0 + i))
+        socks.append(s)
+    payload = b"x" * size
+    for _ in range(count):
+        if time.monotonic() > DEADLINE:
+            sys.exit("traffic: deadline reached")
+        for i, s in enumerate(socks):
+            s.sendto(payload, (dst, baseport + i))
+        if gap:
+            time.sleep(gap)
+    print(f"udp: {nflows} flows x {count} pkts x {size + 28} bytes")
+
+
+def tcp_server(port, seconds):
+    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind(("0.0.0.0", port))
+    ls.listen(128)
+    ls.settimeout(0.2)
+    end = time.monotonic() + seconds
+
+    def serve(c):
+        c.settimeout(10)
+        try:
+            while c.recv(65536):
+                pass
+        except OSError:
+            pass
+        c.close()
+
+    while time.monotonic() < end:
+        try:
+            c, _ = ls.accept()
+        except socket.timeout:
+            continue
+        threading.Thread(target=serve, args=(c,), daemon=True).start()
+
+
+def tcp(dst, port, nbytes, nconn=1):
+    for _ in range(nconn):
+        if time.monotonic() > DEADLINE:
+            sys.exit("traffic: deadline reached")
+        s = socket.create_connection((dst, port), timeout=10)
+        left = nbytes
+        chunk = b"y" * 1400
+        while left > 0:
+            n = s.send(chunk[:min(left, len(chunk))])
+            left -= n
+        s.shutdown(socket.SHUT_WR)
+        while s.recv(65536):
+            pass
+        s.close()
+    print(f"tcp: {nconn} connections x {nbytes} bytes")
+
+
+def main(argv):
+    cmd, args = argv[1], argv[2:]
+    if cmd == "udp":
+        udp(args[0], int(args[1]), int(args[2]), int(args[3]), int(args[4]),
+            int(args[5]) if len(args) > 5 else 40000,
+            float(args[6]) if len(args) > 6 else 0.0)
+    elif cmd == "tcp-server":
+        tcp_server(int(args[0]), float(args[1]))
+    elif cmd == "tcp":
+        tcp(args[0], int(args[1]), int(args[2]),
+            int(args[3]) if len(args) > 3 else 1)
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
