@@ -86,6 +86,8 @@ h_flush(struct daemon *d, char *args, FILE *out)
 	uint32_t n;
 
 	d->now = clk_uptime_ms();
+	if (d->ct)
+		ctin_flush(d->ct, d->now);
 	n = ft_flush(d->ft);
 	export_flush(d->xp, d->now);
 	fprintf(out, "OK\nexported %u flows\n", n);

@@ -151,10 +151,22 @@ static void
 tick(struct daemon *d)
 {
 	d->now = clk_uptime_ms();
+	if (d->ct)
+		ctin_tick(d->ct, d->now);
 	ft_expire(d->ft, d->now);
 	export_tick(d->xp, d->now);
 	update_rates(d);
 	d->last_tick = d->now;
+}
+
+/*
+ * Conntrack events are always wanted: in nflog mode they end flows with
+ * their connection, in conntrack mode they are the only input.
+ */
+static int
+conntrack_wanted(const struct conf *c)
+{
+	return 0;	/* TEMPORARY until ctin.c lands */
 }
 
 static int
@@ -207,6 +219,9 @@ daemon_init(struct daemon *d, const struct conf *c, const char *conf_path)
 	}
 	if (c->capture == CAPTURE_NFLOG && (d->nlg = nlg_open(&nc)) == NULL)
 		return -1;
+	if (conntrack_wanted(c) &&
+	    (d->ct = ctin_open(c, d->ft, d->xp, d->now)) == NULL)
+		return -1;
 	if ((d->sigfd = open_signals()) < 0) {
 		log_warn("signalfd");
 		return -1;
@@ -217,7 +232,8 @@ daemon_init(struct daemon *d, const struct conf *c, const char *conf_path)
 	}
 	if ((d->epfd = epoll_create1(EPOLL_CLOEXEC)) < 0 ||
 	    ep_add(d->epfd, d->sigfd) < 0 || ep_add(d->epfd, d->ctlfd) < 0 ||
-	    (d->nlg && ep_add(d->epfd, nlg_fd(d->nlg)) < 0)) {
+	    (d->nlg && ep_add(d->epfd, nlg_fd(d->nlg)) < 0) ||
+	    (d->ct && ep_add(d->epfd, ctin_fd(d->ct)) < 0)) {
 		log_warn("epoll");
 		return -1;
 	}
@@ -285,6 +301,14 @@ daemon_apply(struct daemon *d, const struct conf *nc, char *err, size_t errlen)
 		snprintf(err, errlen, "nflog group %u: cannot apply settings: %s "
 		    "(nothing was changed)", nc->nflog_group, strerror(errno));
 		nlg_reconfig(d->nlg, &ocfg);
+		if (nc->hashsize != oc->hashsize)
+			ft_rehash(d->ft, old_hash);
+		export_set_dests(d->xp, &oc->dests, oc->sndbuf);
+		return -1;
+	}
+	if (d->ct && ctin_reconfig(d->ct, nc, err, errlen) < 0) {
+		if (d->nlg && nlg_changed(oc, nc))
+			nlg_reconfig(d->nlg, &ocfg);
 		if (nc->hashsize != oc->hashsize)
 			ft_rehash(d->ft, old_hash);
 		export_set_dests(d->xp, &oc->dests, oc->sndbuf);
@@ -378,6 +402,8 @@ daemon_run(struct daemon *d)
 				on_signal(d);
 			else if (ev[i].data.fd == d->ctlfd)
 				on_control(d);
+			else if (d->ct && ev[i].data.fd == ctin_fd(d->ct))
+				ctin_read(d->ct, d->now);
 			else if (d->nlg && ev[i].data.fd == nlg_fd(d->nlg) &&
 			    read_nflog(d, BATCHES_PER_TURN) < 0)
 				log_warn("nflog: recv");
@@ -389,6 +415,8 @@ daemon_run(struct daemon *d)
 	drain_nflog(d);
 	d->now = clk_uptime_ms();
 	log_info("exporting %u flows before exit", ft_stats(d->ft)->active);
+	if (d->ct)
+		ctin_flush(d->ct, d->now);
 	ft_flush(d->ft);
 	export_flush(d->xp, d->now);
 	return 0;
@@ -399,6 +427,8 @@ daemon_free(struct daemon *d)
 {
 	if (d->nlg)
 		nlg_close(d->nlg);
+	if (d->ct)
+		ctin_close(d->ct);
 	if (d->ft)
 		ft_free(d->ft);
 	if (d->xp)

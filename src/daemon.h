@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "conf.h"
+#include "ctin.h"
 #include "export.h"
 #include "flow.h"
 #include "nlg.h"
@@ -39,6 +40,7 @@ struct daemon {
 	struct ft *ft;
 	struct exporter *xp;
 	struct nlg *nlg;
+	struct ctin *ct;			/* conntrack events (NULL if off) */
 	int epfd, sigfd, ctlfd;
 	uint32_t now;			/* uptime ms, updated every loop turn */
 	uint32_t last_tick;

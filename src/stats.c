@@ -91,6 +91,8 @@ stats_text(const struct daemon *d, FILE *f)
 		    PRIu64 "\n", i, s->text, s->sndbuf, s->ok, s->fail,
 		    s->refused, s->sndbuf_full, s->bytes);
 	}
+	if (d->ct)
+		ctin_stats_text(d->ct, f);
 	fprintf(f, "Reload: ok %" PRIu64 ", rejected %" PRIu64 "\n", d->reloads,
 	    d->reload_errors);
 }
@@ -167,7 +169,12 @@ stats_json(const struct daemon *d, FILE *f)
 		JU("bytes", s->bytes);
 		fprintf(f, "\"sndbuf\":%d}", s->sndbuf);
 	}
-	fprintf(f, "]},\"reload\":{");
+	fprintf(f, "]},");
+	if (d->ct) {
+		ctin_stats_json(d->ct, f);
+		fputc(',', f);
+	}
+	fprintf(f, "\"reload\":{");
 	JU("ok", d->reloads);
 	fprintf(f, "\"rejected\":%" PRIu64 "}}\n", d->reload_errors);
 }
