@@ -1,0 +1,12 @@
+#!/bin/sh
+# deps.sh: install what nft-netflow needs to build, test and benchmark on
+# Debian 12 (run as root).  Idempotent.
+set -e
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends \
+	build-essential meson ninja-build pkg-config \
+	libmnl-dev libnetfilter-log-dev libnetfilter-conntrack-dev \
+	libnftnl-dev libiniparser-dev \
+	nftables iproute2 ethtool conntrack procps python3 \
+	nfdump tshark scdoc mandoc man-db >/dev/null
