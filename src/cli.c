@@ -56,7 +56,7 @@ struct opt {
 
 static const struct opt opts[] = {
 	{ 'm', "mode", OPT_MODE, NULL, 0, "MODE",
-	  "show, status, install, enable, disable, remove, flows" },
+	  "show status install enable disable remove flows" },
 	{ 'd', "destination", OPT_PARAM, "destination", 0, "LIST",
 	  "collectors host:port,... (127.0.0.1:2055)" },
 	{ 0, "active-timeout", OPT_PARAM, "active_timeout", 0, "N",
@@ -151,7 +151,7 @@ cli_usage(FILE *f)
 		else
 			snprintf(left, sizeof(left), "    --%s %s",
 			    opts[i].lname, opts[i].arg);
-		fprintf(f, "  %-30s %s\n", left, opts[i].help);
+		fprintf(f, "  %-29s %s\n", left, opts[i].help);
 	}
 }
 
