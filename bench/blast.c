@@ -25,6 +25,7 @@
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 
 #include <errno.h>
@@ -100,7 +101,7 @@ main(int argc, char **argv)
 	unsigned long long count = ULLONG_MAX, sent = 0, errors = 0;
 	unsigned nsrc = 0, nsock, j;
 	unsigned long long flow = 0;
-	double start, deadline, t, tokens = 0, last;
+	double start, deadline, t, tokens = 0, last, cap;
 	int *fds, c, have_dst = 0;
 
 	while ((c = getopt(argc, argv, "a:b:c:d:D:n:p:r:s:t:")) != -1) {
@@ -179,6 +180,12 @@ main(int argc, char **argv)
 		msgs[j].msg_hdr.msg_namelen = sizeof(struct sockaddr_in);
 	}
 
+	cap = (double)rate / 100;
+	if (cap < (double)batch)
+		cap = (double)batch;
+	/* Ask for precise wakeups: the default slack is 50 us. */
+	prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
+
 	start = last = now();
 	deadline = start + (double)secs;
 	/* Start with one batch of credit so the first send is immediate. */
@@ -203,9 +210,16 @@ main(int argc, char **argv)
 		if (rate) {
 			tokens += (t - last) * (double)rate;
 			last = t;
-			/* The bucket holds at most one batch: no bursts. */
-			if (tokens > (double)batch)
-				tokens = (double)batch;
+			/*
+			 * The bucket holds 10 ms of traffic (at least one
+			 * batch): enough to absorb late wakeups (a VM's
+			 * timers can be hundreds of microseconds late, and
+			 * a smaller bucket then silently lowers the rate),
+			 * small enough that a stall never turns into a
+			 * burst that overflows a 1000-packet backlog.
+			 */
+			if (tokens > cap)
+				tokens = cap;
 			if (tokens < (double)n) {
 				double wake = t + ((double)n - tokens) /
 				    (double)rate;

@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""table.py [--clk-tck N] RESULTS.tsv: the benchmark's table (bench/run.sh).
+
+One row per run, grouped by scenario (flows, offered rate), then the ratios
+between exporters measured in the same run.  Columns of RESULTS.tsv (deltas
+between the two samples of a run):
+
+  flows rate(0=max) mode status sent seconds ra_rx ra_drop rb_tx
+  exporter_ns exporter_ticks machine_busy_ticks machine_softirq_ticks
+  accounted drops lost foreign_ticks
+"""
+import sys
+
+PEERS = ["floor", "nfnd", "softflowd", "fprobe", "uacctd", "nfnd-ct"]
+
+
+def num(x):
+    try:
+        return float(x)
+    except ValueError:
+        return None
+
+
+def load(path):
+    runs = []
+    for line in open(path):
+        f = line.rstrip("\n").split("\t")
+        r = {"flows": int(f[0]), "rate": int(f[1]), "mode": f[2],
+             "status": f[3]}
+        if len(f) >= 17 and f[3] in ("ok", "died"):
+            keys = ["sent", "secs", "ra_rx", "ra_drop", "fwd", "exp_ns",
+                    "exp_ticks", "mach", "softirq", "acc", "drops", "lost",
+                    "foreign"]
+            for k, v in zip(keys, f[4:17]):
+                r[k] = num(v)
+        runs.append(r)
+    return runs
+
+
+def derive(runs, tick_ns):
+    for r in runs:
+        fwd = r.get("fwd")
+        if not fwd:
+            continue
+        r["kpps"] = fwd / r["secs"] / 1e3 if r["secs"] else None
+        # the machine minus what other processes used meanwhile
+        r["mach_pp"] = max(r["mach"] - r["foreign"], 0) * tick_ns / fwd
+        r["foreign_s"] = r["foreign"] * tick_ns / 1e9
+        if r["mode"] not in ("none", "ct"):
+            r["exp_pp"] = r["exp_ns"] / fwd
+            r["exp_tick_pp"] = r["exp_ticks"] * tick_ns / fwd
+    for r in runs:
+        base = find(runs, r["flows"], r["rate"], "ct")
+        if "mach_pp" in r and base and "mach_pp" in base:
+            r["mach_plus"] = r["mach_pp"] - base["mach_pp"]
+        floor = find(runs, r["flows"], r["rate"], "floor")
+        if "exp_pp" in r and floor and floor.get("exp_pp"):
+            r["x_floor"] = r["exp_pp"] / floor["exp_pp"]
+
+
+def find(runs, flows, rate, mode):
+    for r in runs:
+        if (r["flows"], r["rate"], r["mode"]) == (flows, rate, mode):
+            return r
+    return None
+
+
+def fmt(v, spec):
+    return "-" if v is None else format(v, spec)
+
+
+def scenario(flows, rate):
+    return "%d flows, %s" % (flows, "max rate" if rate == 0 else
+                             "%d pps offered" % rate)
+
+
+def main():
+    args = sys.argv[1:]
+    clk = 100
+    if args[:1] == ["--clk-tck"]:
+        clk = int(args[1])
+        args = args[2:]
+    runs = load(args[0])
+    derive(runs, 1e9 / clk)
+
+    cols = ("mode", "fwd kpps", "exp ns/pkt", "(ticks)", "x floor",
+            "mach ns/pkt", "mach +", "accounted", "acc-fwd", "lost",
+            "other s", "status")
+    line = "%-10s %9s %10s %8s %8s %11s %8s %10s %8s %7s %7s %s"
+    seen = []
+    for r in runs:
+        s = (r["flows"], r["rate"])
+        if s not in seen:
+            seen.append(s)
+    print("Per forwarded packet (fwd = IP ForwDatagrams of the router R):")
+    print("  exp = the exporter's processes (sum_exec_runtime; (ticks) from "
+          "utime+stime)")
+    print("  mach = all CPUs busy (/proc/stat) minus other processes' "
+          "CPU meanwhile ('other s', seconds);")
+    print("         mach + = minus the same figure of the 'ct' run "
+          "(conntrack, no exporter)")
+    print("  x floor = exp / bare NFLOG reader's; accounted = nfnd metered + "
+          "counted drops, floor messages")
+    for s in seen:
+        print()
+        print("== " + scenario(*s))
+        print(line % cols)
+        for r in runs:
+            if (r["flows"], r["rate"]) != s:
+                continue
+            acc = diff = None
+            if r.get("acc") is not None and r.get("fwd") is not None:
+                acc = r["acc"] + (r.get("drops") or 0)
+                diff = acc - r["fwd"]
+            print(line % (
+                r["mode"], fmt(r.get("kpps"), ".1f"),
+                fmt(r.get("exp_pp"), ".0f"), fmt(r.get("exp_tick_pp"), ".0f"),
+                fmt(r.get("x_floor"), ".2f"), fmt(r.get("mach_pp"), ".0f"),
+                fmt(r.get("mach_plus"), "+.0f"), fmt(acc, ".0f"),
+                fmt(diff, "+.0f"), fmt(r.get("lost"), ".0f"),
+                fmt(r.get("foreign_s"), ".2f"), r["status"]))
+
+    # Ratios from the same run, one line per scenario.
+    present = [m for m in PEERS if any(r["mode"] == m for r in runs)]
+    if "nfnd" in present:
+        print()
+        print("Ratios (same run): exporter CPU per forwarded packet, "
+              "nfnd / other; fwd rate / ct's")
+        others = [m for m in present if m != "nfnd"]
+        hdr = ["scenario"] + ["nfnd/" + m for m in others] + \
+            ["fwd nfnd/ct", "fwd nfnd/none"]
+        print("  ".join("%-26s" % hdr[0] if i == 0 else "%14s" % h
+                        for i, h in enumerate(hdr)))
+        for s in seen:
+            n = find(runs, s[0], s[1], "nfnd")
+            cells = ["%-26s" % scenario(*s)]
+            for m in others:
+                o = find(runs, s[0], s[1], m)
+                v = None
+                if n and o and n.get("exp_pp") and o.get("exp_pp"):
+                    v = n["exp_pp"] / o["exp_pp"]
+                cells.append("%14s" % fmt(v, ".2f"))
+            for m in ("ct", "none"):
+                o = find(runs, s[0], s[1], m)
+                v = None
+                if n and o and n.get("kpps") and o.get("kpps"):
+                    v = n["kpps"] / o["kpps"]
+                cells.append("%14s" % fmt(v, ".2f"))
+            print("  ".join(cells))
+
+
+if __name__ == "__main__":
+    main()
