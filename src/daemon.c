@@ -166,7 +166,8 @@ tick(struct daemon *d)
 static int
 conntrack_wanted(const struct conf *c)
 {
-	return 0;	/* TEMPORARY until ctin.c lands */
+	(void)c;
+	return 1;
 }
 
 static int

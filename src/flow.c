@@ -15,7 +15,7 @@
  * million flows cost 64 + ~4 bytes each, plus the unused tail of the last
  * slab.
  *
- * Lookup.  A keyed 64-bit multiply/rotate hash over the 20-byte key (seeded
+ * Lookup.  A keyed 64-bit multiply/rotate hash over the 5-tuple (seeded
  * from getrandom() at ft_new, so nobody outside can aim at one chain),
  * reduced to a bucket with the multiply-shift trick, which works for any
  * bucket count, not only powers of two: the administrator's hashsize is
@@ -137,9 +137,14 @@ load32(const uint8_t *p)
 }
 
 /*
+ * The hash covers the 5-tuple only (src, dst, sport, dport, proto), not
+ * ifin and tos: conntrack knows a connection by its tuple and nothing else,
+ * so every flow of one tuple must sit in one bucket for ft_export_tuple().
+ * Flows that differ only in ifin or tos share a chain; they are rare.
+ *
  * Three keyed lanes of multiply/rotate mixing folded together, then a full
  * avalanche, so the high bits (which the multiply-shift reduction uses)
- * depend on every key bit.
+ * depend on every hashed bit.
  */
 static inline uint32_t
 ft_hash(const struct ft *ft, const struct flow_key *k)
@@ -147,9 +152,10 @@ ft_hash(const struct ft *ft, const struct flow_key *k)
 	const uint8_t *b = (const uint8_t *)k;
 	uint64_t a, c, d, h;
 
-	a = (load64(b) ^ ft->seed[0]) * P1;
-	c = (load64(b + 8) ^ ft->seed[1]) * P2;
-	d = ((uint64_t)load32(b + 16) ^ ft->seed[2]) * P3;
+	a = (load64(b + offsetof(struct flow_key, src)) ^ ft->seed[0]) * P1;
+	c = ((uint64_t)load32(b + offsetof(struct flow_key, sport)) ^
+	    ft->seed[1]) * P2;
+	d = ((uint64_t)k->proto ^ ft->seed[2]) * P3;
 	h = rotl64(a, 31) ^ rotl64(c, 17) ^ d;
 	h ^= h >> 33;
 	h *= P2;
@@ -659,6 +665,36 @@ ft_export_key(struct ft *ft, const struct flow_key *key)
 		}
 	}
 	return 0;
+}
+
+static inline int
+tuple_eq(const struct flow_key *a, const struct flow_key *b)
+{
+	return a->src == b->src && a->dst == b->dst && a->sport == b->sport &&
+	    a->dport == b->dport && a->proto == b->proto;
+}
+
+uint32_t
+ft_export_tuple(struct ft *ft, const struct flow_key *key)
+{
+	struct ft_entry *e;
+	uint32_t *pp, i, n = 0;
+
+	/*
+	 * Restart from the bucket head after each removal: the removal
+	 * rewrites the chain, and chains are about one entry long.
+	 */
+	pp = &ft->buckets[ft_bucket(ft_hash(ft, key), ft->nbuckets)];
+again:
+	for (i = *pp; i != FT_NIL; i = e->hnext) {
+		e = E(ft, i);
+		if (tuple_eq(&e->key, key)) {
+			ft_remove_export(ft, i, FT_EXP_FORCED);
+			n++;
+			goto again;
+		}
+	}
+	return n;
 }
 
 void

@@ -78,6 +78,13 @@ uint32_t ft_flush(struct ft *ft);
 /* Export the flow with this key now, if it exists.  Returns 1 if it did. */
 int ft_export_key(struct ft *ft, const struct flow_key *key);
 
+/*
+ * Export now every flow of key's 5-tuple (src, dst, sport, dport, proto),
+ * whatever its ifin and tos: a connection ended (conntrack knows neither).
+ * Returns how many.
+ */
+uint32_t ft_export_tuple(struct ft *ft, const struct flow_key *key);
+
 /* Live changes.  ft_rehash() returns -1 with errno (table unchanged) on failure. */
 void ft_set_timeouts(struct ft *ft, uint32_t active_ms, uint32_t inactive_ms);
 void ft_set_maxflows(struct ft *ft, uint32_t maxflows);

@@ -1,0 +1,42 @@
+# ct-lib.sh: what the conntrack tests add to lib.sh (sourced after it).
+#
+# lib.sh starts the daemon and tshark through its inR function in the
+# background, so the PID it keeps is a subshell's: a signal reaches the
+# subshell, not the program, and (in a script) a background job ignores
+# SIGINT anyway.  These start them with ip netns exec directly, so the PID
+# is the program's own.
+
+start_daemon() {	# start_daemon CONF
+	ip netns exec "$NS_R" "$NFT_NETFLOWD" -f -c "$1" -p - \
+		2>>"$T/daemon.log" &
+	DAEMON_PID=$!
+	for _ in $(seq 50); do
+		[ -S "$T/control" ] && ctl ping >/dev/null 2>&1 && return 0
+		kill -0 "$DAEMON_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "daemon did not start:"; cat "$T/daemon.log"; return 1
+}
+
+# capture_start IFACE: ground truth of every IPv4 packet crossing IFACE in R.
+# Start it before the daemon: tshark's extcap helpers probe 127.0.0.1:5037
+# in R as it starts, and that is not test traffic.
+capture_start() {
+	ip netns exec "$NS_R" tshark -q -i "${1:-ra}" -f ip -w "$T/truth.pcap" \
+		2>"$T/tshark.log" &
+	TSHARK_PID=$!
+	for _ in $(seq 100); do
+		grep -q "Capturing on" "$T/tshark.log" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "tshark did not start"; cat "$T/tshark.log"; return 1
+}
+capture_stop() {
+	sleep 0.5
+	kill -TERM "$TSHARK_PID"; wait "$TSHARK_PID" 2>/dev/null; TSHARK_PID=
+}
+
+# stats_val KEY: one number from the daemon's JSON statistics (conntrack part)
+ct_stat() {
+	ctl stats json | python3 -c 'import json,sys; print(json.load(sys.stdin)["conntrack"][sys.argv[1]])' "$1"
+}
