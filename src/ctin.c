@@ -85,6 +85,12 @@ struct ctin {
 	int caught_up;			/* ev read to EAGAIN since the dump */
 	uint64_t drops_live;		/* maxflows drops still in the kernel */
 
+	/* the export destinations: their own datagrams are not metered */
+	uint32_t own_addr[DEST_MAX];
+	uint16_t own_port[DEST_MAX];
+	unsigned nown;
+	uint64_t ev_own;
+
 	/* nflog mode: ring of ended connections */
 	struct ct_end *endq;
 	uint32_t endq_cap, endq_head, endq_len;
@@ -194,6 +200,42 @@ info_from_ct(const struct nf_conntrack *o, struct ctconn_info *ci)
 		ci->stop = ns_to_uptime(nfct_get_attr_u64(o,
 		    ATTR_TIMESTAMP_STOP));
 	}
+	return 0;
+}
+
+/*
+ * The daemon's own export datagrams are UDP connections too: metering them
+ * would export records about exporting records.  (In nflog mode the rules
+ * skip them by export_mark; conntrack has no such filter.)
+ */
+static void
+set_own(struct ctin *ct, const struct dest_list *dl)
+{
+	const struct sockaddr_in *sin;
+	unsigned i;
+
+	ct->nown = 0;
+	for (i = 0; i < dl->n && i < DEST_MAX; i++) {
+		if (dl->d[i].addr.ss_family != AF_INET)
+			continue;
+		sin = (const struct sockaddr_in *)&dl->d[i].addr;
+		ct->own_addr[ct->nown] = sin->sin_addr.s_addr;
+		ct->own_port[ct->nown] = ntohs(sin->sin_port);
+		ct->nown++;
+	}
+}
+
+static int
+is_own(const struct ctin *ct, const struct ctconn_info *ci)
+{
+	unsigned i;
+
+	if (ci->key.proto != IPPROTO_UDP)
+		return 0;
+	for (i = 0; i < ct->nown; i++)
+		if (ci->key.dst == ct->own_addr[i] &&
+		    ci->key.dport == ct->own_port[i])
+			return 1;
 	return 0;
 }
 
@@ -375,6 +417,11 @@ on_msg(const struct nlmsghdr *nlh, void *arg)
 	}
 	if (info_from_ct(o, &ci) < 0) {
 		ct->ev_ignored++;	/* IPv6: NetFlow v5 cannot carry it */
+		nfct_destroy(o);
+		return MNL_CB_OK;
+	}
+	if (is_own(ct, &ci)) {
+		ct->ev_own++;
 		nfct_destroy(o);
 		return MNL_CB_OK;
 	}
@@ -638,6 +685,7 @@ ctin_open(const struct conf *c, struct ft *ft, struct exporter *xp,
 	ct->natevents = c->natevents;
 	ct->active_ms = c->active_timeout * 1000;
 	ct->reliable = CONF_CT_RELIABLE(c) != 0;
+	set_own(ct, &c->dests);
 	ct->rcvbuf_max = CONF_CT_RCVMAX(c) ? (int)CONF_CT_RCVMAX(c) :
 	    CT_DEF_RCVMAX;
 	/* The event socket first, so no connection falls between it and the dump. */
@@ -843,6 +891,7 @@ ctin_reconfig(struct ctin *ct, const struct conf *c, char *err,
 		set_groups(ct, wanted_groups(ct));
 		return -1;
 	}
+	set_own(ct, &c->dests);
 	ct->active_ms = c->active_timeout * 1000;
 	ct->rcvbuf_max = CONF_CT_RCVMAX(c) ? (int)CONF_CT_RCVMAX(c) :
 	    CT_DEF_RCVMAX;
@@ -866,7 +915,8 @@ ctin_stats_text(const struct ctin *ct, FILE *f)
 	fprintf(f, "Conntrack events: overruns %" PRIu64 ", resyncs %" PRIu64
 	    ", rcvbuf %d (max %d), reliable %s\n", ct->overruns, ct->resyncs,
 	    ct->rcvbuf, ct->rcvbuf_max, ct->reliable ? "on" : "off");
-	fprintf(f, "Conntrack NAT events sent: %" PRIu64 "\n", ct->nat_events);
+	fprintf(f, "Conntrack NAT events sent: %" PRIu64 ", own export "
+	    "connections skipped %" PRIu64 "\n", ct->nat_events, ct->ev_own);
 	if (ct->tab == NULL) {
 		fprintf(f, "Conntrack ends: connections %" PRIu64
 		    ", flows exported %" PRIu64 ", pending %u\n",
@@ -905,6 +955,7 @@ ctin_stats_json(const struct ctin *ct, FILE *f)
 	J("rcvbuf_max", ct->rcvbuf_max);
 	J("reliable", ct->reliable);
 	J("nat_events", ct->nat_events);
+	J("own_export_skipped", ct->ev_own);
 	J("ended_connections", ct->ended_conns);
 	J("ended_flows", ct->ended_flows);
 	J("tracked", s ? s->tracked : 0);
