@@ -94,6 +94,14 @@ static const struct conf_key conf_keytab[] = {
 	    "netfilter hooks whose packets are metered (capture = nflog)" },
 	{ "natevents", T_UINT, U32(natevents), 0, 1,
 	    "1 = also export NAT translation events" },
+	{ "conntrack_rcvbuf", T_UINT, U32(conntrack_rcvbuf), 4096, 1073741824,
+	    "initial receive buffer of the conntrack event socket in bytes" },
+	{ "conntrack_rcvbuf_max", T_UINT, U32(conntrack_rcvbuf_max), 4096,
+	    1073741824, "the conntrack event socket's receive buffer grows "
+	    "up to this on overruns" },
+	{ "conntrack_reliable", T_UINT, U32(conntrack_reliable), 0, 1,
+	    "1 = reliable conntrack events: the kernel keeps a connection "
+	    "until its destroy event is delivered" },
 	{ "export_mark", T_MARK, U32(export_mark), 0, UINT32_MAX,
 	    "mark of the export packets, which the rules never meter; "
 	    "0 = no mark" },
@@ -108,7 +116,8 @@ static const char *const conf_keynames[CONF_NKEYS + 1] = {
 	"hashsize", "sndbuf", "aggregation", "debug", "protocol",
 	"engine_type", "engine_id", "capture", "nflog_group", "copy_range",
 	"queue_threshold", "flush_timeout", "nlbufsiz", "netlink_rcvbuf",
-	"hooks", "natevents", "export_mark", "control", NULL
+	"hooks", "natevents", "conntrack_rcvbuf", "conntrack_rcvbuf_max",
+	"conntrack_reliable", "export_mark", "control", NULL
 };
 
 _Static_assert(sizeof(conf_keynames) / sizeof(conf_keynames[0]) ==
@@ -509,6 +518,9 @@ conf_defaults(struct conf *c)
 	c->netlink_rcvbuf = 8388608;
 	c->hooks = HOOK_INPUT | HOOK_FORWARD | HOOK_OUTPUT;
 	c->natevents = 0;
+	c->conntrack_rcvbuf = 4194304;
+	c->conntrack_rcvbuf_max = 67108864;
+	c->conntrack_reliable = 0;
 	c->export_mark = 0x6e66;	/* "nf" */
 	snprintf(c->control, sizeof(c->control), "%s", CONF_DEFAULT_CONTROL);
 	/* Numeric and well-formed: these cannot fail. */

@@ -56,6 +56,9 @@ struct conf {
 	uint32_t netlink_rcvbuf;		/* socket receive buffer, bytes */
 	uint32_t hooks;				/* HOOK_* bitmask */
 	uint32_t natevents;			/* 0/1 */
+	uint32_t conntrack_rcvbuf;		/* event socket, bytes */
+	uint32_t conntrack_rcvbuf_max;		/* grown up to this on overruns */
+	uint32_t conntrack_reliable;		/* 0/1: NETLINK_BROADCAST_ERROR */
 	uint32_t export_mark;			/* SO_MARK of export sockets; rules skip it */
 	char control[CONF_TEXT_MAX];		/* control socket path */
 };

@@ -36,8 +36,6 @@
 #define IPPROTO_UDPLITE	136
 #endif
 
-#define CT_DEF_RCVBUF	(4u << 20)	/* event socket, if not configured */
-#define CT_DEF_RCVMAX	(64u << 20)	/* growth cap, if not configured */
 #define CT_READ_BUDGET	1024		/* datagrams per ctin_read() */
 #define CT_GET_BUDGET	4096		/* active-timeout GETs per tick */
 #define CT_END_GRACE	400		/* ms: see ctin.h, "when a connection ends" */
@@ -46,15 +44,6 @@
 
 #define NAT_FLAGS_CREATE	0x12	/* SYN|ACK, as ipt_NETFLOW */
 #define NAT_FLAGS_DESTROY	0x05	/* FIN|RST */
-
-/*
- * The conntrack event socket settings (conf keys conntrack_rcvbuf,
- * conntrack_rcvbuf_max, conntrack_reliable).  TEMPORARY: defaults until
- * the keys are in conf.c.
- */
-#define CONF_CT_RCVBUF(c)	0u
-#define CONF_CT_RCVMAX(c)	0u
-#define CONF_CT_RELIABLE(c)	0u
 
 /* A connection that ended in nflog mode: its two flows, exported at due. */
 struct ct_end {
@@ -74,7 +63,8 @@ struct ctin {
 	unsigned req_portid;
 	uint32_t seq;
 	uint32_t groups;		/* NFNLGRP_* joined, as bits */
-	int rcvbuf, rcvbuf_max;
+	int rcvbuf_set, rcvbuf_max;	/* asked for, cap (bytes) */
+	int rcvbuf;			/* in effect, as the kernel reports */
 	char *buf;
 
 	struct ctconn *tab;		/* capture = conntrack */
@@ -461,6 +451,7 @@ set_rcvbuf(struct ctin *ct, int size)
 	int fd = mnl_socket_get_fd(ct->ev);
 	socklen_t len = sizeof(ct->rcvbuf);
 
+	ct->rcvbuf_set = size;
 	/* FORCE passes net.core.rmem_max (we have CAP_NET_ADMIN) */
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size,
 	    sizeof(size)) < 0 &&
@@ -684,12 +675,11 @@ ctin_open(const struct conf *c, struct ft *ft, struct exporter *xp,
 	ct->capture = c->capture;
 	ct->natevents = c->natevents;
 	ct->active_ms = c->active_timeout * 1000;
-	ct->reliable = CONF_CT_RELIABLE(c) != 0;
+	ct->reliable = c->conntrack_reliable != 0;
 	set_own(ct, &c->dests);
-	ct->rcvbuf_max = CONF_CT_RCVMAX(c) ? (int)CONF_CT_RCVMAX(c) :
-	    CT_DEF_RCVMAX;
+	ct->rcvbuf_max = (int)c->conntrack_rcvbuf_max;
 	/* The event socket first, so no connection falls between it and the dump. */
-	if (open_ev(ct, CONF_CT_RCVBUF(c) ? (int)CONF_CT_RCVBUF(c) : CT_DEF_RCVBUF) < 0 ||
+	if (open_ev(ct, (int)c->conntrack_rcvbuf) < 0 ||
 	    open_req(ct) < 0)
 		goto fail;
 	if (ct->capture == CAPTURE_CONNTRACK) {
@@ -755,9 +745,9 @@ overrun(struct ctin *ct)
 	int want;
 
 	ct->overruns++;
-	if (ct->rcvbuf < ct->rcvbuf_max) {
-		want = ct->rcvbuf > ct->rcvbuf_max / 2 ? ct->rcvbuf_max :
-		    ct->rcvbuf * 2;
+	if (ct->rcvbuf_set < ct->rcvbuf_max) {
+		want = ct->rcvbuf_set > ct->rcvbuf_max / 2 ? ct->rcvbuf_max :
+		    ct->rcvbuf_set * 2;
 		set_rcvbuf(ct, want);
 	}
 	if (ct->tab != NULL)
@@ -883,20 +873,19 @@ ctin_reconfig(struct ctin *ct, const struct conf *c, char *err,
 		set_groups(ct, wanted_groups(ct));
 		return -1;
 	}
-	if ((CONF_CT_RELIABLE(c) != 0) != old_rel &&
-	    set_reliable(ct, CONF_CT_RELIABLE(c) != 0) < 0) {
+	if ((c->conntrack_reliable != 0) != old_rel &&
+	    set_reliable(ct, c->conntrack_reliable != 0) < 0) {
 		snprintf(err, errlen, "ct_reliable %u: %s (nothing was changed)",
-		    CONF_CT_RELIABLE(c), strerror(errno));
+		    c->conntrack_reliable, strerror(errno));
 		ct->natevents = old_nat;
 		set_groups(ct, wanted_groups(ct));
 		return -1;
 	}
 	set_own(ct, &c->dests);
 	ct->active_ms = c->active_timeout * 1000;
-	ct->rcvbuf_max = CONF_CT_RCVMAX(c) ? (int)CONF_CT_RCVMAX(c) :
-	    CT_DEF_RCVMAX;
-	if (CONF_CT_RCVBUF(c) && (int)CONF_CT_RCVBUF(c) > ct->rcvbuf)
-		set_rcvbuf(ct, (int)CONF_CT_RCVBUF(c));
+	ct->rcvbuf_max = (int)c->conntrack_rcvbuf_max;
+	if ((int)c->conntrack_rcvbuf > ct->rcvbuf_set)
+		set_rcvbuf(ct, (int)c->conntrack_rcvbuf);
 	if (ct->tab)
 		ctconn_set_max(ct->tab, c->maxflows);
 	return 0;

@@ -80,7 +80,7 @@ test_defaults(void)
 		CHECK(conf_help(*k) != NULL && conf_help(*k)[0] != '\0');
 		CHECK(conf_get(&c, *k, buf, sizeof(buf)) == 0);
 	}
-	CHECK_EQ(n, 22);
+	CHECK_EQ(n, 25);
 	CHECK(strcmp(conf_keys()[0], "destination") == 0);
 	CHECK(strcmp(conf_keys()[7], "debug") == 0);
 	CHECK(conf_help("nosuchkey") == NULL);
