@@ -800,7 +800,12 @@ resync(struct ctin *ct, uint32_t now)
 		ct->caught_up = 0;
 		return;
 	}
-	if (ct->sweep_due && ct->caught_up) {
+	if (!ct->sweep_due)
+		return;
+	/* Quiet socket: nothing woke the loop, so read it empty here. */
+	if (!ct->caught_up)
+		ctin_read(ct, now);
+	if (ct->caught_up && !ct->resync_due) {
 		ct->now = now;
 		ctconn_sweep(ct->tab, ct->gen, now);
 		ct->sweep_due = 0;
@@ -902,8 +907,9 @@ ctin_stats_text(const struct ctin *ct, FILE *f)
 	    "nflog", ct->ev_new, ct->ev_update, ct->ev_destroy,
 	    ct->ev_ignored + ct->ev_other, ct->parse_errors);
 	fprintf(f, "Conntrack events: overruns %" PRIu64 ", resyncs %" PRIu64
-	    ", rcvbuf %d (max %d), reliable %s\n", ct->overruns, ct->resyncs,
-	    ct->rcvbuf, ct->rcvbuf_max, ct->reliable ? "on" : "off");
+	    ", rcvbuf %d (asked %d, max %d), reliable %s\n", ct->overruns,
+	    ct->resyncs, ct->rcvbuf, ct->rcvbuf_set, ct->rcvbuf_max,
+	    ct->reliable ? "on" : "off");
 	fprintf(f, "Conntrack NAT events sent: %" PRIu64 ", own export "
 	    "connections skipped %" PRIu64 "\n", ct->nat_events, ct->ev_own);
 	if (ct->tab == NULL) {
