@@ -154,6 +154,18 @@ tree_cpu() {
 	echo "$ns $ticks"
 }
 
+# ksoftirqd_ns: CPU (ns) of the ksoftirqd threads, where softirq work goes
+# when it cannot run at once (under load: forwarding at the highest rate).
+ksoftirqd_ns() {
+	local p t=0 v
+	for p in $(pgrep '^ksoftirqd/'); do
+		v=$(awk '$1 == "se.sum_exec_runtime" { printf "%.0f", $3 * 1e6 }' \
+			"/proc/$p/sched" 2>/dev/null)
+		t=$((t + ${v:-0}))
+	done
+	echo "$t"
+}
+
 # machine_cpu: busy ticks of all CPUs (user nice system irq softirq steal)
 # and softirq alone, from /proc/stat.
 machine_cpu() {

@@ -31,8 +31,13 @@
 #   exporter    CPU of the exporter's processes and threads: exact
 #               se.sum_exec_runtime from /proc/PID/task/*/sched, and
 #               utime+stime from /proc/PID/stat (10 ms ticks) as a check
+#   path        the generator's CPU (its sends carry the packet through
+#               A, R and B in softirq on the same CPU: forwarding,
+#               conntrack, building NFLOG messages) + ksoftirqd's + the
+#               exporter's: the cost of the packet's whole path
 #   machine     busy time of all CPUs from /proc/stat (includes softirq,
-#               where the kernel side of NFLOG and pcap is paid)
+#               where the kernel side of NFLOG and pcap is paid), minus
+#               what other processes on the machine used meanwhile
 #   accounted   nft-netflowd: flows.metered_pkts + counted drops, and
 #               nflog.lost; the floor: messages and lost
 # and prints one table.  Raw numbers go to a TSV file (--out).
@@ -63,13 +68,15 @@ done
 # Durations: the full run stays under ~10 minutes, --quick near 2.
 if [ "$QUICK" = 1 ]; then
 	: "${SECS:=2}"
-	TAIL=1 SETTLE=0.5 QUIET=3
+	TAIL=1 SETTLE=0.3 QUIET=1 WARM=100000
 	: "${MODES:=ct floor nfnd softflowd fprobe uacctd}"
 else
 	: "${SECS:=8}"
-	TAIL=1.5 SETTLE=0.5 QUIET=10
+	TAIL=1.5 SETTLE=0.5 QUIET=10 WARM=
 	: "${MODES:=none ct floor nfnd softflowd fprobe uacctd}"
 fi
+# warm-up rate: the fixed rate, or faster in --quick (1 s for 100k flows)
+: "${WARM:=$RATE}"
 [ "$CONNTRACK" = 1 ] && MODES="$MODES nfnd-ct"
 case " $MODES " in
 *" ct "*) ;;
@@ -178,17 +185,27 @@ mode_nfnd_start() {
 	nfnd_conf "$T/nfnd.conf"
 	nfnd_launch "$T/nfnd.conf"
 }
-mode_nfnd_stats() {
-	nfnd_ctl "stats json" 2>/dev/null | python3 -c '
-import json, sys
-try:
-    s = json.load(sys.stdin)
-except ValueError:
-    print("- - -"); sys.exit()
-d = s.get("drops", {})
-drops = sum(d.get(k, 0) for k in ("maxflows_pkts", "alloc_pkts", "truncated", "malformed"))
-print(s["flows"]["metered_pkts"], drops, s.get("nflog", {}).get("lost", 0))' ||
-		no_stats
+mode_nfnd_stats() {	# one python process: query and sum (it is slow to start)
+	python3 -I -S - "$T/control" <<-'PY' 2>/dev/null || no_stats
+	import json, socket, sys
+	s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+	s.settimeout(10)
+	s.connect(sys.argv[1])
+	s.sendall(b"stats json\n")
+	s.shutdown(socket.SHUT_WR)
+	data = b""
+	while True:
+	    chunk = s.recv(65536)
+	    if not chunk:
+	        break
+	    data += chunk
+	first, _, body = data.decode().partition("\n")
+	st = json.loads(body if first.startswith("OK") and body.strip() else first[3:])
+	d = st.get("drops", {})
+	drops = sum(d.get(k, 0) for k in
+	            ("maxflows_pkts", "alloc_pkts", "truncated", "malformed"))
+	print(st["flows"]["metered_pkts"], drops, st.get("nflog", {}).get("lost", 0))
+	PY
 }
 mode_nfnd_stop() { stop_pid "$EXP_PID" TERM 10; }
 
@@ -273,11 +290,23 @@ blast() {	# blast FLOWS RATE SECONDS [COUNT]: in A, on CPU 0
 		-s 10000 -n "$1" -r "$2" -t "$3" ${4:+-c "$4"}
 }
 
+delta() {	# delta "a b c" "x y z": prints "x-a<TAB>y-b<TAB>z-c<TAB>"
+	local -a u=($1) v=($2)
+	local i
+	for i in "${!u[@]}"; do
+		if [ "${u[i]}" = - ] || [ "${v[i]:--}" = - ]; then
+			printf -- '-\t'
+		else
+			printf '%s\t' $((v[i] - u[i]))
+		fi
+	done
+}
+
 # run_one MODE FLOWS RATE: appends one line to $RESULTS
 run_one() {
 	local mode=$1 flows=$2 rate=$3 fn=${1//-/_}
-	local c0 c1 m0 m1 e0 e1 s0 s1 f0 f1 out sent secs status=ok
-	local warm=$RATE
+	local c0 c1 m0 m1 e0 e1 s0 s1 f0 f1 k0 k1 out sent secs bcpu
+	local status=ok warm=$WARM
 
 	if ! "mode_${fn}_start"; then
 		echo "  $mode: did not start" >&2
@@ -287,7 +316,7 @@ run_one() {
 		printf '%s\t%s\t%s\t%s\n' "$flows" "$rate" "$mode" "$status" >> "$RESULTS"
 		return
 	fi
-	# warm-up: one packet per flow at the fixed rate (at most 5 s)
+	# warm-up: one packet per flow (at most 5 s)
 	blast "$flows" "$warm" 5 "$flows" > /dev/null
 	sleep "$SETTLE"
 	# other work on the machine (builds, tests) pollutes /proc/stat
@@ -295,10 +324,10 @@ run_one() {
 
 	s0=$("mode_${fn}_stats") f0=$(foreign_cpu)
 	e0="0 0"; [ -n "$EXP_PID" ] && e0=$(tree_cpu "$EXP_PID")
-	c0=$(r_counters) m0=$(machine_cpu)
+	k0=$(ksoftirqd_ns) c0=$(r_counters) m0=$(machine_cpu)
 	out=$(blast "$flows" "$rate" "$SECS")
 	sleep "$TAIL"
-	m1=$(machine_cpu) c1=$(r_counters)
+	m1=$(machine_cpu) c1=$(r_counters) k1=$(ksoftirqd_ns)
 	[ -n "$EXP_PID" ] && e1=$(tree_cpu "$EXP_PID") || e1="0 0"
 	f1=$(foreign_cpu) s1=$("mode_${fn}_stats")
 	if [ -n "$EXP_PID" ] && ! kill -0 "$EXP_PID" 2>/dev/null; then
@@ -309,23 +338,18 @@ run_one() {
 
 	sent=$(sed -n 's/.*sent=\([0-9]*\).*/\1/p' <<< "$out")
 	secs=$(sed -n 's/.*seconds=\([0-9.]*\).*/\1/p' <<< "$out")
+	bcpu=$(sed -n 's/.*cpu_ns=\([0-9]*\).*/\1/p' <<< "$out")
 	# flows rate mode status sent secs | ra_rx ra_drop forwarded deltas |
 	# exporter ns ticks | machine busy softirq ticks | accounted drops lost |
-	# foreign ticks
-	python3 - "$flows" "$rate" "$mode" "$status" "${sent:-0}" "${secs:-0}" \
-		"$c0" "$c1" "$e0" "$e1" "$m0" "$m1" "$s0" "$s1" "$f0" "$f1" \
-		>> "$RESULTS" <<-'PY'
-	import sys
-	a = sys.argv[1:]
-	def delta(x, y):
-	    out = []
-	    for u, v in zip(x.split(), y.split()):
-	        out.append(str(int(v) - int(u)) if u != "-" and v != "-" else "-")
-	    return out
-	row = a[0:6] + delta(a[6], a[7]) + delta(a[8], a[9]) + \
-	    delta(a[10], a[11]) + delta(a[12], a[13]) + delta(a[14], a[15])
-	print("\t".join(row))
-	PY
+	# foreign ticks | generator ns, ksoftirqd ns
+	# deltas of the "a b c" samples; "-" where there is nothing to count
+	{
+		printf '%s\t' "$flows" "$rate" "$mode" "$status" "${sent:-0}" \
+			"${secs:-0}"
+		delta "$c0" "$c1"; delta "$e0" "$e1"; delta "$m0" "$m1"
+		delta "$s0" "$s1"; delta "$f0" "$f1"
+		printf '%s\t%s\n' "${bcpu:-0}" "$((k1 - k0))"
+	} >> "$RESULTS"
 	tail -n 1 "$RESULTS" | awk -F'\t' '{
 		printf "  %-10s sent %s in %s s, forwarded %s, exporter %.3f s CPU\n",
 		    $3, $5, $6, $9, $10 / 1e9 }'

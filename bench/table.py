@@ -7,7 +7,7 @@ between the two samples of a run):
 
   flows rate(0=max) mode status sent seconds ra_rx ra_drop rb_tx
   exporter_ns exporter_ticks machine_busy_ticks machine_softirq_ticks
-  accounted drops lost foreign_ticks
+  accounted drops lost foreign_ticks generator_ns ksoftirqd_ns
 """
 import sys
 
@@ -27,11 +27,11 @@ def load(path):
         f = line.rstrip("\n").split("\t")
         r = {"flows": int(f[0]), "rate": int(f[1]), "mode": f[2],
              "status": f[3]}
-        if len(f) >= 17 and f[3] in ("ok", "died"):
+        if len(f) >= 19 and f[3] in ("ok", "died"):
             keys = ["sent", "secs", "ra_rx", "ra_drop", "fwd", "exp_ns",
                     "exp_ticks", "mach", "softirq", "acc", "drops", "lost",
-                    "foreign"]
-            for k, v in zip(keys, f[4:17]):
+                    "foreign", "gen_ns", "ksirq_ns"]
+            for k, v in zip(keys, f[4:19]):
                 r[k] = num(v)
         runs.append(r)
     return runs
@@ -46,6 +46,7 @@ def derive(runs, tick_ns):
         # the machine minus what other processes used meanwhile
         r["mach_pp"] = max(r["mach"] - r["foreign"], 0) * tick_ns / fwd
         r["foreign_s"] = r["foreign"] * tick_ns / 1e9
+        r["path_pp"] = (r["gen_ns"] + r["ksirq_ns"] + r["exp_ns"]) / fwd
         if r["mode"] not in ("none", "ct"):
             r["exp_pp"] = r["exp_ns"] / fwd
             r["exp_tick_pp"] = r["exp_ticks"] * tick_ns / fwd
@@ -53,6 +54,8 @@ def derive(runs, tick_ns):
         base = find(runs, r["flows"], r["rate"], "ct")
         if "mach_pp" in r and base and "mach_pp" in base:
             r["mach_plus"] = r["mach_pp"] - base["mach_pp"]
+        if "path_pp" in r and base and "path_pp" in base:
+            r["path_plus"] = r["path_pp"] - base["path_pp"]
         floor = find(runs, r["flows"], r["rate"], "floor")
         if "exp_pp" in r and floor and floor.get("exp_pp"):
             r["x_floor"] = r["exp_pp"] / floor["exp_pp"]
@@ -84,9 +87,9 @@ def main():
     derive(runs, 1e9 / clk)
 
     cols = ("mode", "fwd kpps", "exp ns/pkt", "(ticks)", "x floor",
-            "mach ns/pkt", "mach +", "accounted", "acc-fwd", "lost",
-            "other s", "status")
-    line = "%-10s %9s %10s %8s %8s %11s %8s %10s %8s %7s %7s %s"
+            "path ns", "path +", "mach ns", "mach +", "accounted",
+            "acc-fwd", "lost", "other s", "status")
+    line = ("%-10s %8s %10s %7s %7s %7s %6s %7s %6s %9s %7s %6s %7s %s")
     seen = []
     for r in runs:
         s = (r["flows"], r["rate"])
@@ -95,6 +98,9 @@ def main():
     print("Per forwarded packet (fwd = IP ForwDatagrams of the router R):")
     print("  exp = the exporter's processes (sum_exec_runtime; (ticks) from "
           "utime+stime)")
+    print("  path = generator (whose sends carry each packet through A, R, "
+          "B in softirq) + ksoftirqd + exporter;")
+    print("         path + = minus the same figure of the 'ct' run")
     print("  mach = all CPUs busy (/proc/stat) minus other processes' "
           "CPU meanwhile ('other s', seconds);")
     print("         mach + = minus the same figure of the 'ct' run "
@@ -115,7 +121,8 @@ def main():
             print(line % (
                 r["mode"], fmt(r.get("kpps"), ".1f"),
                 fmt(r.get("exp_pp"), ".0f"), fmt(r.get("exp_tick_pp"), ".0f"),
-                fmt(r.get("x_floor"), ".2f"), fmt(r.get("mach_pp"), ".0f"),
+                fmt(r.get("x_floor"), ".2f"), fmt(r.get("path_pp"), ".0f"),
+                fmt(r.get("path_plus"), "+.0f"), fmt(r.get("mach_pp"), ".0f"),
                 fmt(r.get("mach_plus"), "+.0f"), fmt(acc, ".0f"),
                 fmt(diff, "+.0f"), fmt(r.get("lost"), ".0f"),
                 fmt(r.get("foreign_s"), ".2f"), r["status"]))
