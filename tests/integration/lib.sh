@@ -137,7 +137,7 @@ write_conf() {
 }
 
 start_daemon() {	# start_daemon CONF
-	inR "$NFT_NETFLOWD" -f -c "$1" -p - 2>>"$T/daemon.log" &
+	ip netns exec "$NS_R" "$NFT_NETFLOWD" -f -c "$1" -p - 2>>"$T/daemon.log" &
 	DAEMON_PID=$!
 	for _ in $(seq 50); do
 		[ -S "$T/control" ] && ctl ping >/dev/null 2>&1 && return 0
@@ -152,6 +152,7 @@ stop_daemon() {	# SIGTERM: the daemon exports every flow, then exits
 	wait "$DAEMON_PID"
 	local rc=$?
 	DAEMON_PID=
+	[ $rc = 0 ] || { echo "daemon exit status $rc; its log:"; cat "$T/daemon.log"; }
 	return $rc
 }
 
@@ -161,17 +162,17 @@ ctl() {	# ctl REQUEST...: talk to the daemon's control socket
 
 # capture_start: independent ground truth, every packet crossing ra
 capture_start() {
-	inR tshark -q -i ra -f ip -w "$T/truth.pcap" 2>"$T/tshark.log" &
+	ip netns exec "$NS_R" dumpcap -q -i ra -f ip -w "$T/truth.pcap" 2>"$T/tshark.log" &
 	TSHARK_PID=$!
 	for _ in $(seq 100); do
-		grep -q "Capturing on" "$T/tshark.log" 2>/dev/null && return 0
+		grep -q "Capturing on\\|File:" "$T/tshark.log" 2>/dev/null && return 0
 		sleep 0.1
 	done
 	echo "tshark did not start"; cat "$T/tshark.log"; return 1
 }
 capture_stop() {
 	sleep 0.5
-	kill -INT "$TSHARK_PID"; wait "$TSHARK_PID" 2>/dev/null; TSHARK_PID=
+	kill -TERM "$TSHARK_PID"; wait "$TSHARK_PID" 2>/dev/null; TSHARK_PID=
 }
 
 traffic() {	# traffic NS ARGS...: tests/integration/traffic.py in a namespace
