@@ -34,8 +34,9 @@ def truth(pcap):
         check=True, capture_output=True, text=True).stdout
     t = collections.defaultdict(lambda: [0, 0])
     for line in out.splitlines():
-        f = line.split("|")
-        src, dst, proto, iplen = f[0], f[1], int(f[2]), int(f[3].split(",")[0])
+        # ICMP errors quote an inner header: keep the outer values only
+        f = [x.split(",")[0] for x in line.split("|")]
+        src, dst, proto, iplen = f[0], f[1], int(f[2]), int(f[3])
         sport = dport = 0
         first = f[10] in ("", "0")
         if proto == 6 and first:
@@ -44,7 +45,7 @@ def truth(pcap):
             sport, dport = int(f[6]), int(f[7])
         elif proto == 1 and first:
             # an ICMP error quoting a header has several type fields
-            dport = int(f[8].split(",")[0]) * 256 + int(f[9].split(",")[0])
+            dport = int(f[8]) * 256 + int(f[9])
         key = (src, dst, proto, sport, dport)
         t[key][0] += 1
         t[key][1] += iplen
@@ -77,17 +78,21 @@ def collected(nfdir):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--pcap", required=True)
-    ap.add_argument("--nfdump", required=True)
+    ap.add_argument("--nfdump", action="append", required=True,
+                    help="nfcapd directory; several are summed")
     ap.add_argument("--ifindex", action="append", default=[],
                     help="ADDR=IFINDEX: packets from ADDR enter R there")
     ap.add_argument("--min-records", type=int, default=1,
                     help="every tuple must arrive in at least N records")
     ap.add_argument("--max-records", type=int, default=0)
     ap.add_argument("--json", help="write the per-tuple summary here")
+    ap.add_argument("--dropped-pkts", type=int, default=0,
+                    help="tuples missing entirely must add up to exactly this")
+    ap.add_argument("--dropped-bytes", type=int, default=0)
     a = ap.parse_args()
 
     t = truth(a.pcap)
-    recs = collected(a.nfdump)
+    recs = [r for d in a.nfdump for r in collected(d)]
     c = collections.defaultdict(lambda: [0, 0, 0])
     bad = 0
     ifmap = dict(x.split("=") for x in a.ifindex)
@@ -108,23 +113,34 @@ def main():
                       f"want {want_in}/{want_out}: {key}")
                 bad += 1
     keys = sorted(set(t) | set(c))
+    miss_p = miss_b = 0
     for k in keys:
         tp, tb = t.get(k, (0, 0))
         cp, cb, n = c.get(k, (0, 0, 0))
         status = "ok"
-        if (tp, tb) != (cp, cb):
+        if n == 0 and (a.dropped_pkts or a.dropped_bytes):
+            status = "dropped"
+            miss_p += tp
+            miss_b += tb
+        elif (tp, tb) != (cp, cb):
             status = "MISMATCH"
         elif n < a.min_records or (a.max_records and n > a.max_records):
             status = f"RECORDS {n}"
-        if status != "ok":
+        if status not in ("ok", "dropped"):
             bad += 1
         print(f"{status:9} {k}: sent {tp} pkts {tb} bytes, "
               f"collected {cp} pkts {cb} bytes in {n} records")
+    if (miss_p, miss_b) != (a.dropped_pkts, a.dropped_bytes):
+        print(f"missing tuples add up to {miss_p} pkts {miss_b} bytes, "
+              f"the daemon counted {a.dropped_pkts} pkts "
+              f"{a.dropped_bytes} bytes dropped")
+        bad += 1
     if a.json:
         with open(a.json, "w") as f:
             json.dump({"tuples": len(keys), "records": len(recs),
                        "truth_pkts": sum(v[0] for v in t.values()),
-                       "collected_pkts": sum(v[0] for v in c.values())}, f)
+                       "collected_pkts": sum(v[0] for v in c.values()),
+                       "collected_tuples": len(c)}, f)
     print(f"{len(keys)} tuples, {len(recs)} records, {bad} problems")
     sys.exit(1 if bad or not keys else 0)
 

@@ -184,3 +184,13 @@ compare() {	# compare COLLECTOR [extra args]: collector vs pcap, per 5-tuple
 		--pcap "$T/truth.pcap" --nfdump "$T/$1" \
 		--ifindex "$A_IP=$RA_IF" --ifindex "$B_IP=$RB_IF" "${@:2}"
 }
+
+# jget PATH: one value from the daemon's "stats json" (e.g. drops.maxflows_pkts)
+jget() {
+	ctl stats json | python3 -c '
+import json, sys
+v = json.load(sys.stdin)
+for k in sys.argv[1].split("."):
+    v = v[int(k)] if isinstance(v, list) else v[k]
+print(v)' "$1"
+}
