@@ -32,13 +32,14 @@
 #define CT_STATE_ANY	(0x08 | 0x02 | 0x04 | 0x40)
 
 enum rule_kind {
-	R_MARK_RETURN,		/* meta mark M return */
+	R_MARK_TO_CT,		/* meta mark M ct mark set M return */
+	R_CTMARK_RETURN,	/* ct mark M return */
 	R_CT_ON,		/* meta nfproto ipv4 ct state ... counter */
 	R_NFLOG,		/* meta nfproto ipv4 log group ... */
 	R_MARK_NOTRACK,		/* meta mark M notrack */
 };
 
-#define CHAIN_RULES_MAX	3
+#define CHAIN_RULES_MAX	4
 
 struct chain_desc {
 	const char	*name;
@@ -67,12 +68,13 @@ describe(const struct conf *c, struct ruleset_desc *d)
 		uint32_t bit;
 		const char *name;
 		unsigned hooknum;
-		int local;	/* sees locally generated/consumed packets */
+		int local;	/* 1 sends (output), 0 receives, -1 neither */
 	} hooks[] = {
-		{ HOOK_INPUT, "input", NF_INET_LOCAL_IN, 1 },
-		{ HOOK_FORWARD, "forward", NF_INET_FORWARD, 0 },
+		{ HOOK_INPUT, "input", NF_INET_LOCAL_IN, 0 },
+		{ HOOK_FORWARD, "forward", NF_INET_FORWARD, -1 },
 		{ HOOK_OUTPUT, "output", NF_INET_LOCAL_OUT, 1 },
 	};
+	int nflog = c->capture == CAPTURE_NFLOG;
 	struct chain_desc *ch;
 	size_t i;
 
@@ -82,17 +84,31 @@ describe(const struct conf *c, struct ruleset_desc *d)
 	d->snaplen = c->copy_range;
 	d->qthreshold = c->queue_threshold;
 	for (i = 0; i < sizeof(hooks) / sizeof(hooks[0]); i++) {
-		if ((c->hooks & hooks[i].bit) == 0)
+		int metered = (c->hooks & hooks[i].bit) != 0;
+
+		/*
+		 * Output marks the daemon's export connections (from the
+		 * socket's SO_MARK) so that their packets, and the ICMP errors
+		 * a down collector sends back (RELATED), are skipped by ct
+		 * mark on input and output.  It does so even when output is
+		 * not metered, as long as input is.
+		 */
+		if (!metered && !(nflog && hooks[i].local == 1 &&
+		    (c->hooks & HOOK_INPUT)))
 			continue;
 		ch = &d->chain[d->nchains++];
 		ch->name = hooks[i].name;
 		ch->hook_name = hooks[i].name;
 		ch->hooknum = hooks[i].hooknum;
 		ch->prio = PRIO_METER;
-		if (hooks[i].local && c->capture == CAPTURE_NFLOG)
-			ch->rule[ch->nrules++] = R_MARK_RETURN;
+		if (nflog && hooks[i].local == 1)
+			ch->rule[ch->nrules++] = R_MARK_TO_CT;
+		if (!metered)
+			continue;
+		if (nflog && hooks[i].local >= 0)
+			ch->rule[ch->nrules++] = R_CTMARK_RETURN;
 		ch->rule[ch->nrules++] = R_CT_ON;
-		if (c->capture == CAPTURE_NFLOG)
+		if (nflog)
 			ch->rule[ch->nrules++] = R_NFLOG;
 	}
 	if (c->capture == CAPTURE_CONNTRACK) {
@@ -111,10 +127,20 @@ static void
 text_rule(FILE *f, const struct ruleset_desc *d, enum rule_kind k)
 {
 	switch (k) {
-	case R_MARK_RETURN:
-		fprintf(f, "\t\t# the daemon's own export datagrams carry "
-		    "export_mark: never meter them\n"
-		    "\t\tmeta mark 0x%08x return\n", d->mark);
+	case R_MARK_TO_CT:
+		fprintf(f, "\t\t# The daemon sends its export datagrams with "
+		    "SO_MARK = export_mark.\n"
+		    "\t\t# Copying the mark to their connection also covers "
+		    "the ICMP errors\n"
+		    "\t\t# a down collector answers with (they are RELATED "
+		    "to it).\n"
+		    "\t\tmeta mark 0x%08x ct mark set 0x%08x return\n",
+		    d->mark, d->mark);
+		break;
+	case R_CTMARK_RETURN:
+		fprintf(f, "\t\t# the daemon's own export traffic (and ICMP "
+		    "errors about it)\n"
+		    "\t\tct mark 0x%08x return\n", d->mark);
 		break;
 	case R_CT_ON:
 		fprintf(f, "\t\t# any ct expression turns conntrack on in this "
@@ -274,6 +300,32 @@ x_mark_is(struct nftnl_rule *r, uint32_t mark)
 }
 
 static void
+x_ctmark_is(struct nftnl_rule *r, uint32_t mark)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("ct");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, NFT_CT_MARK);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_DREG, NFT_REG_1);
+	nftnl_rule_add_expr(r, e);
+	x_cmp(r, NFT_CMP_EQ, &mark, sizeof(mark));
+}
+
+/* ct mark set M: an immediate into reg 1, then ct set from reg 1. */
+static void
+x_ctmark_set(struct nftnl_rule *r, uint32_t mark)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("immediate");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_1);
+	nftnl_expr_set(e, NFTNL_EXPR_IMM_DATA, &mark, sizeof(mark));
+	nftnl_rule_add_expr(r, e);
+	e = nftnl_expr_alloc("ct");
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, NFT_CT_MARK);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_SREG, NFT_REG_1);
+	nftnl_rule_add_expr(r, e);
+}
+
+static void
 x_ipv4(struct nftnl_rule *r)
 {
 	uint8_t proto = NFPROTO_IPV4;
@@ -341,8 +393,13 @@ batch_rule(struct batch *bt, const struct ruleset_desc *d,
 	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, RULES_TABLE);
 	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, cd->name);
 	switch (k) {
-	case R_MARK_RETURN:
+	case R_MARK_TO_CT:
 		x_mark_is(r, d->mark);
+		x_ctmark_set(r, d->mark);
+		x_return(r);
+		break;
+	case R_CTMARK_RETURN:
+		x_ctmark_is(r, d->mark);
 		x_return(r);
 		break;
 	case R_CT_ON:
@@ -628,12 +685,13 @@ int
 rules_match(const struct rules_state *st, const struct conf *c)
 {
 	struct ruleset_desc d;
-	unsigned i, nlog = 0;
+	unsigned i, j, nlog = 0, nrules = 0;
 
 	describe(c, &d);
 	for (i = 0; i < d.nchains; i++)
-		if (c->capture == CAPTURE_NFLOG)
-			nlog++;
-	return st->table && st->chains == d.nchains && st->log_rules == nlog &&
-	    st->ct_rules > 0;
+		for (j = 0; j < d.chain[i].nrules; j++, nrules++)
+			if (d.chain[i].rule[j] == R_NFLOG)
+				nlog++;
+	return st->table && st->chains == d.nchains && st->rules == nrules &&
+	    st->log_rules == nlog && st->ct_rules > 0;
 }

@@ -6,16 +6,22 @@
  *
  *   chains input / forward / output (the configured hooks) at priority
  *   -150, policy accept, each holding
- *     meta mark <export_mark> return      (input and output only: the
- *                                          daemon's own export datagrams)
+ *     meta mark M ct mark set M return    (output: the daemon's export
+ *                                          datagrams carry SO_MARK M; their
+ *                                          connection gets ct mark M)
+ *     ct mark M return                    (input and output: that traffic,
+ *                                          and the ICMP errors RELATED to
+ *                                          it, is never metered)
  *     meta nfproto ipv4 ct state new,established,related,untracked counter
  *                                         (any ct expression turns conntrack
  *                                          on in the network namespace)
  *     meta nfproto ipv4 log group G snaplen COPY queue-threshold Q
  *                                         (capture = nflog only)
- *   and, in capture = conntrack, a chain "export_notrack" on output at
- *   priority -300 with "meta mark <export_mark> notrack", so the daemon's export
- *   datagrams never create the conntrack entries it would then export.
+ *   with M = export_mark; if input is metered but output is not, an output
+ *   chain still sets the ct mark.  In capture = conntrack there is no log
+ *   rule and no mark rule; a chain "export_notrack" on output at priority
+ *   -300 holds "meta mark M notrack", so the daemon's export datagrams never
+ *   create the conntrack entries it would then export.
  *
  * The same description produces both the netlink batch and the nft text
  * of the include file, so the two cannot drift apart.
