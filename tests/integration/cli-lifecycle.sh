@@ -136,6 +136,19 @@ check "enable: daemon running" alive "$PID1"
 check "status: exit 0, silent" silent cli -m status
 check "status -v: says enabled" status_says "netflow is enabled"
 check "enable: again, same daemon" enable_same_daemon
+# status needs both: the table deleted by hand makes it fail, enable heals
+inR nft delete table inet nft_netflow
+check "status: non-zero without the table" eval '! cli -m status'
+check "enable: table back, same daemon" enable_same_daemon
+check "status: 0 again" silent cli -m status
+if [ "$CAPTURE" = nflog ]; then
+	# the shipped include (nft/nft-netflow.nft) and what the CLI loads for
+	# the defaults must not drift apart
+	check "shipped nft-netflow.nft is the same table" bash -c \
+		"ip netns exec $NS_R nft -f '$NFN_SRCDIR/nft/nft-netflow.nft' &&
+		 ip netns exec $NS_R nft -s list table inet nft_netflow |
+		 diff - '$T/table-s.txt' && ip netns exec $NS_R nft -f '$INC'"
+fi
 check "user tables intact while enabled" user_intact
 
 inB python3 "$NFN_SRCDIR/tests/integration/traffic.py" tcp-server 6000 30 &
