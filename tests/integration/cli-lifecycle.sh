@@ -34,25 +34,6 @@ include_same() {	# the include file loads the very table enable loaded
 	inR nft -f "$INC" && inR nft -s list table inet nft_netflow |
 		diff - "$T/table-s.txt"
 }
-# The capture of lib.sh signals the subshell of "inR tshark &", which
-# ignores SIGINT as every background job of a non-interactive shell does:
-# signal tshark itself, started without a function in between.
-cap_start() {
-	ip netns exec "$NS_R" tshark -q -i ra -f ip -w "$T/truth.pcap" \
-		2>"$T/tshark.log" &
-	TSHARK_PID=$!
-	for _ in $(seq 100); do
-		grep -q "Capturing on" "$T/tshark.log" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	echo "tshark did not start"; cat "$T/tshark.log"; return 1
-}
-cap_stop() {
-	sleep 0.5
-	kill -INT "$TSHARK_PID"
-	wait "$TSHARK_PID" 2>/dev/null
-	TSHARK_PID=
-}
 status_says() { cli -m status -v | grep -q "$1"; }
 enable_same_daemon() { cli -m enable && [ "$(daemon_pid)" = "$PID1" ]; }
 flows_json() { cli -m flows --json | python3 -m json.tool >/dev/null; }
@@ -93,9 +74,8 @@ user_tables > "$T/user-before.txt" && test -s "$T/user-before.txt" ||
 	{ echo "cannot set up the user's tables"; exit 1; }
 
 start_collector c1 9995 || exit 1
-# the capture starts before anything is metered: tshark's startup talks on
-# R's loopback (extcap probes), which is not test traffic
-cap_start || exit 1
+# ground truth: every packet crossing ra, from before anything is metered
+capture_start || exit 1
 
 # ---- install: files, nothing loaded or started
 check "install: exit 0 and silent" silent cli -m install \
@@ -185,7 +165,7 @@ check "config persisted" grep -qx "active_timeout = 5" "$CONF"
 # phase 2: one flow lasting 8 s must now be split at 5 s
 traffic "$NS_A" udp $B_IP 5200 1 16 200 42000 0.5
 kill $SRV 2>/dev/null
-cap_stop
+capture_stop
 
 # ---- disable: table and daemon gone, every flow exported
 check "disable: exit 0 and silent" silent cli -m disable
