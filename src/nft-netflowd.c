@@ -16,6 +16,7 @@
 #include "daemon.h"
 #include "log.h"
 #include "notify.h"
+#include "priv.h"
 
 #define DEFAULT_PIDFILE "/run/nft-netflow/nft-netflowd.pid"
 
@@ -144,6 +145,8 @@ main(int argc, char **argv)
 		fatalx("startup failed");
 	if (strcmp(pidfile, "-") != 0)
 		write_pidfile(pidfile);
+	if (priv_drop() < 0)
+		log_warn("cannot drop privileges; running with those given");
 	log_info("started: capture %s, %u destination(s), control %s",
 	    c.capture == CAPTURE_CONNTRACK ? "conntrack" : "nflog", c.dests.n,
 	    c.control);
