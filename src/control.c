@@ -96,18 +96,12 @@ h_flush(struct daemon *d, char *args, FILE *out)
 static void
 h_reload(struct daemon *d, char *args, FILE *out)
 {
-	struct conf nc;
 	char err[512];
 
-	conf_defaults(&nc);
-	if (conf_load(&nc, d->conf_path, err, sizeof(err)) < 0 ||
-	    daemon_apply(d, &nc, err, sizeof(err)) < 0) {
-		d->reload_errors++;
+	if (daemon_reload(d, err, sizeof(err)) < 0)
 		fprintf(out, "ERR %s\n", err);
-		return;
-	}
-	d->reloads++;
-	fputs("OK\n", out);
+	else
+		fputs("OK\n", out);
 }
 
 static const struct {

@@ -325,31 +325,32 @@ daemon_apply(struct daemon *d, const struct conf *nc, char *err, size_t errlen)
 	return 0;
 }
 
-static void
-reload(struct daemon *d)
+int
+daemon_reload(struct daemon *d, char *err, size_t errlen)
 {
 	struct conf nc;
-	char err[512];
 
 	conf_defaults(&nc);
-	if (conf_load(&nc, d->conf_path, err, sizeof(err)) < 0 ||
-	    daemon_apply(d, &nc, err, sizeof(err)) < 0) {
+	if (conf_load(&nc, d->conf_path, err, errlen) < 0 ||
+	    daemon_apply(d, &nc, err, errlen) < 0) {
 		d->reload_errors++;
 		log_warnx("reload rejected, running configuration kept: %s", err);
-		return;
+		return -1;
 	}
 	d->reloads++;
 	log_info("configuration reloaded from %s", d->conf_path);
+	return 0;
 }
 
 static void
 on_signal(struct daemon *d)
 {
 	struct signalfd_siginfo si;
+	char err[512];
 
 	while (read(d->sigfd, &si, sizeof(si)) == sizeof(si)) {
 		if (si.ssi_signo == SIGHUP)
-			reload(d);
+			daemon_reload(d, err, sizeof(err));
 		else
 			d->quit = 1;
 	}

@@ -65,6 +65,9 @@ void daemon_free(struct daemon *d);
 int daemon_apply(struct daemon *d, const struct conf *nc, char *err,
     size_t errlen);
 
+/* Re-read the config file and apply it (SIGHUP, "reload"); -1 with err. */
+int daemon_reload(struct daemon *d, char *err, size_t errlen);
+
 /* Control-socket request → malloc'd response text. */
 char *daemon_control(struct daemon *d, const char *req);
 
