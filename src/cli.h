@@ -62,12 +62,19 @@ struct cli {
 int		 cli_parse(struct cli *o, int argc, char **argv, char *err,
 		    size_t errlen);
 
+/*
+ * Apply o's parameters to c with conf_set(), in order.  0, or -1 with the
+ * option as given and conf_set()'s message in err (c partly changed).
+ */
+int		 cli_apply(const struct cli *o, struct conf *c, char *err,
+		    size_t errlen);
+
 /* The -h text: one line of description, then one line per option. */
 void		 cli_usage(FILE *f);
 
 const char	*cli_mode_name(enum cli_mode m);
 
-/* Do what o asks; returns the exit code. */
+/* Do what o asks (the modes: clisetup.c, clishow.c); the exit code. */
 int		 cli_run(const struct cli *o);
 
 /* parse + run, for main(). */

@@ -299,14 +299,21 @@ x_mark_is(struct nftnl_rule *r, uint32_t mark)
 	x_cmp(r, NFT_CMP_EQ, &mark, sizeof(mark));
 }
 
+/* ct KEY into reg 1, as x_meta() does for meta keys. */
 static void
-x_ctmark_is(struct nftnl_rule *r, uint32_t mark)
+x_ct(struct nftnl_rule *r, uint32_t key)
 {
 	struct nftnl_expr *e = nftnl_expr_alloc("ct");
 
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, NFT_CT_MARK);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, key);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_DREG, NFT_REG_1);
 	nftnl_rule_add_expr(r, e);
+}
+
+static void
+x_ctmark_is(struct nftnl_rule *r, uint32_t mark)
+{
+	x_ct(r, NFT_CT_MARK);
 	x_cmp(r, NFT_CMP_EQ, &mark, sizeof(mark));
 }
 
@@ -340,10 +347,7 @@ x_ct_state_any(struct nftnl_rule *r)
 	struct nftnl_expr *e;
 	uint32_t mask = CT_STATE_ANY, zero = 0;
 
-	e = nftnl_expr_alloc("ct");
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, NFT_CT_STATE);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_DREG, NFT_REG_1);
-	nftnl_rule_add_expr(r, e);
+	x_ct(r, NFT_CT_STATE);
 	e = nftnl_expr_alloc("bitwise");
 	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
@@ -467,13 +471,26 @@ batch_send(struct batch *bt)
 	return 0;
 }
 
+/* Send the batch and free it; errno is batch_send()'s. */
+static int
+batch_commit(struct batch *bt)
+{
+	int r, save;
+
+	r = batch_send(bt);
+	save = errno;
+	batch_close(bt);
+	errno = save;
+	return r;
+}
+
 int
 rules_load(const struct conf *c, char *err, size_t errlen)
 {
 	struct ruleset_desc d;
 	struct batch bt;
 	unsigned i, j;
-	int r, save;
+	int save;
 
 	if (c->capture == CAPTURE_NFLOG && c->hooks == 0) {
 		snprintf(err, errlen, "hooks: no hook selected, nothing to "
@@ -495,10 +512,8 @@ rules_load(const struct conf *c, char *err, size_t errlen)
 		for (j = 0; j < d.chain[i].nrules; j++)
 			batch_rule(&bt, &d, &d.chain[i], d.chain[i].rule[j]);
 	}
-	r = batch_send(&bt);
-	save = errno;
-	batch_close(&bt);
-	if (r < 0) {
+	if (batch_commit(&bt) < 0) {
+		save = errno;
 		snprintf(err, errlen, "cannot load table %s %s: %s%s",
 		    RULES_FAMILY, RULES_TABLE, strerror(save),
 		    save == EPERM ? " (needs CAP_NET_ADMIN)" :
@@ -514,7 +529,7 @@ int
 rules_delete(char *err, size_t errlen)
 {
 	struct batch bt;
-	int r, save;
+	int save;
 
 	if (batch_open(&bt) < 0) {
 		snprintf(err, errlen, "rules: %s", strerror(errno));
@@ -522,10 +537,8 @@ rules_delete(char *err, size_t errlen)
 	}
 	batch_table(&bt, NFT_MSG_NEWTABLE, NLM_F_CREATE);
 	batch_table(&bt, NFT_MSG_DELTABLE, 0);
-	r = batch_send(&bt);
-	save = errno;
-	batch_close(&bt);
-	if (r < 0) {
+	if (batch_commit(&bt) < 0) {
+		save = errno;
 		snprintf(err, errlen, "cannot delete table %s %s: %s",
 		    RULES_FAMILY, RULES_TABLE, strerror(save));
 		errno = save;
