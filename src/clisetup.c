@@ -74,8 +74,10 @@ write_include(struct clictx *x, char *err, size_t errlen)
 		goto fail;
 	r = rules_write_nft(&x->want, x->conf_path, m);
 	fclose(m);
-	if (r < 0)
+	if (r < 0) {
+		free(buf);
 		goto fail;
+	}
 	r = file_replace(x->include, buf, 0644);
 	free(buf);
 	if (r < 0)

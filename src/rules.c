@@ -693,18 +693,3 @@ fail:
 	    RULES_TABLE, strerror(errno));
 	return -1;
 }
-
-int
-rules_match(const struct rules_state *st, const struct conf *c)
-{
-	struct ruleset_desc d;
-	unsigned i, j, nlog = 0, nrules = 0;
-
-	describe(c, &d);
-	for (i = 0; i < d.nchains; i++)
-		for (j = 0; j < d.chain[i].nrules; j++, nrules++)
-			if (d.chain[i].rule[j] == R_NFLOG)
-				nlog++;
-	return st->table && st->chains == d.nchains && st->rules == nrules &&
-	    st->log_rules == nlog && st->ct_rules > 0;
-}

@@ -62,9 +62,6 @@ int	rules_delete(char *err, size_t errlen);
 /* What of our table is loaded.  0 (st filled, st->table 0 if absent) or -1. */
 int	rules_state(struct rules_state *st, char *err, size_t errlen);
 
-/* 1 when st is what c would load (capture mode and hooks), else 0. */
-int	rules_match(const struct rules_state *st, const struct conf *c);
-
 /*
  * The same ruleset as nft text, suitable for "nft -f" and for an include in
  * /etc/nftables.conf ("table; delete table; table { ... }", so re-loading it

@@ -195,7 +195,7 @@ svc_start(struct clictx *x, char *err, size_t errlen)
 	char bin[PATH_MAX], dir[PATH_MAX], pidfile[PATH_MAX + 32];
 	char *argv[] = { SVC_DAEMON, "-c", x->conf_path, "-p", pidfile,
 	    NULL };
-	pid_t pid;
+	pid_t pid, r;
 	int st;
 
 	if (svc_systemd(x)) {
@@ -228,9 +228,9 @@ svc_start(struct clictx *x, char *err, size_t errlen)
 			_exit(127);
 		}
 		/* it forks into the background once its config is read */
-		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		while ((r = waitpid(pid, &st, 0)) < 0 && errno == EINTR)
 			;
-		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		if (r < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
 			snprintf(err, errlen, "%s -c %s did not start", bin,
 			    x->conf_path);
 			return -1;
