@@ -21,11 +21,13 @@ echo "== config"; cat "$T/demo.conf"
 start_daemon "$T/demo.conf" || exit 1
 capture_start || exit 1
 inB python3 tests/integration/traffic.py tcp-server 6000 10 &
+SRV=$!
 sleep 0.5
 echo "== traffic from A ($A_IP) through R to B ($B_IP)"
 traffic "$NS_A" udp $B_IP 5000 3 10 500
 traffic "$NS_A" tcp $B_IP 6000 100000 2
 inA ping -c 3 -i 0.2 -q $B_IP | tail -2
+kill $SRV; wait $SRV 2>/dev/null
 capture_stop
 echo "== nft-netflowd statistics"; ctl stats
 stop_daemon

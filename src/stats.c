@@ -55,7 +55,7 @@ stats_text(const struct daemon *d, FILE *f)
 	    fs->active, fs->peak, ago, ft_memory(d->ft) / 1024);
 	fprintf(f, "Hash: size %u, metric %.2f, rehashes %u\n",
 	    ft_hashsize(d->ft),
-	    fs->lookups ? 1.0 + (double)fs->searched / fs->lookups : 1.0,
+	    fs->lookups ? (double)fs->searched / fs->lookups : 1.0,
 	    fs->rehashes);
 	fprintf(f, "Timeout: active %u, inactive %u. Maxflows %u\n",
 	    d->conf.active_timeout, d->conf.inactive_timeout, d->conf.maxflows);
