@@ -362,7 +362,7 @@ RESULTS=$T/results.tsv
 bench_topology || exit 1
 
 start=$(date +%s)
-echo "nft-netflow forwarding benchmark: $(nproc) CPUs, $(uname -r), ${SECS}s per run"
+echo "nft-netflow forwarding benchmark: $(nproc) CPUs, $(uname -r), ${SECS}s per run, load average $(cut -d" " -f1-3 /proc/loadavg)"
 echo "flows: $FLOWS; offered: $RATE pps and max; modes:$MODES"
 for flows in $FLOWS; do
 	for rate in "$RATE" 0; do

@@ -136,11 +136,11 @@ def main():
         others = [m for m in present if m != "nfnd"]
         hdr = ["scenario"] + ["nfnd/" + m for m in others] + \
             ["fwd nfnd/ct", "fwd nfnd/none"]
-        print("  ".join("%-26s" % hdr[0] if i == 0 else "%14s" % h
+        print("  ".join("%-32s" % hdr[0] if i == 0 else "%14s" % h
                         for i, h in enumerate(hdr)))
         for s in seen:
             n = find(runs, s[0], s[1], "nfnd")
-            cells = ["%-26s" % scenario(*s)]
+            cells = ["%-32s" % scenario(*s)]
             for m in others:
                 o = find(runs, s[0], s[1], m)
                 v = None
