@@ -39,7 +39,8 @@ bench_cleanup() {
 	for ns in "$NS_R" "$NS_A" "$NS_B"; do
 		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
 	done
-	sleep 0.1
+	# reap them here, quietly (no "Killed" job notices)
+	{ wait; } 2>/dev/null
 	for ns in "$NS_A" "$NS_R" "$NS_B"; do
 		ip netns del "$ns" 2>/dev/null
 	done

@@ -109,7 +109,13 @@ def main():
           "counted drops, floor messages")
     for s in seen:
         print()
-        print("== " + scenario(*s))
+        fwd = [r["fwd"] for r in runs
+               if (r["flows"], r["rate"]) == s and r.get("fwd")]
+        res = ""
+        if fwd:
+            # /proc/stat counts 1/clk s: one tick over the fewest packets
+            res = "  (mach: one tick = %.0f ns/pkt)" % (1e9 / clk / min(fwd))
+        print("== " + scenario(*s) + res)
         print(line % cols)
         for r in runs:
             if (r["flows"], r["rate"]) != s:
