@@ -86,6 +86,7 @@ bench_topology() {
 	NFT
 	ip netns exec "$NS_R" sleep 100000 &
 	HOLD_R=$!
+	disown "$HOLD_R"	# killed at cleanup: no job notice
 	# resolve the neighbours once, so no run pays for ARP
 	inA ping -c 1 -W 1 -q $B_IP >/dev/null 2>&1
 	inB ping -c 1 -W 1 -q "${A_IPS%%,*}" >/dev/null 2>&1
