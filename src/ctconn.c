@@ -286,6 +286,19 @@ take_counters(struct ctconn_entry *e, const struct ctconn_info *ci)
 	}
 }
 
+static void
+refresh(struct ctconn_entry *e, const struct ctconn_info *ci)
+{
+	take_counters(e, ci);
+	/*
+	 * A NEW event carries no timestamp: a dump that does tells when the
+	 * first period really began (if nothing was exported yet).
+	 */
+	if (ci->has_start && e->done_pkts[0] == 0 && e->done_pkts[1] == 0 &&
+	    (int32_t)(ci->start - e->pstart) < 0)
+		e->pstart = ci->start;
+}
+
 int
 ctconn_seen(struct ctconn *t, const struct ctconn_info *ci, uint32_t gen,
     uint32_t now)
@@ -294,15 +307,7 @@ ctconn_seen(struct ctconn *t, const struct ctconn_info *ci, uint32_t gen,
 	uint32_t h;
 
 	if ((e = lookup(t, &ci->key, NULL)) != NULL) {
-		take_counters(e, ci);
-		/*
-		 * A NEW event carries no timestamp: a dump that does tells
-		 * when the first period really began (if nothing was
-		 * exported yet).
-		 */
-		if (ci->has_start && e->done_pkts[0] == 0 &&
-		    e->done_pkts[1] == 0 && (int32_t)(ci->start - e->pstart) < 0)
-			e->pstart = ci->start;
+		refresh(e, ci);
 		e->gen = gen;
 		return CTCONN_FOUND;
 	}
@@ -338,6 +343,17 @@ ctconn_seen(struct ctconn *t, const struct ctconn_info *ci, uint32_t gen,
 	if (t->st.tracked > t->nbuckets && t->nbuckets < CTCONN_MAXBUCKETS)
 		resize(t, t->nbuckets * 2);	/* on failure: longer chains */
 	return CTCONN_NEW;
+}
+
+int
+ctconn_update(struct ctconn *t, const struct ctconn_info *ci)
+{
+	struct ctconn_entry *e;
+
+	if ((e = lookup(t, &ci->key, NULL)) == NULL)
+		return 0;
+	refresh(e, ci);
+	return 1;
 }
 
 int
@@ -456,6 +472,39 @@ ctconn_flush(struct ctconn *t, uint32_t now)
 			break;
 	}
 	return cnt;
+}
+
+static uint32_t
+delta32(uint64_t cur, uint64_t done)
+{
+	if (cur < done)
+		return 0;	/* as export_deltas: nothing rather than bogus */
+	return cur - done > UINT32_MAX ? UINT32_MAX : (uint32_t)(cur - done);
+}
+
+void
+ctconn_walk(const struct ctconn *t, uint32_t now, ctconn_export_fn fn,
+    void *arg)
+{
+	const struct ctconn_entry *e;
+	struct ctconn_info ci;
+	struct flow_key k[2];
+	struct flow_rec r;
+	int d;
+
+	for (e = t->head; e != NULL; e = e->next) {
+		info_from_entry(e, &ci);
+		ctconn_flow_keys(&ci, &k[0], &k[1]);
+		for (d = 0; d < 2; d++) {
+			memset(&r, 0, sizeof(r));
+			r.key = k[d];
+			r.packets = delta32(e->cur_pkts[d], e->done_pkts[d]);
+			r.bytes = delta32(e->cur_bytes[d], e->done_bytes[d]);
+			r.first = e->pstart;
+			r.last = (int32_t)(now - e->pstart) < 0 ? e->pstart : now;
+			fn(arg, &r);
+		}
+	}
 }
 
 const struct ctconn_stats *

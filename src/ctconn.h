@@ -25,8 +25,16 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <netinet/in.h>
 
 #include "record.h"
+
+#ifndef IPPROTO_SCTP
+#define IPPROTO_SCTP	132
+#endif
+#ifndef IPPROTO_UDPLITE
+#define IPPROTO_UDPLITE	136
+#endif
 
 struct ctconn;
 
@@ -51,6 +59,14 @@ struct ctconn_info {
 };
 
 typedef void (*ctconn_export_fn)(void *arg, const struct flow_rec *rec);
+
+/* Protocols whose conntrack tuple has ports (the others: ICMP, or none). */
+static inline int
+ctconn_has_ports(uint8_t proto)
+{
+	return proto == IPPROTO_TCP || proto == IPPROTO_UDP ||
+	    proto == IPPROTO_SCTP || proto == IPPROTO_UDPLITE;
+}
 
 struct ctconn_stats {
 	uint32_t tracked, peak;
@@ -119,6 +135,22 @@ uint32_t ctconn_sweep(struct ctconn *t, uint32_t gen, uint32_t now);
 
 /* Export every tracked connection's deltas now (flush); they stay tracked. */
 uint32_t ctconn_flush(struct ctconn *t, uint32_t now);
+
+/*
+ * Take ci's counters (and start) for a tracked connection, as
+ * ctconn_seen does, but never insert and leave its resync generation
+ * alone: for a look at the table between exports.  Returns 1 if tracked.
+ */
+int ctconn_update(struct ctconn *t, const struct ctconn_info *ci);
+
+/*
+ * Listing: call fn with both flows of every tracked connection, carrying
+ * what the next export of each would (the delta since the last one), first
+ * = the start of the current period, last = now (conntrack does not say when
+ * it last saw a packet).  fn must not modify the table.
+ */
+void ctconn_walk(const struct ctconn *t, uint32_t now, ctconn_export_fn fn,
+    void *arg);
 
 /* Build the two flow keys of a connection (see the top of this file). */
 void ctconn_flow_keys(const struct ctconn_info *ci, struct flow_key *orig,

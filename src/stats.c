@@ -221,6 +221,9 @@ stats_flows(const struct daemon *d, FILE *f, int json)
 		    "SrcIf", "SrcIPaddress", "SrcP", "DstIf", "DstIPaddress",
 		    "DstP", "Pr", "Pkts", "Bytes", "Age(s)");
 	ft_walk(d->ft, flow_line, &c);
+	/* capture = conntrack keeps its connections out of the flow table */
+	if (d->ct)
+		ctin_walk(d->ct, d->now, flow_line, &c);
 	if (json)
 		fputs("]\n", f);
 }
