@@ -5,24 +5,8 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ct-lib.sh"
 
-setup_topology
-inR nft -f - <<-NFT
-table inet ct_only {
-	chain forward {
-		type filter hook forward priority 0; policy accept;
-		ct state new counter
-	}
-}
-NFT
-start_collector c1 9995
-capture_start || exit 1
-write_conf "$T/nfn.conf" destination=127.0.0.1:9995 capture=conntrack \
-	inactive_timeout=60 active_timeout=2
-start_daemon "$T/nfn.conf" || exit 1
-
-inB python3 "$NFN_SRCDIR/tests/integration/traffic.py" tcp-server 6000 15 &
-SRV=$!
-sleep 0.5
+ct_setup conntrack active_timeout=2
+ct_tcp_server 15
 # one slow connection: 1000 bytes every 0.1 s for 7 s, then close
 inA python3 - "$B_IP" <<-'PY'
 import socket, sys, time
@@ -36,16 +20,8 @@ while s.recv(65536):
 s.close()
 PY
 sleep 0.5
-kill $SRV 2>/dev/null
-capture_stop
-inR conntrack -F >/dev/null 2>&1
-sleep 1.5
-ctl stats > "$T/stats.txt"
-stop_collector c1
-check "several records per direction, sums exact" \
-	python3 "$NFN_SRCDIR/tests/integration/compare.py" --pcap "$T/truth.pcap" \
-	--nfdump "$T/c1" --min-records 3
-grep -E "^Conntrack" "$T/stats.txt"
+ct_finish_traffic
+check "several records per direction, sums exact" ct_compare --min-records 3
 check "active-timeout exports counted" \
 	grep -Eq "active-timeout exports [3-9]" "$T/stats.txt"
 check "daemon exits 0 on SIGTERM" stop_daemon

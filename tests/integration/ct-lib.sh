@@ -1,53 +1,84 @@
 # ct-lib.sh: what the conntrack tests add to lib.sh (sourced after it).
 #
-# lib.sh starts the daemon and tshark through its inR function in the
-# background, so the PID it keeps is a subshell's: a signal reaches the
-# subshell, not the program, and (in a script) a background job ignores
-# SIGINT anyway.  These start them with ip netns exec directly, so the PID
-# is the program's own.
+# Every ct-*.sh test runs the same frame:
+#	ct_setup MODE key=value...	topology, rules, collector c1, capture,
+#					daemon
+#	... traffic ...
+#	ct_finish_traffic		capture stopped, every connection
+#					destroyed, stats in $T/stats.txt, c1
+#					stopped (or ct_stop_traffic and
+#					ct_collect to let connections end
+#					by themselves)
+#	checks on $T/c1 (ct_compare) and $T/stats.txt
 
-start_daemon() {	# start_daemon CONF
-	ip netns exec "$NS_R" "$NFT_NETFLOWD" -f -c "$1" -p - \
-		2>>"$T/daemon.log" &
-	DAEMON_PID=$!
-	for _ in $(seq 50); do
-		[ -S "$T/control" ] && ctl ping >/dev/null 2>&1 && return 0
-		kill -0 "$DAEMON_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	echo "daemon did not start:"; cat "$T/daemon.log"; return 1
+command -v conntrack >/dev/null || { echo "SKIP: conntrack not installed"; exit 77; }
+
+CT_PORT=9995
+# A resync or flush exports thousands of records at once, more than
+# nfcapd's default receive buffer holds (measured: 8 of 100 datagrams lost).
+CT_COLLECTOR_RCVBUF=8388608
+
+# ct_setup MODE key=value...: MODE nflog loads the shipped rules; MODE
+# conntrack loads only a ct rule, so that R tracks connections without
+# NFLOG.  The daemon exports to collector c1 with inactive_timeout 60 (so
+# nothing ends by it during a test) and the given keys.
+ct_setup() {
+	local mode=$1; shift
+	setup_topology
+	if [ "$mode" = nflog ]; then
+		load_rules
+	else
+		inR nft -f - <<-NFT
+		table inet ct_only {
+			chain forward {
+				type filter hook forward priority 0; policy accept;
+				ct state new counter
+			}
+		}
+		NFT
+	fi
+	start_collector c1 $CT_PORT $CT_COLLECTOR_RCVBUF || exit 1
+	capture_start || exit 1
+	write_conf "$T/nfn.conf" destination=127.0.0.1:$CT_PORT capture="$mode" \
+		inactive_timeout=60 "$@"
+	start_daemon "$T/nfn.conf" || exit 1
 }
 
-# capture_start IFACE: ground truth of every IPv4 packet crossing IFACE in R.
-# Start it before the daemon: tshark's extcap helpers probe 127.0.0.1:5037
-# in R as it starts, and that is not test traffic.
-capture_start() {
-	ip netns exec "$NS_R" tshark -q -i "${1:-ra}" -f ip -w "$T/truth.pcap" \
-		2>"$T/tshark.log" &
-	TSHARK_PID=$!
-	for _ in $(seq 100); do
-		grep -q "Capturing on" "$T/tshark.log" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	echo "tshark did not start"; cat "$T/tshark.log"; return 1
-}
-capture_stop() {
+# ct_tcp_server SECONDS: B's TCP sink on port 6000 in the background (SRV)
+ct_tcp_server() {
+	inB python3 "$NFN_SRCDIR/tests/integration/traffic.py" tcp-server 6000 "$1" &
+	SRV=$!
 	sleep 0.5
-	kill -TERM "$TSHARK_PID"; wait "$TSHARK_PID" 2>/dev/null; TSHARK_PID=
 }
 
-# stats_val KEY: one number from the daemon's JSON statistics (conntrack part)
-ct_stat() {
-	ctl stats json | python3 -c 'import json,sys; print(json.load(sys.stdin)["conntrack"][sys.argv[1]])' "$1"
+# ct_stop_traffic: stop B's TCP sink, if any, and the capture
+ct_stop_traffic() {
+	[ -n "${SRV:-}" ] && kill "$SRV" 2>/dev/null
+	capture_stop
 }
 
-# start_collector NAME PORT: as lib.sh's, with an 8 MiB socket buffer: a
-# resync or flush exports thousands of records at once, more than the
-# default receive buffer holds (measured: 8 of 100 datagrams lost).
-start_collector() {
-	mkdir -p "$T/$1"
-	ip netns exec "$NS_R" nfcapd -b 127.0.0.1 -p "$2" -B 8388608 -w "$T/$1" \
-		-D -P "$T/nfcapd-$1.pid" >/dev/null 2>&1
-	for _ in $(seq 50); do [ -f "$T/nfcapd-$1.pid" ] && return 0; sleep 0.1; done
-	echo "nfcapd $1 did not start"; return 1
+# ct_collect SECONDS: give the daemon SECONDS to export, keep its
+# statistics in $T/stats.txt and stop the collector so its files are closed
+# (what it has then arrived while the daemon still ran)
+ct_collect() {
+	sleep "$1"
+	ctl stats > "$T/stats.txt"
+	stop_collector c1
+	grep -E "^Conntrack" "$T/stats.txt"
+}
+
+# ct_finish_traffic [SECONDS]: ct_stop_traffic, then destroy every
+# connection (conntrack -F: their DESTROY events carry the final counters)
+# and ct_collect SECONDS (default 1.5)
+ct_finish_traffic() {
+	ct_stop_traffic
+	inR conntrack -F >/dev/null 2>&1
+	ct_collect "${1:-1.5}"
+}
+
+# ct_compare [compare.py args]: collector c1 against the capture, per
+# 5-tuple, ifindex not compared (conntrack does not know it)
+ct_compare() {
+	python3 "$NFN_SRCDIR/tests/integration/compare.py" --pcap "$T/truth.pcap" \
+		--nfdump "$T/c1" "$@"
 }

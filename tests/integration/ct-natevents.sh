@@ -7,10 +7,8 @@
 # source, as the connection's original tuple does).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ct-lib.sh"
-command -v conntrack >/dev/null || { echo "SKIP: conntrack not installed"; exit 77; }
 
-setup_topology
-load_rules
+ct_setup nflog natevents=1
 inR nft -f - <<-NFT
 table ip ct_nat {
 	chain post {
@@ -21,28 +19,14 @@ table ip ct_nat {
 	}
 }
 NFT
-start_collector c1 9995
-capture_start || exit 1
-write_conf "$T/nfn.conf" destination=127.0.0.1:9995 natevents=1 \
-	inactive_timeout=60
-start_daemon "$T/nfn.conf" || exit 1
-
-inB python3 "$NFN_SRCDIR/tests/integration/traffic.py" tcp-server 6000 15 &
-SRV=$!
-sleep 0.5
+ct_tcp_server 15
 traffic "$NS_A" tcp $B_IP 6000 30000 2
 inA ping -c 3 -i 0.2 -q $B_IP >/dev/null
 sleep 0.3
-kill $SRV 2>/dev/null
-capture_stop
-inR conntrack -F >/dev/null 2>&1
-sleep 1.5
-ctl stats > "$T/stats.txt"
-stop_collector c1
+ct_finish_traffic
 
 nfdump -R "$T/c1" -N -q -o "fmt:%sa|%da|%sp|%dp|%pr|%pkt|%byt|%flg|%nh|%sas|%das" \
 	> "$T/records.txt"
-grep -E "^Conntrack" "$T/stats.txt"
 python3 - "$T/records.txt" "$A_IP" "$B_IP" "$RB_IP" <<-'PY'
 import sys
 recs = [[x.strip() for x in l.split("|")] for l in open(sys.argv[1]) if "|" in l]
@@ -72,9 +56,7 @@ want(len(icmp) == 2 and all(x[8] == r for x in icmp),
 sys.exit(0 if ok else 1)
 PY
 check "NAT event records as ipt_NETFLOW sends them" test $? = 0
-check "metered flows exact per 5-tuple (pre-SNAT source)" \
-	python3 "$NFN_SRCDIR/tests/integration/compare.py" --pcap "$T/truth.pcap" \
-	--nfdump "$T/c1"
+check "metered flows exact per 5-tuple (pre-SNAT source)" ct_compare
 check "NAT events counted" grep -q "NAT events sent: 6," "$T/stats.txt"
 check "daemon exits 0 on SIGTERM" stop_daemon
 finish

@@ -7,25 +7,10 @@
 # one record with the packets and bytes that crossed R.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ct-lib.sh"
-command -v conntrack >/dev/null || { echo "SKIP: conntrack not installed"; exit 77; }
 N=3000
 
-setup_topology
-inR nft -f - <<-NFT
-table inet ct_only {
-	chain forward {
-		type filter hook forward priority 0; policy accept;
-		ct state new counter
-	}
-}
-NFT
-start_collector c1 9995
-capture_start || exit 1
-write_conf "$T/nfn.conf" destination=127.0.0.1:9995 capture=conntrack \
-	inactive_timeout=60 active_timeout=600 conntrack_rcvbuf=4096 \
+ct_setup conntrack active_timeout=600 conntrack_rcvbuf=4096 \
 	conntrack_rcvbuf_max=4096
-start_daemon "$T/nfn.conf" || exit 1
-
 # N UDP connections of one datagram each (B drops them quietly)
 inA python3 - "$B_IP" "$N" <<-'PY'
 import socket, sys
@@ -36,15 +21,9 @@ for i in range(int(sys.argv[2])):
     s.close()
 PY
 sleep 2
-capture_stop
-inR conntrack -F >/dev/null 2>&1
-sleep 3
-ctl stats > "$T/stats.txt"
-stop_collector c1
-grep -E "^Conntrack" "$T/stats.txt"
+ct_finish_traffic 3
 check "every connection exactly once, exact counts" \
-	python3 "$NFN_SRCDIR/tests/integration/compare.py" --pcap "$T/truth.pcap" \
-	--nfdump "$T/c1" --max-records 1 --json "$T/cmp.json" > "$T/cmp.txt"
+	ct_compare --max-records 1 --json "$T/cmp.json" > "$T/cmp.txt"
 tail -1 "$T/cmp.txt"
 check "$N connections compared" grep -q "^$((N)) tuples, $N records" "$T/cmp.txt"
 check "overruns counted" grep -Eq "overruns [1-9]" "$T/stats.txt"

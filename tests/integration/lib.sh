@@ -109,11 +109,12 @@ load_rules() {
 	inR nft -f "$T/rules.nft"
 }
 
-# start_collector NAME PORT: nfcapd on 127.0.0.1:PORT inside R
+# start_collector NAME PORT [RCVBUF]: nfcapd on 127.0.0.1:PORT inside R;
+# RCVBUF (bytes, nfcapd -B) when a burst of datagrams is expected
 start_collector() {
 	mkdir -p "$T/$1"
-	inR nfcapd -b 127.0.0.1 -p "$2" -w "$T/$1" -D -P "$T/nfcapd-$1.pid" \
-		>/dev/null 2>&1
+	inR nfcapd -b 127.0.0.1 -p "$2" ${3:+-B "$3"} -w "$T/$1" -D \
+		-P "$T/nfcapd-$1.pid" >/dev/null 2>&1
 	for _ in $(seq 50); do [ -f "$T/nfcapd-$1.pid" ] && return 0; sleep 0.1; done
 	echo "nfcapd $1 did not start"; return 1
 }
@@ -141,6 +142,7 @@ start_daemon() {	# start_daemon CONF
 	DAEMON_PID=$!
 	for _ in $(seq 50); do
 		[ -S "$T/control" ] && ctl ping >/dev/null 2>&1 && return 0
+		kill -0 "$DAEMON_PID" 2>/dev/null || break	# it exited: say why now
 		sleep 0.1
 	done
 	echo "daemon did not start:"; cat "$T/daemon.log"; return 1
