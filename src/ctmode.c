@@ -51,6 +51,11 @@ dump_table(struct ctmode *m)
 {
 	m->gen++;
 	m->drops_live = 0;	/* the dump recounts the live drops */
+	/*
+	 * Any dump (resync or flush) starts a new generation: a pending sweep
+	 * must wait again until the events queued before it are read.
+	 */
+	m->caught_up = 0;
 	m->now = clk_uptime_ms();
 	return ctnl_dump(m->nl, on_dumped, m);
 }
