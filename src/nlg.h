@@ -61,4 +61,14 @@ int nlg_fd(const struct nlg *g);
 int nlg_read(struct nlg *g, unsigned max_batches, nlg_pkt_fn fn, void *arg);
 const struct nlg_stats *nlg_stats(const struct nlg *g);
 
+/*
+ * Parse one NFULNL_MSG_PACKET message (nlmsg_len already checked against the
+ * batch) into p (zeroed by the caller); *seq / *has_seq get NFULA_SEQ.
+ * Returns -1 for a malformed message (an attribute running past the
+ * message, a used attribute too short, no payload).  Exposed for tests.
+ */
+struct nlmsghdr;
+int nlg_parse(const struct nlmsghdr *nlh, struct nlg_pkt *p, uint32_t *seq,
+    int *has_seq);
+
 #endif
