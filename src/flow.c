@@ -7,13 +7,14 @@
  * of pointers keep an entry at 64 bytes, one cache line:
  *
  *	key 20, ifout 4, packets 4, bytes 4, first 4, last 4,
- *	hash chain next 4, inactive list prev/next 8, active list prev/next 8,
+ *	hash chain next 4, wheel slot prev/next 8, active list prev/next 8,
  *	tcp_flags, src_mask, dst_mask, spare: 4		= 64 bytes
  *
  * Buckets are an array of uint32_t chain heads (4 bytes each).  With the
- * automatic hash size there is at most about one bucket per flow, so a
- * million flows cost 64 + ~4 bytes each, plus the unused tail of the last
- * slab.
+ * automatic hash size there are between one half and one bucket per flow
+ * once past 4096 flows, so a million flows cost 64 + ~4 bytes each, plus
+ * the unused tail of the last slab and the wheel (a few hundred bytes at
+ * usual timeouts).
  *
  * Lookup.  A keyed 64-bit multiply/rotate hash over the 5-tuple (seeded
  * from getrandom() at ft_new, so nobody outside can aim at one chain),
@@ -21,12 +22,54 @@
  * bucket count, not only powers of two: the administrator's hashsize is
  * used as given.
  *
- * Expiry.  Two intrusive doubly-linked lists thread every live entry: the
- * inactive list in order of last packet (an update moves the entry to the
- * tail) and the active list in order of first packet (new and restarted
- * flows go to the tail).  The oldest candidates are always at the heads, so
- * ft_expire() stops at the first head that has not timed out: its cost is
- * what it exports plus two comparisons.
+ * Per packet, ft_update() touches the bucket and the entry and nothing
+ * else: at 100,000 flows and more every other line it touched (list
+ * neighbours) was one more cache miss, and those misses were most of the
+ * cost of a packet.
+ *
+ * Active timeout.  An intrusive doubly-linked list threads every live entry
+ * in order of first packet: new flows are appended, a flow restarted by a
+ * split goes to the tail, nothing moves per packet.  ft_expire() stops at
+ * the first head that has not timed out.
+ *
+ * Inactive timeout: a lazy timer wheel.  A ring of W slots (W a power of
+ * two) of FT_WGRAN = 256 ms each; slot s holds the entries whose queued due
+ * time (last + inactive, when they were queued) falls in it, on a
+ * doubly-linked list (so any flow can leave in O(1)).  A packet only moves
+ * e->last forward; the entry stays where it is, so its queued due time is a
+ * lower bound of its real one.  ft_expire() visits the slots from wcur (the
+ * first slot not yet fully passed) up to the one holding "now"; for each
+ * entry there it either exports it (real last + inactive <= now) or
+ * re-queues it at its real due time.  An entry is thus looked at about once
+ * per inactive period in which it saw packets, plus once when it expires:
+ * work proportional to what expires or was active, never per packet, and
+ * never a walk of the table.  The slot holding "now" is visited partially
+ * (only its entries already due leave; the others stay for the next call),
+ * so the export is exact to the ms of the ft_expire() call, not to the
+ * slot: a flow leaves at the first ft_expire() at or after last + inactive.
+ * Visiting that slot again on each tick costs at most FT_WGRAN / tick + 1
+ * looks per entry.
+ *
+ * W covers the inactive timeout plus a little (W = 2^k >= timeout / 256 ms
+ * + 3, at least 16, at most 65536 slots = 16777 s).  A due time beyond the
+ * last slot is queued there (a lower bound still) and re-queued when that
+ * slot comes: with timeouts above 4.6 hours an idle entry is looked at once
+ * per 4.6 hours, and the ring stays at most 256 KiB.  A due time already
+ * passed (a packet stamped before the last ft_expire()) is queued in the
+ * current slot, which the next ft_expire() always visits.
+ *
+ * Slot heads live in ft->wheel[]; an entry's wheel prev names either the
+ * previous entry or, for the first entry of a list, the slot itself, as
+ * FT_WREF + slot (indices from FT_WREF up are never given to entries).
+ * wheel[W] is a scratch list used while a slot is visited, so the table
+ * stays consistent while export callbacks run.
+ *
+ * Live timeout changes: a shorter inactive timeout or a different ring size
+ * re-queues every flow at once (O(flows), on a reload only), so no flow
+ * waits longer than the new timeout; a longer one needs nothing, as queued
+ * due times stay lower bounds.  If ft_expire() was not called for about a
+ * ring's span (or the clock jumped), it re-queues every flow relative to
+ * "now" instead of stepping through each slot.
  *
  * Time.  Uptime ms wraps after 49.7 days; every comparison is on the
  * difference of two uint32_t times, read as signed, so wrapping is harmless
@@ -34,12 +77,14 @@
  * A time a little in the past (a batched packet) never counts as negative
  * age and never moves first later or last earlier.
  *
- * Automatic hash size.  Initial buckets = physical memory / 64 KiB rounded
- * down to a power of two, clamped to [4096, 262144] (16 GiB and more start
- * at 262144 buckets, 1 MiB).  While hashsize is automatic, the table
- * doubles its buckets (rehash) whenever the active flows outnumber them, up
- * to 2^30 buckets, so chains stay about one entry long.  A size set by the
- * administrator is never changed by the table.
+ * Automatic hash size.  The table starts at FT_AUTO_MIN = 4096 buckets
+ * (16 KiB, which stays in cache for a table of a few thousand flows; the
+ * former start at memory / 64 KiB gave 1 MiB of mostly empty buckets, and a
+ * cache miss on the bucket was most of the cost of a packet).  While
+ * hashsize is automatic, the table doubles its buckets (rehash) whenever the
+ * active flows outnumber them, up to 2^30 buckets, so chains stay about one
+ * entry long.  A size set by the administrator is used as given and never
+ * changed by the table.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -53,11 +98,18 @@
 #define FT_SLAB_SHIFT	12
 #define FT_SLAB		(1u << FT_SLAB_SHIFT)
 #define FT_NIL		UINT32_MAX
-/* The highest index a flow may have: FT_NIL is reserved. */
-#define FT_MAXENTRIES	(UINT32_MAX - 1)
+
+/* Timer wheel: slot granularity (a power of two, so slots follow the wrap). */
+#define FT_WSHIFT	8
+#define FT_WGRAN	(1u << FT_WSHIFT)
+#define FT_WMIN		16u
+#define FT_WMAX		(1u << 16)
+/* Wheel links from FT_WREF up name a slot head (slot W is the scratch list). */
+#define FT_WREF		(FT_NIL - FT_WMAX - 1)
+/* Indices from FT_WREF up are not entries. */
+#define FT_MAXENTRIES	FT_WREF
 
 #define FT_AUTO_MIN	4096u
-#define FT_AUTO_START_MAX (1u << 18)
 #define FT_AUTO_MAX	(1u << 30)
 
 struct ft_entry {
@@ -68,7 +120,7 @@ struct ft_entry {
 	uint32_t first;
 	uint32_t last;
 	uint32_t hnext;			/* hash chain, or free list */
-	uint32_t iprev, inext;		/* inactive list, by last */
+	uint32_t wprev, wnext;		/* wheel slot list */
 	uint32_t aprev, anext;		/* active list, by first */
 	uint8_t tcp_flags;
 	uint8_t src_mask;
@@ -94,7 +146,11 @@ struct ft {
 	uint32_t used;			/* entries ever handed out (bump) */
 	uint32_t freelist;
 
-	struct ft_list inact, act;
+	struct ft_list act;		/* by first: active timeout */
+
+	uint32_t *wheel;		/* wslots slot heads + a scratch head */
+	uint32_t wslots;		/* W, a power of two */
+	uint32_t wcur;			/* start (ms) of the first slot not passed */
 
 	uint32_t maxflows;
 	uint32_t active_ms, inactive_ms;
@@ -221,52 +277,134 @@ E(const struct ft *ft, uint32_t i)
 	return &ft->slabs[i >> FT_SLAB_SHIFT][i & (FT_SLAB - 1)];
 }
 
-/*
- * The two lists share one pair of helpers: "off" selects which prev/next
- * pair of the entry is used (offsetof the prev field; next follows it).
- */
-#define LPREV(e, off) (((uint32_t *)((char *)(e) + (off)))[0])
-#define LNEXT(e, off) (((uint32_t *)((char *)(e) + (off)))[1])
-#define OFF_I	offsetof(struct ft_entry, iprev)
-#define OFF_A	offsetof(struct ft_entry, aprev)
-
+/* The active list (by first packet). */
 static inline void
-list_append(struct ft *ft, struct ft_list *l, size_t off, uint32_t i)
+list_append(struct ft *ft, struct ft_list *l, uint32_t i)
 {
 	struct ft_entry *e = E(ft, i);
 
-	LPREV(e, off) = l->tail;
-	LNEXT(e, off) = FT_NIL;
+	e->aprev = l->tail;
+	e->anext = FT_NIL;
 	if (l->tail != FT_NIL)
-		LNEXT(E(ft, l->tail), off) = i;
+		E(ft, l->tail)->anext = i;
 	else
 		l->head = i;
 	l->tail = i;
 }
 
 static inline void
-list_unlink(struct ft *ft, struct ft_list *l, size_t off, uint32_t i)
+list_unlink(struct ft *ft, struct ft_list *l, uint32_t i)
 {
 	struct ft_entry *e = E(ft, i);
-	uint32_t p = LPREV(e, off), n = LNEXT(e, off);
+	uint32_t p = e->aprev, n = e->anext;
 
 	if (p != FT_NIL)
-		LNEXT(E(ft, p), off) = n;
+		E(ft, p)->anext = n;
 	else
 		l->head = n;
 	if (n != FT_NIL)
-		LPREV(E(ft, n), off) = p;
+		E(ft, n)->aprev = p;
 	else
 		l->tail = p;
 }
 
 static inline void
-list_to_tail(struct ft *ft, struct ft_list *l, size_t off, uint32_t i)
+list_to_tail(struct ft *ft, struct ft_list *l, uint32_t i)
 {
 	if (l->tail == i)
 		return;
-	list_unlink(ft, l, off, i);
-	list_append(ft, l, off, i);
+	list_unlink(ft, l, i);
+	list_append(ft, l, i);
+}
+
+/* --- timer wheel (inactive timeout) ------------------------------------ */
+
+/* Slots for an inactive timeout: see the top of the file. */
+static uint32_t
+wheel_size(uint32_t inactive_ms)
+{
+	uint32_t want = inactive_ms / FT_WGRAN + 3, n = FT_WMIN;
+
+	while (n < want && n < FT_WMAX)
+		n *= 2;
+	return n;
+}
+
+/* Ring index of the slot holding time t. */
+static inline uint32_t
+wslot(const struct ft *ft, uint32_t t)
+{
+	return (t >> FT_WSHIFT) & (ft->wslots - 1);
+}
+
+/*
+ * Where a due time is queued: itself if the ring covers it, else the
+ * nearest end of the ring (the current slot for a time already passed,
+ * which the next ft_expire() visits; the last slot for one beyond the
+ * ring, a lower bound that is re-queued when reached).
+ */
+static inline uint32_t
+wheel_when(const struct ft *ft, uint32_t due)
+{
+	uint32_t span = (ft->wslots - 1) << FT_WSHIFT;
+
+	if (before(due, ft->wcur))
+		return ft->wcur;
+	if (due - ft->wcur > span)
+		return ft->wcur + span;
+	return due;
+}
+
+static inline void
+wheel_insert(struct ft *ft, uint32_t r, uint32_t i)
+{
+	struct ft_entry *e = E(ft, i);
+	uint32_t h = ft->wheel[r];
+
+	e->wprev = FT_WREF + r;
+	e->wnext = h;
+	if (h != FT_NIL)
+		E(ft, h)->wprev = i;
+	ft->wheel[r] = i;
+}
+
+static inline void
+wheel_unlink(struct ft *ft, uint32_t i)
+{
+	struct ft_entry *e = E(ft, i);
+	uint32_t p = e->wprev, n = e->wnext;
+
+	if (p >= FT_WREF)
+		ft->wheel[p - FT_WREF] = n;
+	else
+		E(ft, p)->wnext = n;
+	if (n != FT_NIL)
+		E(ft, n)->wprev = p;
+}
+
+/* Queue entry i (on no wheel list) at its real due time. */
+static inline void
+wheel_queue(struct ft *ft, uint32_t i)
+{
+	uint32_t due = E(ft, i)->last + ft->inactive_ms;
+
+	wheel_insert(ft, wslot(ft, wheel_when(ft, due)), i);
+}
+
+/*
+ * Re-queue every flow at its real due time, with the ring starting at the
+ * slot of t.  Every live flow is on the active list, so the wheel lists
+ * themselves need not be walked.
+ */
+static void
+wheel_rebuild(struct ft *ft, uint32_t t)
+{
+	uint32_t i;
+
+	memset(ft->wheel, 0xff, ((size_t)ft->wslots + 1) * sizeof(*ft->wheel));
+	ft->wcur = t & ~(FT_WGRAN - 1);
+	for (i = ft->act.head; i != FT_NIL; i = E(ft, i)->anext)
+		wheel_queue(ft, i);
 }
 
 /*
@@ -363,8 +501,8 @@ ft_remove_export(struct ft *ft, uint32_t i, enum ft_reason why)
 
 	entry_to_rec(E(ft, i), &r);
 	hash_unlink(ft, i);
-	list_unlink(ft, &ft->inact, OFF_I, i);
-	list_unlink(ft, &ft->act, OFF_A, i);
+	wheel_unlink(ft, i);
+	list_unlink(ft, &ft->act, i);
 	entry_free(ft, i);
 	ft->st.active--;
 	ft->st.exported[why]++;
@@ -383,22 +521,6 @@ ft_export_keep(struct ft *ft, uint32_t i, enum ft_reason why)
 }
 
 /* --- buckets ---------------------------------------------------------- */
-
-static uint32_t
-auto_hashsize(void)
-{
-	long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
-	uint64_t mem, want;
-	uint32_t n = FT_AUTO_MIN;
-
-	if (pages <= 0 || psize <= 0)
-		return n;
-	mem = (uint64_t)pages * (uint64_t)psize;
-	want = mem / 65536;
-	while (n < FT_AUTO_START_MAX && (uint64_t)n * 2 <= want)
-		n *= 2;
-	return n;
-}
 
 /* Move every flow into a new bucket array of n buckets. */
 static int
@@ -464,11 +586,18 @@ ft_new(uint32_t maxflows, uint32_t hashsize, uint32_t active_ms,
 	ft->fn = fn;
 	ft->arg = arg;
 	ft->freelist = FT_NIL;
-	ft->inact.head = ft->inact.tail = FT_NIL;
 	ft->act.head = ft->act.tail = FT_NIL;
 	ft->autosize = hashsize == 0;
 	ft_seed(ft);
-	if (ft_resize(ft, hashsize ? hashsize : auto_hashsize()) < 0) {
+	ft->wslots = wheel_size(inactive_ms);
+	if ((ft->wheel = malloc(((size_t)ft->wslots + 1) *
+	    sizeof(*ft->wheel))) == NULL) {
+		free(ft);
+		return NULL;
+	}
+	memset(ft->wheel, 0xff, ((size_t)ft->wslots + 1) * sizeof(*ft->wheel));
+	if (ft_resize(ft, hashsize ? hashsize : FT_AUTO_MIN) < 0) {
+		free(ft->wheel);
 		free(ft);
 		return NULL;
 	}
@@ -483,6 +612,7 @@ ft_free(struct ft *ft)
 	slabs_release(ft);
 	free(ft->slabs);
 	free(ft->buckets);
+	free(ft->wheel);
 	free(ft);
 }
 
@@ -542,23 +672,24 @@ ft_update(struct ft *ft, const struct flow_key *key, uint32_t ifout,
 			/*
 			 * Export what the flow had and restart it in place
 			 * with this packet: a new flow that keeps its slot.
+			 * Its wheel position stays a lower bound of its new
+			 * due time, as last only moved forward.
 			 */
 			ft_export_keep(ft, i, (enum ft_reason)why);
 			entry_start(e, ifout, ip_len, tcp_flags, src_mask,
 			    dst_mask, now);
-			list_to_tail(ft, &ft->inact, OFF_I, i);
-			list_to_tail(ft, &ft->act, OFF_A, i);
+			list_to_tail(ft, &ft->act, i);
 			ft->st.new_flows++;
 			return FT_NEW;
 		}
 		e->packets++;
 		e->bytes += ip_len;
 		e->tcp_flags |= tcp_flags;
+		/* Nothing else moves: the wheel catches up in ft_expire(). */
 		if (before(e->last, now))
 			e->last = now;
 		else if (before(now, e->first))
 			e->first = now;
-		list_to_tail(ft, &ft->inact, OFF_I, i);
 		ft->st.found++;
 		return FT_FOUND;
 	}
@@ -579,8 +710,11 @@ ft_update(struct ft *ft, const struct flow_key *key, uint32_t ifout,
 	entry_start(e, ifout, ip_len, tcp_flags, src_mask, dst_mask, now);
 	e->hnext = *head;
 	*head = i;
-	list_append(ft, &ft->inact, OFF_I, i);
-	list_append(ft, &ft->act, OFF_A, i);
+	/* An empty wheel can start anywhere: start it at this packet. */
+	if (ft->st.active == 0)
+		ft->wcur = now & ~(FT_WGRAN - 1);
+	wheel_queue(ft, i);
+	list_append(ft, &ft->act, i);
 	ft->st.new_flows++;
 	ft->st.pkts++;
 	ft->st.bytes += ip_len;
@@ -592,15 +726,63 @@ ft_update(struct ft *ft, const struct flow_key *key, uint32_t ifout,
 	return FT_NEW;
 }
 
+/*
+ * Visit slot r: export its entries whose inactive timeout has passed at
+ * now, re-queue the others at their real due time.  Those whose due time
+ * is still in r (only in the slot holding now) wait on the scratch list,
+ * so each entry is looked at once, and go back to r at the end.  Every
+ * entry is on some wheel list whenever a callback runs.
+ */
+static uint32_t
+wheel_visit(struct ft *ft, uint32_t r, uint32_t now)
+{
+	struct ft_entry *e;
+	uint32_t n = 0, i, to, scratch = ft->wslots;
+
+	while ((i = ft->wheel[r]) != FT_NIL) {
+		e = E(ft, i);
+		if (age(now, e->last) >= ft->inactive_ms) {
+			ft_remove_export(ft, i, FT_EXP_INACTIVE);
+			n++;
+			continue;
+		}
+		wheel_unlink(ft, i);
+		to = wslot(ft, wheel_when(ft, e->last + ft->inactive_ms));
+		if (to == r)
+			wheel_insert(ft, scratch, i);
+		else {
+			wheel_insert(ft, to, i);
+			ft->st.requeued++;
+		}
+	}
+	if ((i = ft->wheel[scratch]) != FT_NIL) {
+		ft->wheel[r] = i;
+		E(ft, i)->wprev = FT_WREF + r;
+		ft->wheel[scratch] = FT_NIL;
+	}
+	return n;
+}
+
 uint32_t
 ft_expire(struct ft *ft, uint32_t now)
 {
-	uint32_t n = 0, i;
+	uint32_t n = 0, i, d;
 
-	while ((i = ft->inact.head) != FT_NIL &&
-	    age(now, E(ft, i)->last) >= ft->inactive_ms) {
-		ft_remove_export(ft, i, FT_EXP_INACTIVE);
-		n++;
+	if (ft->st.active == 0)
+		ft->wcur = now & ~(FT_WGRAN - 1);
+	else if ((int32_t)(now - ft->wcur) >=
+	    (int32_t)((ft->wslots - 1) << FT_WSHIFT))
+		/* Far behind: one re-queue of each flow, not each slot. */
+		wheel_rebuild(ft, now);
+	/*
+	 * Each slot wholly passed leaves the wheel empty (a due time in it
+	 * is <= now); the slot holding now is visited but stays current.
+	 */
+	while ((int32_t)(d = now - ft->wcur) >= 0) {
+		n += wheel_visit(ft, wslot(ft, ft->wcur), now);
+		if (d < FT_WGRAN - 1)
+			break;
+		ft->wcur += FT_WGRAN;
 	}
 	while ((i = ft->act.head) != FT_NIL &&
 	    age(now, E(ft, i)->first) >= ft->active_ms) {
@@ -618,16 +800,33 @@ left(uint32_t now, uint32_t t, uint32_t timeout)
 	return a >= timeout ? 0 : timeout - a;
 }
 
+/*
+ * Exact: the wheel is scanned slot by slot from the current one, and the
+ * scan stops at the first slot starting after the best time found (every
+ * entry's real due time is at or after the start of its slot, except in
+ * the current slot, which is always scanned).  Cost: the entries of the
+ * first occupied slots; not for a per-packet path.
+ */
 uint32_t
 ft_next_expiry(const struct ft *ft, uint32_t now)
 {
-	uint32_t a, b;
+	const struct ft_entry *e;
+	uint32_t best, l, k, t, i;
 
 	if (ft->act.head == FT_NIL)
 		return UINT32_MAX;
-	a = left(now, E(ft, ft->inact.head)->last, ft->inactive_ms);
-	b = left(now, E(ft, ft->act.head)->first, ft->active_ms);
-	return a < b ? a : b;
+	best = left(now, E(ft, ft->act.head)->first, ft->active_ms);
+	for (k = 0, t = ft->wcur; k < ft->wslots && best > 0;
+	    k++, t += FT_WGRAN) {
+		if (k > 0 && (int32_t)(t - now) > 0 && t - now >= best)
+			break;
+		for (i = ft->wheel[wslot(ft, t)]; i != FT_NIL; i = e->wnext) {
+			e = E(ft, i);
+			if ((l = left(now, e->last, ft->inactive_ms)) < best)
+				best = l;
+		}
+	}
+	return best;
 }
 
 uint32_t
@@ -700,8 +899,25 @@ again:
 void
 ft_set_timeouts(struct ft *ft, uint32_t active_ms, uint32_t inactive_ms)
 {
+	uint32_t w = wheel_size(inactive_ms), *nw;
+	int shorter = inactive_ms < ft->inactive_ms;
+
+	/* The active list is by first: a new active timeout needs nothing. */
 	ft->active_ms = active_ms;
 	ft->inactive_ms = inactive_ms;
+	if (w != ft->wslots &&
+	    (nw = malloc(((size_t)w + 1) * sizeof(*nw))) != NULL) {
+		free(ft->wheel);
+		ft->wheel = nw;
+		ft->wslots = w;
+		wheel_rebuild(ft, ft->wcur);
+	} else if (shorter)
+		/*
+		 * Queued due times may now be later than the real ones.
+		 * (Without memory for a new ring the old one still works,
+		 * with more re-queues if it is now short of the timeout.)
+		 */
+		wheel_rebuild(ft, ft->wcur);
 }
 
 void
@@ -719,7 +935,7 @@ ft_rehash(struct ft *ft, uint32_t hashsize)
 
 	if (hashsize == 0) {
 		/* Back to automatic: at least one bucket per flow. */
-		n = auto_hashsize();
+		n = FT_AUTO_MIN;
 		while (n < ft->st.active && n < FT_AUTO_MAX)
 			n *= 2;
 	} else
@@ -764,6 +980,7 @@ ft_memory(const struct ft *ft)
 {
 	return sizeof(*ft) +
 	    (size_t)ft->nbuckets * sizeof(uint32_t) +
+	    ((size_t)ft->wslots + 1) * sizeof(uint32_t) +
 	    (size_t)ft->slabcap * sizeof(struct ft_entry *) +
 	    (size_t)ft->nslabs * FT_SLAB * sizeof(struct ft_entry);
 }

@@ -3,10 +3,12 @@
  * that needs time takes "now" in uptime ms, so unit tests use a fake clock.
  *
  * Storage is preallocated in slabs, so metering a packet never calls malloc
- * once the slab holding the flow exists.  Expiry walks two lists kept in
- * order (by last packet for the inactive timeout, by first packet for the
- * active timeout), so its cost is proportional to what expires, not to the
- * table size.
+ * once the slab holding the flow exists.  Metering a packet touches only
+ * its hash bucket and its flow entry.  Expiry walks a list in order of
+ * first packet (active timeout) and a lazy timer wheel of 256 ms slots
+ * (inactive timeout), so its cost is proportional to what expires or saw
+ * packets, not to the table size; a flow is exported by the first
+ * ft_expire() at or after its timeout.
  *
  * Finished flows leave through the export callback given to ft_new(); the
  * table never keeps a flow it has handed over.
@@ -43,6 +45,7 @@ struct ft_stats {
 	uint32_t active, peak;
 	uint32_t peak_at;		/* uptime ms when peak was reached */
 	uint32_t rehashes;
+	uint64_t requeued;		/* wheel: flows re-queued as they saw packets */
 };
 
 /* Update results. */
@@ -52,8 +55,8 @@ struct ft_stats {
 #define FT_DROP_ALLOC	(-2)	/* no memory for a new slab: counted as dropped */
 
 /*
- * maxflows 0 = unlimited; hashsize 0 = automatic (the table picks a size
- * from the machine's memory and grows as it fills).  Timeouts in ms.
+ * maxflows 0 = unlimited; hashsize 0 = automatic (4096 buckets to start,
+ * doubled whenever the flows outnumber the buckets).  Timeouts in ms.
  * Returns NULL with errno set on failure.
  */
 struct ft *ft_new(uint32_t maxflows, uint32_t hashsize, uint32_t active_ms,

@@ -462,6 +462,339 @@ test_peak_timeouts(void)
 	ft_free(ft);
 }
 
+/*
+ * The inactive timer wheel.  A clock shared with the callback measures how
+ * late each inactive export comes after last + inactive.
+ */
+struct late {
+	uint32_t now, inactive;
+	int32_t min, max;		/* lateness of inactive exports, ms */
+	uint64_t n, pkts;
+};
+
+static void
+late_fn(void *arg, const struct flow_rec *r)
+{
+	struct late *l = arg;
+	int32_t d = (int32_t)(l->now - (r->last + l->inactive));
+
+	/* Only inactive exports are measured: the active timeout is long. */
+	if (d < l->min)
+		l->min = d;
+	if (d > l->max)
+		l->max = d;
+	l->n++;
+	l->pkts += r->packets;
+}
+
+static uint32_t
+lcg(uint32_t *s)
+{
+	return *s = *s * 1664525u + 1013904223u;
+}
+
+/*
+ * 2000 flows, packets at random 10 ms steps for 60 s, ft_expire() every
+ * 250 ms as the daemon ticks: every flow leaves at the first tick at or
+ * after last + inactive, never before, and every packet is in a record.
+ */
+static void
+wheel_precision(uint32_t t0)
+{
+	struct late l = { 0, 15000, INT32_MAX, INT32_MIN, 0, 0 };
+	struct ft *ft;
+	struct flow_key k;
+	uint32_t rng = 12345, t, npkts = 0, r;
+
+	ft = ft_new(0, 0, 1800000, l.inactive, late_fn, &l);
+	for (t = 0; t <= 120000; t += 10) {
+		l.now = t0 + t;
+		/* some packets, fewer and fewer, so flows idle at all times */
+		while (t < 60000 && (lcg(&rng) >> 16) % 60000 > t) {
+			r = lcg(&rng) >> 8;
+			k = mkkey(r % 2000);
+			CHECK(ft_update(ft, &k, 0, 100, 0, 0, 0, l.now) >= 0);
+			npkts++;
+		}
+		if (t % 250 == 0)
+			ft_expire(ft, l.now);
+	}
+	CHECK(npkts > 10000);
+	CHECK_EQ(ft_stats(ft)->active, 0);
+	CHECK_EQ(l.pkts, npkts);
+	CHECK_EQ(l.n, ft_stats(ft)->exported[FT_EXP_INACTIVE]);
+	CHECK(l.n > 2000);		/* some flows were split by idling */
+	CHECK(l.min >= 0);
+	CHECK(l.max < 250);
+	/* Re-queues: at most one per flow per inactive period, not per packet. */
+	CHECK(ft_stats(ft)->requeued < npkts / 4);
+	CHECK(ft_stats(ft)->requeued <= 2000 * (60000 / 15000 + 1));
+	ft_free(ft);
+}
+
+static void
+test_wheel_precision(void)
+{
+	wheel_precision(0);
+	wheel_precision(UINT32_MAX - 30000);	/* across the uptime wrap */
+	wheel_precision(UINT32_MAX - 100);
+}
+
+/* A flow that keeps talking is never inactive-expired; re-queues are rare. */
+static void
+test_wheel_busy(void)
+{
+	struct sink s;
+	struct ft *ft;
+	struct flow_key a = mkkey(1);
+	const struct ft_stats *st;
+	uint32_t t;
+
+	memset(&s, 0, sizeof(s));
+	ft = ft_new(0, 0, 60000, 1000, sink_fn, &s);
+	st = ft_stats(ft);
+	/* A packet every 100 ms for 200 s, a tick every 250 ms. */
+	for (t = 0; t < 200000; t += 50) {
+		if (t % 100 == 0)
+			ft_update(ft, &a, 0, 100, 0, 0, 0, t);
+		if (t % 250 == 0)
+			ft_expire(ft, t);
+	}
+	CHECK_EQ(st->exported[FT_EXP_INACTIVE], 0);
+	CHECK_EQ(st->exported[FT_EXP_ACTIVE], 3);
+	/*
+	 * 2000 packets, about one re-queue per inactive period: each one
+	 * happens when the queued due time has passed, so 1000 ms apart at
+	 * least minus the 100 ms between packets, at most plus a slot and a
+	 * tick.
+	 */
+	CHECK(st->requeued >= 200000 / (1000 + 256 + 250) - 2);
+	CHECK(st->requeued <= 200000 / (1000 - 100) + 2);
+	CHECK_EQ(ft_flush(ft), 1);
+	CHECK_EQ(s.pkts, 2000);
+	check_invariants(ft, &s);
+	ft_free(ft);
+}
+
+/* Exactly the flows that saw packets are re-queued, once. */
+static void
+test_wheel_requeue(void)
+{
+	struct sink s;
+	struct ft *ft;
+	struct flow_key k;
+	const struct ft_stats *st;
+	uint32_t i, t;
+
+	memset(&s, 0, sizeof(s));
+	ft = ft_new(0, 0, 1800000, 15000, sink_fn, &s);
+	st = ft_stats(ft);
+	CHECK_EQ(ft_hashsize(ft), 4096);	/* automatic: starts small */
+	for (i = 0; i < 1000; i++) {
+		k = mkkey(i);
+		ft_update(ft, &k, 0, 100, 0, 0, 0, 0);
+	}
+	for (t = 250; t < 15000; t += 250) {
+		if (t == 5000)
+			for (i = 0; i < 1000; i += 2) {
+				k = mkkey(i);
+				CHECK_EQ(ft_update(ft, &k, 0, 100, 0, 0, 0, t),
+				    FT_FOUND);
+			}
+		CHECK_EQ(ft_expire(ft, t), 0);
+	}
+	CHECK_EQ(st->requeued, 0);
+	CHECK_EQ(ft_next_expiry(ft, 14750), 250);
+	CHECK_EQ(ft_expire(ft, 15000), 500);
+	CHECK_EQ(st->requeued, 500);
+	CHECK_EQ(ft_next_expiry(ft, 15000), 5000);
+	for (t = 15250; t < 20000; t += 250)
+		CHECK_EQ(ft_expire(ft, t), 0);
+	CHECK_EQ(ft_expire(ft, 20000), 500);
+	CHECK_EQ(st->requeued, 500);
+	CHECK_EQ(st->exported[FT_EXP_INACTIVE], 1000);
+	CHECK_EQ(s.pkts, 1500);
+	check_invariants(ft, &s);
+	ft_free(ft);
+}
+
+/* 100 flows last seen at 1000..1099 ms, inactive 15 s, clock at 2000. */
+static struct ft *
+wheel_hundred(struct sink *s)
+{
+	struct ft *ft;
+	struct flow_key k;
+	uint32_t i;
+
+	memset(s, 0, sizeof(*s));
+	ft = ft_new(0, 0, 1800000, 15000, sink_fn, s);
+	for (i = 0; i < 100; i++) {
+		k = mkkey(i);
+		ft_update(ft, &k, 0, 100, 0, 0, 0, 1000 + i);
+	}
+	CHECK_EQ(ft_expire(ft, 2000), 0);
+	return ft;
+}
+
+static void
+test_wheel_timeouts(void)
+{
+	struct sink s;
+	struct late l = { 0, 86400000, INT32_MAX, INT32_MIN, 0, 0 };
+	struct ft *ft;
+	struct flow_key a = mkkey(1);
+	const struct ft_stats *st;
+	uint64_t t;
+
+	/* Shorter (and a smaller ring): every flow follows at once. */
+	ft = wheel_hundred(&s);
+	ft_set_timeouts(ft, 1800000, 2000);
+	CHECK_EQ(ft_next_expiry(ft, 2000), 1000);
+	CHECK_EQ(ft_expire(ft, 2999), 0);
+	CHECK_EQ(ft_expire(ft, 3000), 1);
+	CHECK_EQ(ft_expire(ft, 3098), 98);
+	CHECK_EQ(ft_expire(ft, 3099), 1);
+	check_invariants(ft, &s);
+	ft_free(ft);
+
+	/* Shorter than what has already passed: out at the next call. */
+	ft = wheel_hundred(&s);
+	ft_set_timeouts(ft, 1800000, 500);
+	CHECK_EQ(ft_next_expiry(ft, 2000), 0);
+	CHECK_EQ(ft_expire(ft, 2000), 100);
+	ft_free(ft);
+
+	/* Longer, same ring: queued times are early, so re-queued once. */
+	ft = wheel_hundred(&s);
+	ft_set_timeouts(ft, 1800000, 15100);
+	CHECK_EQ(ft_expire(ft, 16099), 0);
+	CHECK_EQ(ft_expire(ft, 16100), 1);
+	CHECK_EQ(ft_expire(ft, 16199), 99);
+	/*
+	 * All were queued in the slot [15872, 16128); the 28 whose new due
+	 * time (16100..16127) is still in it stay there, the 72 others move.
+	 */
+	CHECK_EQ(ft_stats(ft)->requeued, 72);
+	ft_free(ft);
+
+	/* Longer, larger ring. */
+	ft = wheel_hundred(&s);
+	ft_set_timeouts(ft, 1800000, 30000);
+	CHECK_EQ(ft_next_expiry(ft, 2000), 29000);
+	for (t = 2250; t < 31000; t += 250)
+		CHECK_EQ(ft_expire(ft, (uint32_t)t), 0);
+	CHECK_EQ(ft_expire(ft, 31000), 1);
+	CHECK_EQ(ft_expire(ft, 31099), 99);
+	CHECK_EQ(ft_stats(ft)->requeued, 0);
+	check_invariants(ft, &s);
+	ft_free(ft);
+
+	/*
+	 * The longest timeout (one day) is past the ring (4.66 h): an idle
+	 * flow is re-queued once per ring, still exported on time.
+	 */
+	ft = ft_new(0, 0, 86400000, 15000, late_fn, &l);
+	st = ft_stats(ft);
+	ft_set_timeouts(ft, 86400000, l.inactive);
+	ft_update(ft, &a, 0, 100, 0, 0, 0, 1000);
+	for (t = 1000; t <= 86500000; t += 1000) {
+		l.now = (uint32_t)t;
+		ft_expire(ft, l.now);
+		if (l.n)
+			break;
+	}
+	CHECK_EQ(l.n, 1);
+	CHECK_EQ(l.min, 0);
+	CHECK_EQ(st->exported[FT_EXP_INACTIVE], 1);
+	CHECK(st->requeued >= 5 && st->requeued <= 6);
+	ft_free(ft);
+}
+
+/* ft_expire() not called for a long time, and clock jumps. */
+static void
+test_wheel_jump(void)
+{
+	struct sink s;
+	struct ft *ft;
+	struct flow_key k;
+	uint32_t i;
+
+	memset(&s, 0, sizeof(s));
+	ft = ft_new(0, 0, 1800000000, 15000, sink_fn, &s);
+	for (i = 0; i < 1000; i++) {
+		k = mkkey(i);
+		ft_update(ft, &k, 0, 100, 0, 0, 0, i);
+	}
+	for (i = 0; i < 10; i++) {
+		k = mkkey(i);
+		ft_update(ft, &k, 0, 100, 0, 0, 0, 9990000);
+	}
+	CHECK_EQ(ft_expire(ft, 10000000), 990);
+	CHECK_EQ(ft_next_expiry(ft, 10000000), 5000);
+	CHECK_EQ(ft_expire(ft, 10004999), 0);
+	CHECK_EQ(ft_expire(ft, 10005000), 10);
+
+	/* A packet stamped before the last tick, already past its timeout. */
+	k = mkkey(1);
+	ft_update(ft, &k, 0, 100, 0, 0, 0, 10005000);
+	k = mkkey(2);
+	ft_update(ft, &k, 0, 100, 0, 0, 0, 9000000);
+	CHECK_EQ(ft_next_expiry(ft, 10005000), 0);
+	CHECK_EQ(ft_expire(ft, 10005001), 1);
+	CHECK_EQ(s.last.first, 9000000);
+	CHECK_EQ(ft_stats(ft)->active, 1);
+	check_invariants(ft, &s);
+	ft_free(ft);
+}
+
+/* An export callback may remove other flows, even of the slot visited. */
+static struct ft *reenter_ft;
+
+static void
+reenter_fn(void *arg, const struct flow_rec *r)
+{
+	struct sink *s = arg;
+	struct flow_key k;
+	uint32_t i;
+
+	sink_fn(arg, r);
+	if (s->n != 1)
+		return;
+	for (i = 0; i < 20; i += 2) {
+		k = mkkey(i);
+		ft_export_key(reenter_ft, &k);
+	}
+}
+
+static void
+test_wheel_reenter(void)
+{
+	struct sink s;
+	struct ft *ft;
+	struct flow_key k;
+	uint32_t i;
+
+	memset(&s, 0, sizeof(s));
+	ft = reenter_ft = ft_new(0, 0, 1800000, 1000, reenter_fn, &s);
+	for (i = 0; i < 20; i++) {
+		k = mkkey(i);
+		ft_update(ft, &k, 0, 100, 0, 0, 0, i < 10 ? 0 : 100);
+	}
+	k = mkkey(15);
+	ft_update(ft, &k, 0, 100, 0, 0, 0, 500);
+	/* 1 inactive, then 10 forced (or fewer: i may be the first) ... */
+	ft_expire(ft, 1050);
+	CHECK_EQ(s.n + ft_stats(ft)->active, 20);
+	CHECK_EQ(ft_stats(ft)->exported[FT_EXP_FORCED] +
+	    ft_stats(ft)->exported[FT_EXP_INACTIVE], s.n);
+	CHECK_EQ(ft_expire(ft, 1100), 4);	/* odd 11..19 but 15 */
+	CHECK_EQ(ft_stats(ft)->active, 1);
+	CHECK_EQ(ft_expire(ft, 1500), 1);
+	CHECK_EQ(s.pkts, 21);
+	check_invariants(ft, &s);
+	ft_free(ft);
+}
+
 int
 main(void)
 {
@@ -475,5 +808,11 @@ main(void)
 	test_export_key();
 	test_expiry_work();
 	test_peak_timeouts();
+	test_wheel_precision();
+	test_wheel_busy();
+	test_wheel_requeue();
+	test_wheel_timeouts();
+	test_wheel_jump();
+	test_wheel_reenter();
 	return check_done();
 }
