@@ -1,7 +1,10 @@
 /*
  * conf: every parameter of nft-netflow, its default, its range and its INI
- * form.  The only user of iniparser.  Defaults live in conf_defaults() and
- * nowhere else.
+ * form.  Defaults live in conf_defaults() and nowhere else.
+ *
+ * This header is the entry point.  conf.c holds the INI file I/O and is the
+ * only user of iniparser; the key table is confkeys.h and the parsing and
+ * formatting of values confval.h, both internal to conf and free of I/O.
  *
  * The file is INI with one section, [netflow], holding the keys of SPEC 3
  * under their ipt_NETFLOW names (destination, active_timeout, ...).

@@ -274,51 +274,60 @@ chain_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int
-rulesmsg_get_table(uint32_t seq, int *found)
+/*
+ * Ask for our table (type NFT_MSG_GET*), its answers through cb.  The
+ * chain and rule dumps are filtered by table, so other tables are never
+ * even read.
+ */
+static int
+rulesmsg_query(uint16_t type, uint16_t flags, uint32_t seq, mnl_cb_t cb,
+    void *data)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
 	struct nftnl_table *t;
+	struct nftnl_chain *ch;
+	struct nftnl_rule *r;
 
-	t = nftnl_table_alloc();
-	nftnl_table_set_str(t, NFTNL_TABLE_NAME, RULES_TABLE);
-	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETTABLE, NFPROTO_INET,
-	    NLM_F_ACK, seq);
-	nftnl_table_nlmsg_build_payload(nlh, t);
-	nftnl_table_free(t);
-	return rulesnl_query(nlh, table_cb, found);
+	nlh = nftnl_nlmsg_build_hdr(buf, type, NFPROTO_INET, flags, seq);
+	switch (type) {
+	case NFT_MSG_GETTABLE:
+		t = nftnl_table_alloc();
+		nftnl_table_set_str(t, NFTNL_TABLE_NAME, RULES_TABLE);
+		nftnl_table_nlmsg_build_payload(nlh, t);
+		nftnl_table_free(t);
+		break;
+	case NFT_MSG_GETCHAIN:
+		ch = nftnl_chain_alloc();
+		nftnl_chain_set_str(ch, NFTNL_CHAIN_TABLE, RULES_TABLE);
+		nftnl_chain_nlmsg_build_payload(nlh, ch);
+		nftnl_chain_free(ch);
+		break;
+	case NFT_MSG_GETRULE:
+		r = nftnl_rule_alloc();
+		nftnl_rule_set_str(r, NFTNL_RULE_TABLE, RULES_TABLE);
+		nftnl_rule_nlmsg_build_payload(nlh, r);
+		nftnl_rule_free(r);
+		break;
+	}
+	return rulesnl_query(nlh, cb, data);
 }
 
-/* The dumps are filtered by table, so other tables are never even read. */
+int
+rulesmsg_get_table(uint32_t seq, int *found)
+{
+	return rulesmsg_query(NFT_MSG_GETTABLE, NLM_F_ACK, seq, table_cb,
+	    found);
+}
+
 int
 rulesmsg_count_chains(uint32_t seq, struct rules_state *st)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh;
-	struct nftnl_chain *ch;
-
-	ch = nftnl_chain_alloc();
-	nftnl_chain_set_str(ch, NFTNL_CHAIN_TABLE, RULES_TABLE);
-	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETCHAIN, NFPROTO_INET,
-	    NLM_F_DUMP, seq);
-	nftnl_chain_nlmsg_build_payload(nlh, ch);
-	nftnl_chain_free(ch);
-	return rulesnl_query(nlh, chain_cb, st);
+	return rulesmsg_query(NFT_MSG_GETCHAIN, NLM_F_DUMP, seq, chain_cb, st);
 }
 
 int
 rulesmsg_count_rules(uint32_t seq, struct rules_state *st)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh;
-	struct nftnl_rule *r;
-
-	r = nftnl_rule_alloc();
-	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, RULES_TABLE);
-	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETRULE, NFPROTO_INET,
-	    NLM_F_DUMP, seq);
-	nftnl_rule_nlmsg_build_payload(nlh, r);
-	nftnl_rule_free(r);
-	return rulesnl_query(nlh, rule_cb, st);
+	return rulesmsg_query(NFT_MSG_GETRULE, NLM_F_DUMP, seq, rule_cb, st);
 }
