@@ -24,7 +24,7 @@ static const struct confkeys_key confkeys_tab[] = {
 	    "most flows tracked at once, 0 = unlimited; packets past the cap "
 	    "are counted as dropped" },
 	{ "hashsize", T_HASH, U32(hashsize), 256, 2147483648u,
-	    "flow hash buckets, 0 = chosen from the memory size" },
+	    "flow hash buckets, 0 = automatic (starts at 4096, doubles as flows grow)" },
 	{ "sndbuf", T_UINT, U32(sndbuf), 0, 2147483647u,
 	    "send buffer of each export socket in bytes, 0 = system default" },
 	{ "aggregation", T_AGG, U32(aggregation), 0, 0,
