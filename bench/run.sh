@@ -39,7 +39,8 @@
 #               where the kernel side of NFLOG and pcap is paid), minus
 #               what other processes on the machine used meanwhile
 #   accounted   nft-netflowd: flows.metered_pkts + counted drops, and
-#               nflog.lost; the floor: messages and lost
+#               nflog.lost; nfnd-ct: packets exported after a flush;
+#               the floor: messages and lost
 # and prints one table.  Raw numbers go to a TSV file (--out).
 
 set -u
@@ -211,17 +212,31 @@ mode_nfnd_stop() { stop_pid "$EXP_PID" TERM 10; }
 
 # issue 4: the conntrack-event-only mode on the same traffic.  No NFLOG rule
 # (the conntrack rule still turns tracking on); the daemon reads conntrack
-# events.  "accounted" is what it metered, which in this mode comes from
-# conntrack's counters at export time, so on long-lived flows it may stay 0
-# until the flows end: the per-connection figures (CPU per connection, new
-# connections per second) belong in a bench of their own - add it here, as
-# a function next to this one, when capture = conntrack lands.
+# events, and nothing is exported during a run (connections export at
+# their end or every active_timeout).  So each stats sample first asks it
+# to "flush": it dumps the table and exports every connection's delta since
+# its last export; "accounted" is then the packets of the records exported
+# between the samples (both directions; B never answers, so these are the
+# forwarded A->B packets).  The samples lie outside the measured CPU
+# window, so the flush is not counted here.  The per-connection figures,
+# the ratios to nflog mode and to conntrack alone are bench/ctbench.sh's.
 mode_nfnd_ct_start() {
 	rules ct || return 1
+	# connections made before the daemon turns nf_conntrack_acct on (by
+	# earlier modes' runs) carry no counters: start from an empty table
+	inR conntrack -F >/dev/null 2>&1
 	nfnd_conf "$T/nfnd-ct.conf" capture=conntrack
 	nfnd_launch "$T/nfnd-ct.conf"
 }
-mode_nfnd_ct_stats() { mode_nfnd_stats; }
+mode_nfnd_ct_stats() {
+	python3 -I -S "$SRCDIR/bench/ctstats.py" "$T/control" "" flush \
+		2>/dev/null | tr ' ' '\n' | awk -F= '
+		{ v[$1] = $2 }
+		END {
+			if (!("x_pkts" in v)) { print "- - -"; exit }
+			print v["x_pkts"], v["drops"] + v["ct_drop_pkts"], v["nflog_lost"]
+		}'
+}
 mode_nfnd_ct_stop() { mode_nfnd_stop; }
 
 mode_softflowd_start() {
