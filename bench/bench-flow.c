@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "flow.h"
+#include "flow/flow.h"
 
 static uint64_t exported;
 

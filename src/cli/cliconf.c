@@ -1,0 +1,204 @@
+/*
+ * cliconf: edit the config file in place.  See cliconf.h.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "cli/cliconf.h"
+
+int
+cliconf_differs(const struct conf *a, const struct conf *b, const char *key)
+{
+	char va[CONF_TEXT_MAX], vb[CONF_TEXT_MAX];
+
+	if (conf_get(a, key, va, sizeof(va)) < 0 ||
+	    conf_get(b, key, vb, sizeof(vb)) < 0)
+		return 0;
+	return strcmp(va, vb) != 0;
+}
+
+unsigned
+cliconf_diff(const struct conf *a, const struct conf *b,
+    const char **changed, unsigned max)
+{
+	const char *const *k;
+	unsigned n = 0;
+
+	for (k = conf_keys(); *k && n < max; k++)
+		if (cliconf_differs(a, b, *k))
+			changed[n++] = *k;
+	return n;
+}
+
+/* An INI value as iniparser reads it back: quoted when ; # or blanks. */
+static void
+ini_value(const char *v, char *buf, size_t len)
+{
+	size_t n = strlen(v);
+
+	if (n == 0 || strpbrk(v, ";#") != NULL || isspace((unsigned char)v[0])
+	    || isspace((unsigned char)v[n - 1]))
+		snprintf(buf, len, "\"%s\"", v);
+	else
+		snprintf(buf, len, "%s", v);
+}
+
+/* "key" when line is "key = ..." (blanks allowed), else "". */
+static void
+line_key(const char *line, char *key, size_t len)
+{
+	size_t n = 0;
+
+	line += strspn(line, " \t");
+	while (line[n] && line[n] != '=' && line[n] != ' ' && line[n] != '\t')
+		n++;
+	key[0] = '\0';
+	if (n == 0 || n >= len || line[0] == '#' || line[0] == ';' ||
+	    line[0] == '[' || line[n + strspn(line + n, " \t")] != '=')
+		return;
+	memcpy(key, line, n);
+	key[n] = '\0';
+}
+
+static int
+is_changed(const char *key, const char *const *changed, unsigned n)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		if (strcasecmp(key, changed[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+put_key(FILE *m, const struct conf *c, const char *key)
+{
+	char v[CONF_TEXT_MAX], q[CONF_TEXT_MAX + 3];
+
+	conf_get(c, key, v, sizeof(v));
+	ini_value(v, q, sizeof(q));
+	fprintf(m, "%s = %s\n", key, q);
+}
+
+char *
+cliconf_edit(const char *old, const struct conf *want,
+    const char *const *changed, unsigned n)
+{
+	char *copy, *line, *rest, *buf = NULL, key[CLI_KEY_MAX];
+	const char *const *k;
+	int in_sec = 0, seen_sec = 0, done[CLICONF_CHANGED_MAX] = { 0 };
+	size_t len = 0;
+	unsigned i;
+	FILE *m;
+
+	if ((copy = strdup(old)) == NULL)
+		return NULL;
+	/* pass 1: which changed keys already have a line */
+	for (rest = copy; (line = strsep(&rest, "\n")) != NULL; ) {
+		const char *t = line + strspn(line, " \t");
+
+		if (*t == '[')
+			in_sec = strncasecmp(t, "[netflow]", 9) == 0;
+		line_key(line, key, sizeof(key));
+		for (i = 0; in_sec && key[0] && i < n; i++)
+			if (strcasecmp(key, changed[i]) == 0)
+				done[i] = 1;
+	}
+	strcpy(copy, old);
+	if ((m = open_memstream(&buf, &len)) == NULL) {
+		free(copy);
+		return NULL;
+	}
+	in_sec = 0;
+	for (rest = copy; (line = strsep(&rest, "\n")) != NULL; ) {
+		const char *t = line + strspn(line, " \t");
+
+		if (rest == NULL && *line == '\0')
+			break;	/* the text's final newline */
+		if (*t == '[') {
+			in_sec = strncasecmp(t, "[netflow]", 9) == 0;
+			fprintf(m, "%s\n", line);
+			if (in_sec && !seen_sec)
+				for (i = 0; i < n; i++)
+					if (!done[i])
+						put_key(m, want, changed[i]);
+			seen_sec |= in_sec;
+			continue;
+		}
+		line_key(line, key, sizeof(key));
+		if (in_sec && key[0] && is_changed(key, changed, n)) {
+			for (k = conf_keys(); *k; k++)
+				if (strcasecmp(*k, key) == 0)
+					put_key(m, want, *k);
+			continue;
+		}
+		fprintf(m, "%s\n", line);
+	}
+	if (!seen_sec) {
+		fprintf(m, "\n[netflow]\n");
+		for (i = 0; i < n; i++)
+			put_key(m, want, changed[i]);
+	}
+	fclose(m);
+	free(copy);
+	return buf;
+}
+
+char *
+cliconf_fresh(const struct conf *want)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m;
+
+	if ((m = open_memstream(&buf, &len)) == NULL)
+		return NULL;
+	if (conf_write(want, m) < 0) {
+		fclose(m);
+		free(buf);
+		return NULL;
+	}
+	fclose(m);
+	return buf;
+}
+
+int
+cliconf_verify(const char *text, const struct conf *want, char *err,
+    size_t errlen)
+{
+	char tmp[] = "/tmp/nft-netflow.conf.XXXXXX", cerr[512];
+	const char *const *k;
+	struct conf *c;
+	int fd, r = -1;
+
+	if ((c = malloc(sizeof(*c))) == NULL || (fd = mkstemp(tmp)) < 0) {
+		free(c);
+		snprintf(err, errlen, "config check: %s", strerror(errno));
+		return -1;
+	}
+	if (write(fd, text, strlen(text)) == (ssize_t)strlen(text)) {
+		conf_defaults(c);
+		if (conf_load(c, tmp, cerr, sizeof(cerr)) < 0)
+			snprintf(err, errlen, "config would not load back: %s",
+			    cerr);
+		else
+			r = 0;
+		for (k = conf_keys(); r == 0 && *k; k++)
+			if (cliconf_differs(c, want, *k)) {
+				snprintf(err, errlen, "config: %s does not "
+				    "read back as written", *k);
+				r = -1;
+			}
+	} else
+		snprintf(err, errlen, "config check: %s", strerror(errno));
+	close(fd);
+	unlink(tmp);
+	free(c);
+	return r;
+}

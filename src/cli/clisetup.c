@@ -1,0 +1,190 @@
+/*
+ * clisetup: the modes that change the host: install (the config and the
+ * include file), enable (plus the table and the daemon, live changes
+ * pushed), disable and remove.  Each is built from idempotent steps, so
+ * each mode is idempotent too.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cliconf.h"
+#include "cli/clisetup.h"
+#include "util/file.h"
+#include "rules/rules.h"
+#include "cli/svc.h"
+
+/*
+ * Persist want: a fresh file when there is none, else only the keys that
+ * change, so an edited file keeps its comments and an unchanged one its
+ * mtime.
+ */
+static int
+write_conf(struct clictx *x, char *err, size_t errlen)
+{
+	const char *changed[CLICONF_CHANGED_MAX];
+	char *old = NULL, *text;
+	unsigned n;
+	int r;
+
+	n = cliconf_diff(&x->file, &x->want, changed, CLICONF_CHANGED_MAX);
+	if (x->file_exists && n == 0) {
+		clictx_say(x, "config %s: unchanged", x->conf_path);
+		return 0;
+	}
+	if (x->file_exists && (old = file_read(x->conf_path)) == NULL) {
+		snprintf(err, errlen, "%s: %s", x->conf_path, strerror(errno));
+		return -1;
+	}
+	text = old ? cliconf_edit(old, &x->want, changed, n) :
+	    cliconf_fresh(&x->want);
+	free(old);
+	if (text == NULL) {
+		snprintf(err, errlen, "config: %s", strerror(errno));
+		return -1;
+	}
+	if (cliconf_verify(text, &x->want, err, errlen) < 0) {
+		free(text);
+		return -1;
+	}
+	r = file_replace(x->conf_path, text, 0644);
+	free(text);
+	if (r < 0) {
+		snprintf(err, errlen, "%s: %s", x->conf_path, strerror(errno));
+		return -1;
+	}
+	clictx_say(x, "config %s: %s (%u key%s changed)", x->conf_path,
+	    x->file_exists ? "updated" : "written", n, n == 1 ? "" : "s");
+	x->file_exists = 1;
+	return 0;
+}
+
+static int
+write_include(struct clictx *x, char *err, size_t errlen)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m;
+	int r;
+
+	if ((m = open_memstream(&buf, &len)) == NULL)
+		goto fail;
+	r = rules_write_nft(&x->want, x->conf_path, m);
+	fclose(m);
+	if (r < 0) {
+		free(buf);
+		goto fail;
+	}
+	r = file_replace(x->include, buf, 0644);
+	free(buf);
+	if (r < 0)
+		goto fail;
+	clictx_say(x, "ruleset %s: %s", x->include,
+	    r ? "written" : "unchanged");
+	return 0;
+fail:
+	snprintf(err, errlen, "%s: %s", x->include, strerror(errno));
+	return -1;
+}
+
+int
+clisetup_install(struct clictx *x, char *err, size_t errlen)
+{
+	if (write_conf(x, err, errlen) < 0 || write_include(x, err, errlen) < 0)
+		return -1;
+	if (svc_systemd(x) && svc_systemctl(x, "daemon-reload") != 0)
+		clictx_say(x, "systemctl daemon-reload failed");
+	return 0;
+}
+
+int
+clisetup_enable(struct clictx *x, char *err, size_t errlen)
+{
+	struct conf *running;
+	struct rules_state st;
+	pid_t pid;
+	int had_table, r = -1;
+
+	if ((running = malloc(sizeof(*running))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	/* the daemon that runs now listens where the file says */
+	if ((pid = svc_ping(&x->file)) > 0) {
+		if (svc_conf(&x->file, running, err, errlen) < 0)
+			goto out;
+		if (svc_needs_restart(running, &x->want)) {
+			clictx_say(x, "%s: capture, protocol, export_mark or "
+			    "control changes: restarting (every flow is "
+			    "exported first)", SVC_DAEMON);
+			if (svc_stop(x, &x->file, err, errlen) < 0)
+				goto out;
+			pid = 0;
+		} else if (svc_push(x, running, err, errlen) < 0)
+			goto out;	/* nothing persisted: files untouched */
+	}
+	if (clisetup_install(x, err, errlen) < 0)
+		goto out;
+	if (rules_state(&st, err, errlen) < 0)
+		goto out;
+	had_table = st.table;
+	if (rules_load(&x->want, err, errlen) < 0)
+		goto out;
+	clictx_say(x, "table %s %s: loaded", RULES_FAMILY, RULES_TABLE);
+	if (pid > 0) {
+		clictx_say(x, "%s: running (pid %d)", SVC_DAEMON, (int)pid);
+		r = 0;
+	} else if ((r = svc_start(x, err, errlen)) < 0 && !had_table) {
+		/* rules with no reader only cost: back to where we were */
+		char e2[256];
+
+		rules_delete(e2, sizeof(e2));
+	}
+out:
+	free(running);
+	return r;
+}
+
+int
+clisetup_disable(struct clictx *x, char *err, size_t errlen)
+{
+	if (rules_delete(err, errlen) < 0)
+		return -1;
+	clictx_say(x, "table %s %s: deleted (or was not loaded)",
+	    RULES_FAMILY, RULES_TABLE);
+	/* rules first: no packet is logged that the daemon would not export */
+	if (svc_stop(x, &x->file, err, errlen) < 0)
+		return -1;
+	unlink(x->pidfile);
+	return 0;
+}
+
+static void
+remove_file(const struct clictx *x, const char *path)
+{
+	if (unlink(path) == 0)
+		clictx_say(x, "removed %s", path);
+}
+
+int
+clisetup_remove(struct clictx *x, char *err, size_t errlen)
+{
+	char dir[PATH_MAX];
+
+	if (clisetup_disable(x, err, errlen) < 0)
+		return -1;
+	if (svc_systemd(x))
+		svc_systemctl(x, "disable");
+	remove_file(x, x->include);
+	remove_file(x, x->conf_path);
+	/* the directories go too, but only when nothing else lives there */
+	file_dir(x->conf_path, dir, sizeof(dir));
+	if (rmdir(dir) == 0)
+		clictx_say(x, "removed %s/", dir);
+	file_dir(x->pidfile, dir, sizeof(dir));
+	rmdir(dir);
+	return 0;
+}

@@ -1,0 +1,179 @@
+/*
+ * confkeys: the one description of every configuration key.  See
+ * confkeys.h.
+ */
+#include <ctype.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "conf/conf.h"
+#include "conf/confkeys.h"
+
+#define U32(f)	offsetof(struct conf, f)
+
+/* File order: SPEC 3's keys first, then ours. */
+static const struct confkeys_key confkeys_tab[] = {
+	{ "destination", T_DEST, U32(destination), 0, 0,
+	    "collectors that receive every export datagram" },
+	{ "active_timeout", T_UINT, U32(active_timeout), 1, 86400,
+	    "seconds after which a long-lived flow is exported and restarted" },
+	{ "inactive_timeout", T_UINT, U32(inactive_timeout), 1, 86400,
+	    "seconds of silence after which a flow is exported" },
+	{ "maxflows", T_UINT, U32(maxflows), 0, UINT32_MAX,
+	    "most flows tracked at once, 0 = unlimited; packets past the cap "
+	    "are counted as dropped" },
+	{ "hashsize", T_HASH, U32(hashsize), 256, 2147483648u,
+	    "flow hash buckets, 0 = automatic (starts at 4096, doubles as flows grow)" },
+	{ "sndbuf", T_UINT, U32(sndbuf), 0, 2147483647u,
+	    "send buffer of each export socket in bytes, 0 = system default" },
+	{ "aggregation", T_AGG, U32(aggregation), 0, 0,
+	    "aggregation rules applied to the flow key, empty = none" },
+	{ "debug", T_UINT, U32(debug), 0, 255,
+	    "log verbosity, 0 = quiet" },
+	{ "protocol", T_PROTO, U32(protocol), 5, 5,
+	    "NetFlow export version" },
+	{ "engine_type", T_UINT, U32(engine_type), 0, 255,
+	    "engine_type field of every export header" },
+	{ "engine_id", T_UINT, U32(engine_id), 0, 255,
+	    "engine_id field of every export header" },
+	{ "capture", T_CAPTURE, U32(capture), 0, 0,
+	    "nflog meters every packet; conntrack uses connection events only" },
+	{ "nflog_group", T_UINT, U32(nflog_group), 0, 65535,
+	    "NFLOG group the nft rules send packets to" },
+	{ "copy_range", T_UINT, U32(copy_range), 64, 65535,
+	    "bytes of each packet copied to the daemon" },
+	{ "queue_threshold", T_UINT, U32(queue_threshold), 1, 65535,
+	    "packets the kernel batches into one NFLOG message" },
+	{ "flush_timeout", T_UINT, U32(flush_timeout), 1, 65535,
+	    "longest wait before a partial NFLOG batch is sent, in 1/100 s" },
+	{ "nlbufsiz", T_UINT, U32(nlbufsiz), 4096, 131072,
+	    "NFLOG kernel buffer in bytes (the kernel ignores larger values)" },
+	{ "netlink_rcvbuf", T_UINT, U32(netlink_rcvbuf), 65536, 1073741824,
+	    "receive buffer of the netlink sockets in bytes" },
+	{ "hooks", T_HOOKS, U32(hooks), 0, 0,
+	    "netfilter hooks whose packets are metered (capture = nflog)" },
+	{ "natevents", T_UINT, U32(natevents), 0, 1,
+	    "1 = also export NAT translation events" },
+	{ "conntrack_rcvbuf", T_UINT, U32(conntrack_rcvbuf), 4096, 1073741824,
+	    "initial receive buffer of the conntrack event socket in bytes" },
+	{ "conntrack_rcvbuf_max", T_UINT, U32(conntrack_rcvbuf_max), 4096,
+	    1073741824, "the conntrack event socket's receive buffer grows "
+	    "up to this on overruns" },
+	{ "conntrack_reliable", T_UINT, U32(conntrack_reliable), 0, 1,
+	    "1 = reliable conntrack events: the kernel keeps a connection "
+	    "until its destroy event is delivered" },
+	{ "export_mark", T_MARK, U32(export_mark), 0, UINT32_MAX,
+	    "mark of the export packets, which the rules never meter; "
+	    "0 = no mark" },
+	{ "control", T_PATH, U32(control), 0, 0,
+	    "control socket of the daemon" },
+};
+
+#define CONFKEYS_N	(sizeof(confkeys_tab) / sizeof(confkeys_tab[0]))
+
+static const char *const confkeys_namelist[CONFKEYS_N + 1] = {
+	"destination", "active_timeout", "inactive_timeout", "maxflows",
+	"hashsize", "sndbuf", "aggregation", "debug", "protocol",
+	"engine_type", "engine_id", "capture", "nflog_group", "copy_range",
+	"queue_threshold", "flush_timeout", "nlbufsiz", "netlink_rcvbuf",
+	"hooks", "natevents", "conntrack_rcvbuf", "conntrack_rcvbuf_max",
+	"conntrack_reliable", "export_mark", "control", NULL
+};
+
+_Static_assert(sizeof(confkeys_namelist) / sizeof(confkeys_namelist[0]) ==
+    CONFKEYS_N + 1, "confkeys_namelist[] must list every key of "
+    "confkeys_tab[]");
+
+/*
+ * Keys are matched without regard to case (iniparser lowercases them
+ * anyway) and with '-' standing for '_', so the CLI's --active-timeout
+ * spelling works on the control socket too.
+ */
+const struct confkeys_key *
+confkeys_find(const char *name)
+{
+	const char *a, *b;
+	size_t i;
+
+	for (i = 0; i < CONFKEYS_N; i++) {
+		for (a = name, b = confkeys_tab[i].name; *a && *b; a++, b++) {
+			if (tolower((unsigned char)*a) != *b &&
+			    !(*a == '-' && *b == '_'))
+				break;
+		}
+		if (*a == '\0' && *b == '\0')
+			return &confkeys_tab[i];
+	}
+	return NULL;
+}
+
+const struct confkeys_key *
+confkeys_at(size_t i)
+{
+	return i < CONFKEYS_N ? &confkeys_tab[i] : NULL;
+}
+
+const char *const *
+confkeys_names(void)
+{
+	return confkeys_namelist;
+}
+
+void
+confkeys_allowed(const struct confkeys_key *k, char *buf, size_t len)
+{
+	switch (k->type) {
+	case T_UINT:
+		if (k->min == 0 && k->max == 1)
+			snprintf(buf, len, "0 or 1");
+		else
+			snprintf(buf, len, "%u..%u", k->min, k->max);
+		break;
+	case T_HASH:
+		snprintf(buf, len, "0 or %u..%u", k->min, k->max);
+		break;
+	case T_MARK:
+		snprintf(buf, len, "0..0xffffffff, decimal or 0x hex");
+		break;
+	case T_PROTO:
+		snprintf(buf, len, "5 (9 and 10 are not implemented yet)");
+		break;
+	case T_DEST:
+		snprintf(buf, len, "host:port, [v6addr]:port or host (port %d), "
+		    "separated by ',' ';' space or tab; at most %d",
+		    DEST_DEFAULT_PORT, DEST_MAX);
+		break;
+	case T_AGG:
+		snprintf(buf, len, "A.B.C.D/M=N network rules and P1-P2=Q or "
+		    "P=Q port rules, comma separated");
+		break;
+	case T_CAPTURE:
+		snprintf(buf, len, "nflog or conntrack");
+		break;
+	case T_HOOKS:
+		snprintf(buf, len, "comma separated list of input, forward, "
+		    "output");
+		break;
+	case T_PATH:
+		snprintf(buf, len, "absolute path shorter than %zu bytes",
+		    CONF_SUN_PATH);
+		break;
+	}
+}
+
+void
+confkeys_unknown(const char *prefix, const char *name, char *err,
+    size_t errlen)
+{
+	char keys[400];
+	size_t i, n = 0;
+
+	/* "destination, active_timeout, ...": the operator sees every key */
+	keys[0] = '\0';
+	for (i = 0; i < CONFKEYS_N && n < sizeof(keys); i++)
+		n += (size_t)snprintf(keys + n, sizeof(keys) - n, "%s%s",
+		    i ? ", " : "", confkeys_tab[i].name);
+	snprintf(err, errlen, "%sunknown key \"%s\"; keys are: %s", prefix,
+	    name, keys);
+}

@@ -1,0 +1,147 @@
+/*
+ * control: the daemon's side of the control protocol (ctl.h) as a dispatch
+ * table, one small handler per command.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util/clock.h"
+#include "daemon/ctl.h"
+#include "daemon/daemon.h"
+#include "util/log.h"
+#include "daemon/stats.h"
+
+typedef void (*ctl_handler)(struct daemon *d, char *args, FILE *out);
+
+static int
+is_json(const char *args)
+{
+	return args && strcmp(args, "json") == 0;
+}
+
+static void
+h_ping(struct daemon *d, char *args, FILE *out)
+{
+	fprintf(out, "OK pid=%d version=%s capture=%s\n", (int)getpid(),
+	    NFN_VERSION,
+	    d->conf.capture == CAPTURE_CONNTRACK ? "conntrack" : "nflog");
+}
+
+static void
+h_stats(struct daemon *d, char *args, FILE *out)
+{
+	fputs("OK\n", out);
+	if (is_json(args))
+		stats_json(d, out);
+	else
+		stats_text(d, out);
+}
+
+static void
+h_flows(struct daemon *d, char *args, FILE *out)
+{
+	fputs("OK\n", out);
+	stats_flows(d, out, is_json(args));
+}
+
+static void
+h_config(struct daemon *d, char *args, FILE *out)
+{
+	const char *const *k;
+	char val[CONF_TEXT_MAX];
+
+	fputs("OK\n", out);
+	for (k = conf_keys(); *k; k++)
+		if (conf_get(&d->conf, *k, val, sizeof(val)) == 0)
+			fprintf(out, "%s = %s\n", *k, val);
+}
+
+/* "set KEY VALUE": the value is the rest of the line, spaces included. */
+static void
+h_set(struct daemon *d, char *args, FILE *out)
+{
+	struct conf nc = d->conf;
+	char err[512], *key, *val;
+
+	key = args ? strtok_r(args, " \t", &val) : NULL;
+	if (key == NULL) {
+		fputs("ERR usage: set KEY VALUE\n", out);
+		return;
+	}
+	val += strspn(val, " \t");
+	if (conf_set(&nc, key, val, err, sizeof(err)) < 0 ||
+	    daemon_apply(d, &nc, err, sizeof(err)) < 0) {
+		fprintf(out, "ERR %s\n", err);
+		return;
+	}
+	log_info("live change: %s = %s", key, val);
+	fputs("OK\n", out);
+}
+
+static void
+h_flush(struct daemon *d, char *args, FILE *out)
+{
+	uint32_t n;
+
+	d->now = clk_uptime_ms();
+	if (d->ct)
+		ctin_flush(d->ct, d->now);
+	n = ft_flush(d->ft);
+	export_flush(d->xp, d->now);
+	fprintf(out, "OK\nexported %u flows\n", n);
+}
+
+static void
+h_reload(struct daemon *d, char *args, FILE *out)
+{
+	char err[512];
+
+	if (daemon_reload(d, err, sizeof(err)) < 0)
+		fprintf(out, "ERR %s\n", err);
+	else
+		fputs("OK\n", out);
+}
+
+static const struct {
+	const char *name;
+	ctl_handler fn;
+} ctl_cmds[] = {
+	{ "ping", h_ping },
+	{ "stats", h_stats },
+	{ "flows", h_flows },
+	{ "config", h_config },
+	{ "set", h_set },
+	{ "flush", h_flush },
+	{ "reload", h_reload },
+};
+
+char *
+daemon_control(struct daemon *d, const char *req)
+{
+	char line[CTL_REQ_MAX], *cmd, *args, *buf = NULL;
+	size_t len = 0, i;
+	FILE *out;
+
+	snprintf(line, sizeof(line), "%s", req);
+	if ((out = open_memstream(&buf, &len)) == NULL)
+		return NULL;
+	cmd = strtok_r(line, " \t", &args);
+	if (args)
+		args += strspn(args, " \t");
+	if (args && *args == '\0')
+		args = NULL;
+	for (i = 0; cmd && i < sizeof(ctl_cmds) / sizeof(ctl_cmds[0]); i++)
+		if (strcmp(cmd, ctl_cmds[i].name) == 0)
+			break;
+	d->now = clk_uptime_ms();
+	if (cmd == NULL || i == sizeof(ctl_cmds) / sizeof(ctl_cmds[0]))
+		fprintf(out, "ERR unknown request \"%s\": allowed ping, stats "
+		    "[json], flows [json], config, set KEY VALUE, flush, "
+		    "reload\n", cmd ? cmd : "");
+	else
+		ctl_cmds[i].fn(d, args, out);
+	fclose(out);
+	return buf;
+}

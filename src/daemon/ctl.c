@@ -1,0 +1,189 @@
+/*
+ * ctl: the control socket, both ends.  See ctl.h for the protocol.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "daemon/ctl.h"
+#include "util/log.h"
+
+/* A slow or stuck client must never hold the daemon for long. */
+#define CTL_IO_TIMEOUT_MS	2000
+
+static int
+ctl_addr(const char *path, struct sockaddr_un *sun)
+{
+	memset(sun, 0, sizeof(*sun));
+	sun->sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun->sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strcpy(sun->sun_path, path);
+	return 0;
+}
+
+int
+ctl_listen(const char *path)
+{
+	struct sockaddr_un sun;
+	mode_t old;
+	int fd, probe;
+
+	if (ctl_addr(path, &sun) < 0)
+		return -1;
+	/* A daemon that answers owns the socket: do not steal it. */
+	if ((probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return -1;
+	if (connect(probe, (struct sockaddr *)&sun, sizeof(sun)) == 0) {
+		close(probe);
+		errno = EADDRINUSE;
+		return -1;
+	}
+	close(probe);
+	unlink(path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -1;
+	old = umask(0177);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+		umask(old);
+		close(fd);
+		return -1;
+	}
+	umask(old);
+	if (chmod(path, 0600) < 0 || listen(fd, 16) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int
+ctl_wait(int fd, short ev)
+{
+	struct pollfd pfd = { .fd = fd, .events = ev };
+	int r;
+
+	while ((r = poll(&pfd, 1, CTL_IO_TIMEOUT_MS)) < 0 && errno == EINTR)
+		;
+	if (r == 0)
+		errno = ETIMEDOUT;
+	return r > 0 ? 0 : -1;
+}
+
+int
+ctl_read_request(int fd, char *buf, size_t len)
+{
+	size_t have = 0;
+	ssize_t r;
+	char *nl;
+
+	while (have + 1 < len) {
+		if (ctl_wait(fd, POLLIN) < 0)
+			return -1;
+		r = read(fd, buf + have, len - 1 - have);
+		if (r < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		have += (size_t)r;
+		buf[have] = '\0';
+		if (memchr(buf, '\n', have))
+			break;
+	}
+	buf[have] = '\0';
+	if ((nl = strchr(buf, '\n')) != NULL)
+		*nl = '\0';
+	if (have + 1 >= len && nl == NULL) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	return 0;
+}
+
+int
+ctl_write_all(int fd, const char *buf, size_t len)
+{
+	ssize_t w;
+
+	while (len > 0) {
+		if (ctl_wait(fd, POLLOUT) < 0)
+			return -1;
+		w = write(fd, buf, len);
+		if (w < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (w < 0)
+			return -1;
+		buf += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+static int
+ctl_read_all(int fd, char **resp)
+{
+	size_t cap = 4096, have = 0;
+	char *buf = malloc(cap), *nbuf;
+	ssize_t r;
+
+	if (buf == NULL)
+		return -1;
+	for (;;) {
+		if (have + 1 >= cap) {
+			if ((nbuf = realloc(buf, cap * 2)) == NULL)
+				goto fail;
+			buf = nbuf;
+			cap *= 2;
+		}
+		r = read(fd, buf + have, cap - 1 - have);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			goto fail;
+		if (r == 0)
+			break;
+		have += (size_t)r;
+	}
+	buf[have] = '\0';
+	*resp = buf;
+	return 0;
+fail:
+	free(buf);
+	return -1;
+}
+
+int
+ctl_request(const char *path, const char *req, char **resp)
+{
+	struct sockaddr_un sun;
+	struct timeval tv = { 10, 0 };
+	int fd, save;
+
+	if (ctl_addr(path, &sun) < 0)
+		return -1;
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return -1;
+	/* flush of millions of flows takes time; still never hang forever */
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 ||
+	    write(fd, req, strlen(req)) < 0 || write(fd, "\n", 1) < 0 ||
+	    shutdown(fd, SHUT_WR) < 0 || ctl_read_all(fd, resp) < 0) {
+		save = errno;
+		close(fd);
+		errno = save;
+		return -1;
+	}
+	close(fd);
+	return 0;
+}

@@ -1,0 +1,446 @@
+/*
+ * daemon: nft-netflowd's event loop, packet path and live changes.
+ * See daemon.h.  Statistics text lives in stats.c, the control commands in
+ * control.c.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "flow/agg.h"
+#include "util/clock.h"
+#include "daemon/ctl.h"
+#include "daemon/daemon.h"
+#include "util/log.h"
+#include "flow/pkt.h"
+
+#define TICK_MS		250
+/* NFLOG batches read per loop turn, so signals and control get served. */
+#define BATCHES_PER_TURN 64
+#define ETHERTYPE_IPV6	0x86dd
+
+static void
+on_flow_export(void *arg, const struct flow_rec *r)
+{
+	struct daemon *d = arg;
+
+	export_add(d->xp, r, d->now);
+}
+
+static struct nlg_cfg
+nlg_cfg_from(const struct conf *c)
+{
+	struct nlg_cfg nc = {
+		.group = (uint16_t)c->nflog_group,
+		.copy_range = c->copy_range,
+		.queue_threshold = c->queue_threshold,
+		.flush_timeout = c->flush_timeout,
+		.nlbufsiz = c->nlbufsiz,
+		.rcvbuf = c->netlink_rcvbuf,
+	};
+	return nc;
+}
+
+/*
+ * Per batch: NFLOG timestamps are wall time; the offset to the uptime clock
+ * is read once per batch, not per packet.
+ */
+struct batch_ctx {
+	struct daemon *d;
+	int64_t wall_minus_up;		/* ms */
+};
+
+static uint32_t
+pkt_time(const struct batch_ctx *b, const struct nlg_pkt *p)
+{
+	int64_t t;
+
+	if (!p->has_ts)
+		return b->d->now;
+	t = (int64_t)p->ts.tv_sec * 1000 + p->ts.tv_nsec / 1000000 -
+	    b->wall_minus_up;
+	/* a clock step must never put a packet in the future */
+	if (t > (int64_t)b->d->now || t < 0)
+		return b->d->now;
+	return (uint32_t)t;
+}
+
+static void
+on_packet(void *arg, const struct nlg_pkt *p)
+{
+	struct batch_ctx *b = arg;
+	struct daemon *d = b->d;
+	struct pkt_info pi;
+	uint8_t smask = 0, dmask = 0;
+
+	if (p->hw_protocol == ETHERTYPE_IPV6) {
+		d->ps.ignored++;
+		return;
+	}
+	switch (pkt_parse(p->payload, p->caplen, &pi)) {
+	case PKT_OK:
+		break;
+	case PKT_TRUNCATED:
+		d->ps.truncated++;
+		return;
+	case PKT_MALFORMED:
+		d->ps.malformed++;
+		return;
+	case PKT_NOT_IPV4:
+		d->ps.ignored++;
+		return;
+	}
+	pi.key.ifin = p->ifin;
+	d->ps.pkts++;
+	d->ps.bytes += pi.ip_len;
+	if (pi.fragment)
+		d->ps.fragments++;
+	if (d->conf.agg.nnet || d->conf.agg.nport)
+		agg_apply(&d->conf.agg, &pi.key, &smask, &dmask);
+	ft_update(d->ft, &pi.key, p->ifout, pi.ip_len, pi.tcp_flags, smask,
+	    dmask, pkt_time(b, p));
+}
+
+static int
+read_nflog(struct daemon *d, unsigned max_batches)
+{
+	struct batch_ctx b = { .d = d };
+	struct timespec wall;
+
+	clock_gettime(CLOCK_REALTIME, &wall);
+	d->now = clk_uptime_ms();
+	b.wall_minus_up = (int64_t)wall.tv_sec * 1000 + wall.tv_nsec / 1000000 -
+	    d->now;
+	return nlg_read(d->nlg, max_batches, on_packet, &b);
+}
+
+/* Rates as ipt_NETFLOW shows them: last second, 1 and 5 minute averages. */
+static void
+update_rates(struct daemon *d)
+{
+	struct daemon_rates *r = &d->rates;
+	uint32_t dt = d->now - r->last_at;
+	double sec, a1, a5;
+
+	if (dt < 1000)
+		return;
+	sec = dt / 1000.0;
+	r->pps = (d->ps.pkts - r->last_pkts) / sec;
+	r->bps = (d->ps.bytes - r->last_bytes) * 8 / sec;
+	a1 = sec / 60.0;
+	a5 = sec / 300.0;
+	if (a1 > 1)
+		a1 = 1;
+	if (a5 > 1)
+		a5 = 1;
+	r->pps1 += (r->pps - r->pps1) * a1;
+	r->bps1 += (r->bps - r->bps1) * a1;
+	r->pps5 += (r->pps - r->pps5) * a5;
+	r->bps5 += (r->bps - r->bps5) * a5;
+	r->last_pkts = d->ps.pkts;
+	r->last_bytes = d->ps.bytes;
+	r->last_at = d->now;
+}
+
+static void
+tick(struct daemon *d)
+{
+	d->now = clk_uptime_ms();
+	if (d->ct)
+		ctin_tick(d->ct, d->now);
+	ft_expire(d->ft, d->now);
+	export_tick(d->xp, d->now);
+	update_rates(d);
+	d->last_tick = d->now;
+}
+
+/*
+ * Conntrack events are always wanted: in nflog mode they end flows with
+ * their connection, in conntrack mode they are the only input.
+ */
+static int
+conntrack_wanted(const struct conf *c)
+{
+	(void)c;
+	return 1;
+}
+
+static int
+open_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -1;
+	signal(SIGPIPE, SIG_IGN);
+	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
+static int
+ep_add(int epfd, int fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
+
+	return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+int
+daemon_init(struct daemon *d, const struct conf *c, const char *conf_path)
+{
+	struct nlg_cfg nc = nlg_cfg_from(c);
+
+	memset(d, 0, sizeof(*d));
+	d->epfd = d->sigfd = d->ctlfd = -1;
+	d->conf = *c;
+	snprintf(d->conf_path, sizeof(d->conf_path), "%s", conf_path);
+	d->started_wall = time(NULL);
+	d->now = clk_uptime_ms();
+	d->rates.last_at = d->now;
+
+	d->xp = export_new((uint8_t)c->engine_type, (uint8_t)c->engine_id,
+	    c->export_mark);
+	if (d->xp == NULL || export_set_dests(d->xp, &c->dests, c->sndbuf) < 0) {
+		log_warn("export: cannot open destination sockets");
+		return -1;
+	}
+	d->ft = ft_new(c->maxflows, c->hashsize, c->active_timeout * 1000,
+	    c->inactive_timeout * 1000, on_flow_export, d);
+	if (d->ft == NULL) {
+		log_warn("flow table");
+		return -1;
+	}
+	if (c->capture == CAPTURE_NFLOG && (d->nlg = nlg_open(&nc)) == NULL)
+		return -1;
+	if (conntrack_wanted(c) &&
+	    (d->ct = ctin_open(c, d->ft, d->xp, d->now)) == NULL)
+		return -1;
+	if ((d->sigfd = open_signals()) < 0) {
+		log_warn("signalfd");
+		return -1;
+	}
+	if ((d->ctlfd = ctl_listen(c->control)) < 0) {
+		log_warn("control socket %s", c->control);
+		return -1;
+	}
+	if ((d->epfd = epoll_create1(EPOLL_CLOEXEC)) < 0 ||
+	    ep_add(d->epfd, d->sigfd) < 0 || ep_add(d->epfd, d->ctlfd) < 0 ||
+	    (d->nlg && ep_add(d->epfd, nlg_fd(d->nlg)) < 0) ||
+	    (d->ct && ep_add(d->epfd, ctin_fd(d->ct)) < 0)) {
+		log_warn("epoll");
+		return -1;
+	}
+	return 0;
+}
+
+/* Keys that the running daemon cannot take over without a restart. */
+static int
+check_restart_keys(const struct conf *o, const struct conf *n, char *err,
+    size_t errlen)
+{
+	const char *key = NULL;
+
+	if (o->capture != n->capture)
+		key = "capture";
+	else if (o->protocol != n->protocol)
+		key = "protocol";
+	else if (o->export_mark != n->export_mark)
+		key = "export_mark";
+	else if (strcmp(o->control, n->control) != 0)
+		key = "control";
+	if (key == NULL)
+		return 0;
+	snprintf(err, errlen, "%s cannot change while the daemon runs: restart "
+	    "nft-netflowd to apply it (nothing was changed)", key);
+	return -1;
+}
+
+static int
+nlg_changed(const struct conf *o, const struct conf *n)
+{
+	return o->nflog_group != n->nflog_group ||
+	    o->copy_range != n->copy_range ||
+	    o->queue_threshold != n->queue_threshold ||
+	    o->flush_timeout != n->flush_timeout ||
+	    o->nlbufsiz != n->nlbufsiz || o->netlink_rcvbuf != n->netlink_rcvbuf;
+}
+
+/*
+ * The steps that can fail run first, each undone if a later one fails, so a
+ * rejected change leaves the daemon exactly as it was.  Flows are never
+ * touched: a rehash moves them, timeouts apply from the next tick.
+ */
+int
+daemon_apply(struct daemon *d, const struct conf *nc, char *err, size_t errlen)
+{
+	struct conf *oc = &d->conf;
+	struct nlg_cfg ncfg = nlg_cfg_from(nc), ocfg = nlg_cfg_from(oc);
+	uint32_t old_hash = ft_hashsize(d->ft);
+
+	if (check_restart_keys(oc, nc, err, errlen) < 0)
+		return -1;
+	if (export_set_dests(d->xp, &nc->dests, nc->sndbuf) < 0) {
+		snprintf(err, errlen, "destination \"%s\": cannot open sockets: "
+		    "%s (nothing was changed)", nc->destination, strerror(errno));
+		return -1;
+	}
+	if (nc->hashsize != oc->hashsize && ft_rehash(d->ft, nc->hashsize) < 0) {
+		snprintf(err, errlen, "hashsize %u: rehash failed: %s (nothing "
+		    "was changed)", nc->hashsize, strerror(errno));
+		export_set_dests(d->xp, &oc->dests, oc->sndbuf);
+		return -1;
+	}
+	if (d->nlg && nlg_changed(oc, nc) && nlg_reconfig(d->nlg, &ncfg) < 0) {
+		snprintf(err, errlen, "nflog group %u: cannot apply settings: %s "
+		    "(nothing was changed)", nc->nflog_group, strerror(errno));
+		nlg_reconfig(d->nlg, &ocfg);
+		if (nc->hashsize != oc->hashsize)
+			ft_rehash(d->ft, old_hash);
+		export_set_dests(d->xp, &oc->dests, oc->sndbuf);
+		return -1;
+	}
+	if (d->ct && ctin_reconfig(d->ct, nc, err, errlen) < 0) {
+		if (d->nlg && nlg_changed(oc, nc))
+			nlg_reconfig(d->nlg, &ocfg);
+		if (nc->hashsize != oc->hashsize)
+			ft_rehash(d->ft, old_hash);
+		export_set_dests(d->xp, &oc->dests, oc->sndbuf);
+		return -1;
+	}
+	export_set_engine(d->xp, (uint8_t)nc->engine_type,
+	    (uint8_t)nc->engine_id);
+	ft_set_timeouts(d->ft, nc->active_timeout * 1000,
+	    nc->inactive_timeout * 1000);
+	ft_set_maxflows(d->ft, nc->maxflows);
+	log_set_debug(nc->debug);
+	*oc = *nc;
+	return 0;
+}
+
+int
+daemon_reload(struct daemon *d, char *err, size_t errlen)
+{
+	struct conf nc;
+
+	conf_defaults(&nc);
+	if (conf_load(&nc, d->conf_path, err, errlen) < 0 ||
+	    daemon_apply(d, &nc, err, errlen) < 0) {
+		d->reload_errors++;
+		log_warnx("reload rejected, running configuration kept: %s", err);
+		return -1;
+	}
+	d->reloads++;
+	log_info("configuration reloaded from %s", d->conf_path);
+	return 0;
+}
+
+static void
+on_signal(struct daemon *d)
+{
+	struct signalfd_siginfo si;
+	char err[512];
+
+	while (read(d->sigfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGHUP)
+			daemon_reload(d, err, sizeof(err));
+		else
+			d->quit = 1;
+	}
+}
+
+static void
+on_control(struct daemon *d)
+{
+	char req[CTL_REQ_MAX], *resp;
+	int fd;
+
+	while ((fd = accept4(d->ctlfd, NULL, NULL, SOCK_CLOEXEC)) >= 0) {
+		if (ctl_read_request(fd, req, sizeof(req)) == 0 &&
+		    (resp = daemon_control(d, req)) != NULL) {
+			ctl_write_all(fd, resp, strlen(resp));
+			free(resp);
+		}
+		close(fd);
+	}
+}
+
+/* Packets already logged by the kernel belong in the final export. */
+static void
+drain_nflog(struct daemon *d)
+{
+	unsigned i;
+
+	for (i = 0; d->nlg && i < 1000; i++)
+		if (read_nflog(d, BATCHES_PER_TURN) <= 0)
+			break;
+}
+
+int
+daemon_run(struct daemon *d)
+{
+	struct epoll_event ev[8];
+	int i, n, timeout;
+
+	while (!d->quit) {
+		d->now = clk_uptime_ms();
+		timeout = TICK_MS - (int)(d->now - d->last_tick);
+		if (timeout < 0)
+			timeout = 0;
+		n = epoll_wait(d->epfd, ev, 8, timeout);
+		if (n < 0 && errno != EINTR) {
+			log_warn("epoll_wait");
+			return -1;
+		}
+		for (i = 0; i < n; i++) {
+			if (ev[i].data.fd == d->sigfd)
+				on_signal(d);
+			else if (ev[i].data.fd == d->ctlfd)
+				on_control(d);
+			else if (d->ct && ev[i].data.fd == ctin_fd(d->ct))
+				ctin_read(d->ct, d->now);
+			else if (d->nlg && ev[i].data.fd == nlg_fd(d->nlg) &&
+			    read_nflog(d, BATCHES_PER_TURN) < 0)
+				log_warn("nflog: recv");
+		}
+		d->now = clk_uptime_ms();
+		if (d->now - d->last_tick >= TICK_MS)
+			tick(d);
+	}
+	drain_nflog(d);
+	d->now = clk_uptime_ms();
+	log_info("exporting %u flows before exit", ft_stats(d->ft)->active);
+	if (d->ct)
+		ctin_flush(d->ct, d->now);
+	ft_flush(d->ft);
+	export_flush(d->xp, d->now);
+	return 0;
+}
+
+void
+daemon_free(struct daemon *d)
+{
+	if (d->nlg)
+		nlg_close(d->nlg);
+	if (d->ct)
+		ctin_close(d->ct);
+	if (d->ft)
+		ft_free(d->ft);
+	if (d->xp)
+		export_free(d->xp, clk_uptime_ms());
+	if (d->ctlfd >= 0) {
+		close(d->ctlfd);
+		unlink(d->conf.control);
+	}
+	if (d->sigfd >= 0)
+		close(d->sigfd);
+	if (d->epfd >= 0)
+		close(d->epfd);
+}

@@ -1,0 +1,74 @@
+/*
+ * daemon: nft-netflowd's state and event loop.
+ *
+ * One thread, one epoll set: the NFLOG socket, the signalfd (TERM, INT,
+ * HUP), the control socket and, in later work, the conntrack event socket.
+ * Every 250 ms (or on the way out of a busy batch) a tick expires flows,
+ * sends partial datagrams and updates the rates.
+ */
+#ifndef NFN_DAEMON_H
+#define NFN_DAEMON_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "conf/conf.h"
+#include "input/ctin.h"
+#include "export/export.h"
+#include "flow/flow.h"
+#include "input/nlg.h"
+
+/* Counters of what the packet path saw, before the flow table. */
+struct daemon_pstats {
+	uint64_t pkts, bytes;		/* IPv4 packets keyed (bytes: IP total length) */
+	uint64_t truncated, malformed;	/* dropped: could not be keyed */
+	uint64_t ignored;		/* not IPv4 (NetFlow v5 cannot carry them) */
+	uint64_t fragments;
+};
+
+/* Exponentially weighted rates, bits and packets per second. */
+struct daemon_rates {
+	uint64_t last_pkts, last_bytes;
+	uint32_t last_at;
+	double pps, bps;		/* last second */
+	double pps1, bps1, pps5, bps5;	/* 1 and 5 minute averages */
+};
+
+struct daemon {
+	struct conf conf;
+	char conf_path[CONF_TEXT_MAX];
+	struct ft *ft;
+	struct exporter *xp;
+	struct nlg *nlg;
+	struct ctin *ct;			/* conntrack events (NULL if off) */
+	int epfd, sigfd, ctlfd;
+	uint32_t now;			/* uptime ms, updated every loop turn */
+	uint32_t last_tick;
+	time_t started_wall;
+	int quit;
+	struct daemon_pstats ps;
+	struct daemon_rates rates;
+	uint64_t reloads, reload_errors;
+};
+
+/* Open every socket; returns -1 (logged) on failure. */
+int daemon_init(struct daemon *d, const struct conf *c, const char *conf_path);
+/* Run until SIGTERM/SIGINT; exports every flow before returning. */
+int daemon_run(struct daemon *d);
+void daemon_free(struct daemon *d);
+
+/*
+ * Apply a new configuration to the running daemon without losing a flow.
+ * Returns -1 with a message in err and the running state unchanged when a
+ * key cannot be applied.
+ */
+int daemon_apply(struct daemon *d, const struct conf *nc, char *err,
+    size_t errlen);
+
+/* Re-read the config file and apply it (SIGHUP, "reload"); -1 with err. */
+int daemon_reload(struct daemon *d, char *err, size_t errlen);
+
+/* Control-socket request → malloc'd response text. */
+char *daemon_control(struct daemon *d, const char *req);
+
+#endif

@@ -1,0 +1,161 @@
+/*
+ * nft-netflowd: the NetFlow v5 probe daemon.  A thin main: options, config,
+ * daemonizing and the pidfile; the work is in daemon.c.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/clock.h"
+#include "conf/conf.h"
+#include "daemon/daemon.h"
+#include "util/log.h"
+#include "util/notify.h"
+#include "util/priv.h"
+
+#define DEFAULT_PIDFILE "/run/nft-netflow/nft-netflowd.pid"
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: nft-netflowd [-fnhV] [-c config] [-p pidfile]\n"
+	    "  -c FILE  configuration file (default %s)\n"
+	    "  -f       stay in the foreground, log to stderr\n"
+	    "  -n       check the configuration, print \"configuration OK\" "
+	    "and exit\n"
+	    "  -p FILE  pidfile (default %s; \"-\" for none)\n"
+	    "  -V       print the version\n", CONF_DEFAULT_PATH,
+	    DEFAULT_PIDFILE);
+}
+
+/* mkdir -p of the directory holding path (the /run/nft-netflow case). */
+static void
+make_parent(const char *path)
+{
+	char buf[CONF_TEXT_MAX], *p;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (p = buf + 1; (p = strchr(p, '/')) != NULL; p++) {
+		*p = '\0';
+		mkdir(buf, 0755);
+		*p = '/';
+	}
+}
+
+static void
+daemonize(void)
+{
+	pid_t pid;
+	int fd;
+
+	if ((pid = fork()) < 0)
+		fatal("fork");
+	if (pid > 0)
+		_exit(0);
+	if (setsid() < 0)
+		fatal("setsid");
+	if ((pid = fork()) < 0)
+		fatal("fork");
+	if (pid > 0)
+		_exit(0);
+	if (chdir("/") < 0)
+		fatal("chdir /");
+	if ((fd = open("/dev/null", O_RDWR)) >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+}
+
+static void
+write_pidfile(const char *path)
+{
+	FILE *f;
+
+	make_parent(path);
+	if ((f = fopen(path, "w")) == NULL) {
+		log_warn("pidfile %s", path);
+		return;
+	}
+	fprintf(f, "%d\n", (int)getpid());
+	fclose(f);
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *conf_path = CONF_DEFAULT_PATH, *pidfile = DEFAULT_PIDFILE;
+	int foreground = 0, check = 0, ch, rc;
+	struct daemon d;
+	struct conf c;
+	char err[512];
+
+	while ((ch = getopt(argc, argv, "c:fnp:hV")) != -1) {
+		switch (ch) {
+		case 'c':
+			conf_path = optarg;
+			break;
+		case 'f':
+			foreground = 1;
+			break;
+		case 'n':
+			check = 1;
+			break;
+		case 'p':
+			pidfile = optarg;
+			break;
+		case 'V':
+			printf("nft-netflowd %s\n", NFN_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	log_init("nft-netflowd", 1, 0);
+	conf_defaults(&c);
+	if (conf_load(&c, conf_path, err, sizeof(err)) < 0)
+		fatalx("%s", err);
+	if (check) {
+		printf("configuration OK\n");
+		return 0;
+	}
+	log_set_debug(c.debug);
+	clk_start();
+	make_parent(c.control);
+	if (!foreground) {
+		daemonize();
+		log_init("nft-netflowd", 0, c.debug);
+	}
+	if (daemon_init(&d, &c, conf_path) < 0)
+		fatalx("startup failed");
+	if (strcmp(pidfile, "-") != 0)
+		write_pidfile(pidfile);
+	if (priv_drop() < 0)
+		log_warn("cannot drop privileges; running with those given");
+	log_info("started: capture %s, %u destination(s), control %s",
+	    c.capture == CAPTURE_CONNTRACK ? "conntrack" : "nflog", c.dests.n,
+	    c.control);
+	notify_send("READY=1");
+	rc = daemon_run(&d);
+	notify_send("STOPPING=1");
+	daemon_free(&d);
+	if (strcmp(pidfile, "-") != 0)
+		unlink(pidfile);
+	log_info("exited");
+	return rc == 0 ? 0 : 1;
+}

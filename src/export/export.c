@@ -1,0 +1,350 @@
+/*
+ * export: NetFlow v5 datagrams to every destination.  See export.h.
+ *
+ * One pending datagram.  Records are encoded into it as they are added, so
+ * sending is a header write and one send() per destination.  The header is
+ * written last, at send time: count, sys_uptime and the wall clock are only
+ * known then.
+ *
+ * Sockets.  Each destination has its own UDP socket, non-blocking so a full
+ * send buffer costs an EAGAIN and never a wait, and connected so the kernel
+ * hands back an ICMP port unreachable as ECONNREFUSED on a later send (an
+ * unconnected socket never hears of it).  The errors are counted on the
+ * socket they belong to; the other destinations get the datagram anyway.
+ *
+ * If connect() itself fails (typically no route to the collector yet), the
+ * socket is kept and connect() is retried before each send, the failures
+ * counted as "fail": a collector that is unreachable when the daemon starts
+ * or reloads must not stop the export to the others.
+ *
+ * Sequence.  flow_sequence is the number of flows in every datagram built
+ * before this one, whether or not a destination received it, as collectors
+ * use it to count lost flows.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/socket.h>
+
+#include "export/export.h"
+#include "util/log.h"
+#include "export/nf5.h"
+
+/*
+ * A partial datagram is sent once its first record is this old.  The daemon
+ * ticks at least every 500 ms, so it leaves within 1 s (SPEC 5).
+ */
+#define EXPORT_MAXAGE_MS	500
+
+struct xsock {
+	int fd;
+	int connected;
+	struct sockaddr_storage addr;
+	socklen_t addrlen;
+};
+
+struct exporter {
+	uint8_t buf[NF5_MAXLEN];
+	unsigned nrecs;			/* records in buf */
+	uint32_t first_at;		/* uptime ms of the first one */
+	uint64_t pend_packets;		/* totals of the records in buf */
+	uint64_t pend_bytes;
+	uint32_t sequence;		/* flows in datagrams built so far */
+	uint8_t engine_type, engine_id;
+	uint32_t mark;
+	int mark_warned;
+	struct xsock xs[DEST_MAX];
+	struct export_stats st;		/* st.nsocks sockets in xs */
+};
+
+struct exporter *
+export_new(uint8_t engine_type, uint8_t engine_id, uint32_t mark)
+{
+	struct exporter *x;
+
+	if ((x = calloc(1, sizeof(*x))) == NULL)
+		return NULL;
+	x->engine_type = engine_type;
+	x->engine_id = engine_id;
+	x->mark = mark;
+	return x;
+}
+
+static void
+close_socks(struct xsock *xs, unsigned n)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		if (xs[i].fd >= 0)
+			close(xs[i].fd);
+		xs[i].fd = -1;
+	}
+}
+
+void
+export_free(struct exporter *x, uint32_t now)
+{
+	if (x == NULL)
+		return;
+	export_flush(x, now);
+	close_socks(x->xs, x->st.nsocks);
+	free(x);
+}
+
+void
+export_set_engine(struct exporter *x, uint8_t engine_type, uint8_t engine_id)
+{
+	/* Applies from the next datagram: headers are written at send. */
+	x->engine_type = engine_type;
+	x->engine_id = engine_id;
+}
+
+/*
+ * Ask for sndbuf bytes.  SO_SNDBUFFORCE (CAP_NET_ADMIN, which the daemon
+ * has) is not capped by net.core.wmem_max, so the operator's value holds as
+ * with ipt_NETFLOW; without the capability fall back to the capped option.
+ */
+static int
+set_sndbuf(int fd, uint32_t sndbuf)
+{
+	int v = sndbuf > INT_MAX / 2 ? INT_MAX / 2 : (int)sndbuf;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &v, sizeof(v)) == 0)
+		return 0;
+	return setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &v, sizeof(v));
+}
+
+/*
+ * SO_MARK lets the rules skip the daemon's own export traffic.  Without
+ * CAP_NET_ADMIN (tests, a misconfigured unit) export still works, the
+ * traffic is only metered too: say so once, go on.
+ */
+static int
+set_mark(struct exporter *x, int fd)
+{
+	if (setsockopt(fd, SOL_SOCKET, SO_MARK, &x->mark, sizeof(x->mark)) == 0)
+		return 0;
+	if (errno != EPERM)
+		return -1;
+	if (!x->mark_warned) {
+		log_warn("export: cannot set SO_MARK 0x%x on export sockets, "
+		    "the daemon's own export traffic may be metered", x->mark);
+		x->mark_warned = 1;
+	}
+	return 0;
+}
+
+static int
+try_connect(struct xsock *s)
+{
+	if (connect(s->fd, (const struct sockaddr *)&s->addr, s->addrlen) < 0)
+		return -1;
+	s->connected = 1;
+	return 0;
+}
+
+/* Open the socket of one destination; its stats get the effective sndbuf. */
+static int
+open_sock(struct exporter *x, const struct dest *d, uint32_t sndbuf,
+    struct xsock *s, struct export_sock_stats *ss)
+{
+	int family = d->addr.ss_family, v;
+	socklen_t vlen = sizeof(v);
+
+	s->fd = -1;
+	s->connected = 0;
+	if ((family != AF_INET && family != AF_INET6) ||
+	    d->addrlen > sizeof(s->addr)) {
+		errno = EAFNOSUPPORT;
+		return -1;
+	}
+	memcpy(&s->addr, &d->addr, d->addrlen);
+	s->addrlen = d->addrlen;
+	s->fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (s->fd < 0)
+		return -1;
+	if (sndbuf && set_sndbuf(s->fd, sndbuf) < 0)
+		return -1;
+	if (x->mark && set_mark(x, s->fd) < 0)
+		return -1;
+	if (getsockopt(s->fd, SOL_SOCKET, SO_SNDBUF, &v, &vlen) < 0)
+		return -1;
+	ss->sndbuf = v;
+	if (try_connect(s) < 0)
+		log_debug(1, "export: %s: connect: %s (retried at each send)",
+		    d->text, strerror(errno));
+	return 0;
+}
+
+/* The old counters of a destination configured again, if any. */
+static const struct export_sock_stats *
+find_old(const struct export_stats *st, const char *text, int *used)
+{
+	unsigned i;
+
+	for (i = 0; i < st->nsocks; i++) {
+		if (!used[i] && strcmp(st->sock[i].text, text) == 0) {
+			used[i] = 1;
+			return &st->sock[i];
+		}
+	}
+	return NULL;
+}
+
+int
+export_set_dests(struct exporter *x, const struct dest_list *dl,
+    uint32_t sndbuf)
+{
+	struct xsock nxs[DEST_MAX];
+	struct export_sock_stats nss[DEST_MAX];
+	const struct export_sock_stats *old;
+	int used[DEST_MAX] = { 0 };
+	unsigned i;
+	int saved;
+
+	if (dl->n > DEST_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	memset(nss, 0, sizeof(nss));
+	for (i = 0; i < dl->n; i++) {
+		if (open_sock(x, &dl->d[i], sndbuf, &nxs[i], &nss[i]) < 0) {
+			saved = errno;
+			close_socks(nxs, i + 1);
+			errno = saved;
+			return -1;
+		}
+	}
+
+	/* All open: nothing can fail from here on. */
+	for (i = 0; i < dl->n; i++) {
+		snprintf(nss[i].text, sizeof(nss[i].text), "%s", dl->d[i].text);
+		if ((old = find_old(&x->st, nss[i].text, used)) != NULL) {
+			nss[i].ok = old->ok;
+			nss[i].fail = old->fail;
+			nss[i].refused = old->refused;
+			nss[i].sndbuf_full = old->sndbuf_full;
+			nss[i].bytes = old->bytes;
+		}
+	}
+	close_socks(x->xs, x->st.nsocks);
+	memcpy(x->xs, nxs, dl->n * sizeof(nxs[0]));
+	memcpy(x->st.sock, nss, sizeof(nss));
+	x->st.nsocks = dl->n;
+	log_debug(1, "export: %u destination(s)", dl->n);
+	return 0;
+}
+
+/* Count the outcome of one send() on the socket it belongs to. */
+static void
+count_error(struct export_sock_stats *ss, int err)
+{
+	switch (err) {
+	case ECONNREFUSED:
+		ss->refused++;
+		break;
+	case EAGAIN:
+#if EWOULDBLOCK != EAGAIN
+	case EWOULDBLOCK:
+#endif
+	case ENOBUFS:
+		ss->sndbuf_full++;
+		break;
+	default:
+		ss->fail++;
+		break;
+	}
+}
+
+static void
+send_one(struct xsock *s, struct export_sock_stats *ss, const uint8_t *buf,
+    size_t len)
+{
+	ssize_t n;
+
+	if (!s->connected && try_connect(s) < 0) {
+		ss->fail++;
+		return;
+	}
+	n = send(s->fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+	if (n < 0) {
+		count_error(ss, errno);
+		return;
+	}
+	ss->ok++;
+	ss->bytes += (uint64_t)n;
+}
+
+static void
+send_pending(struct exporter *x, uint32_t now)
+{
+	struct nf5_hdr h;
+	struct timespec ts;
+	size_t len;
+	unsigned i;
+
+	if (x->nrecs == 0)
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	memset(&h, 0, sizeof(h));
+	h.count = (uint16_t)x->nrecs;
+	h.sys_uptime = now;
+	h.unix_secs = (uint32_t)ts.tv_sec;
+	h.unix_nsecs = (uint32_t)ts.tv_nsec;
+	h.flow_sequence = x->sequence;
+	h.engine_type = x->engine_type;
+	h.engine_id = x->engine_id;
+	h.sampling = 0;
+	nf5_put_hdr(x->buf, &h);
+	len = NF5_HDR_LEN + (size_t)x->nrecs * NF5_REC_LEN;
+
+	for (i = 0; i < x->st.nsocks; i++)
+		send_one(&x->xs[i], &x->st.sock[i], x->buf, len);
+
+	x->st.datagrams++;
+	x->st.flows += x->nrecs;
+	x->st.packets += x->pend_packets;
+	x->st.bytes += x->pend_bytes;
+	x->sequence += x->nrecs;
+	x->nrecs = 0;
+	x->pend_packets = 0;
+	x->pend_bytes = 0;
+}
+
+void
+export_add(struct exporter *x, const struct flow_rec *r, uint32_t now)
+{
+	if (x->nrecs == 0)
+		x->first_at = now;
+	nf5_put_rec(x->buf, x->nrecs, r);
+	x->nrecs++;
+	x->pend_packets += r->packets;
+	x->pend_bytes += r->bytes;
+	if (x->nrecs == NF5_MAXRECS)
+		send_pending(x, now);
+}
+
+void
+export_tick(struct exporter *x, uint32_t now)
+{
+	/* Signed difference: correct across the 49.7-day wrap of uptime. */
+	if (x->nrecs > 0 && (int32_t)(now - x->first_at) >= EXPORT_MAXAGE_MS)
+		send_pending(x, now);
+}
+
+void
+export_flush(struct exporter *x, uint32_t now)
+{
+	send_pending(x, now);
+}
+
+const struct export_stats *
+export_stats(const struct exporter *x)
+{
+	return &x->st;
+}

@@ -1,0 +1,63 @@
+/*
+ * export: NetFlow v5 datagrams to every destination, each through its own
+ * non-blocking, connected UDP socket.
+ *
+ * Records are encoded as they arrive into one pending datagram; it is sent
+ * at once when it holds 30 records, and export_tick() sends a partial one
+ * before it is 1 s old.  A destination that is down never blocks or slows
+ * the others: sends never block, and failures are only counted, per socket
+ * (ok, failed, refused, sndbuf full), never logged per datagram.
+ */
+#ifndef NFN_EXPORT_H
+#define NFN_EXPORT_H
+
+#include <stdint.h>
+
+#include "export/dest.h"
+#include "flow/record.h"
+
+struct exporter;
+
+struct export_sock_stats {
+	char text[80];		/* destination as configured */
+	uint64_t ok;		/* datagrams sent */
+	uint64_t fail;		/* other send errors */
+	uint64_t refused;	/* ECONNREFUSED (ICMP port unreachable) */
+	uint64_t sndbuf_full;	/* EAGAIN / ENOBUFS: buffer full */
+	uint64_t bytes;		/* bytes sent ok */
+	int sndbuf;		/* SO_SNDBUF in effect (as getsockopt reports) */
+};
+
+struct export_stats {
+	uint64_t datagrams;	/* datagrams built */
+	uint64_t flows, packets, bytes;	/* totals of the records exported */
+	uint32_t nsocks;
+	struct export_sock_stats sock[DEST_MAX];
+};
+
+/* engine_type / engine_id go into every header; mark (SO_MARK) 0 = none. */
+struct exporter *export_new(uint8_t engine_type, uint8_t engine_id,
+    uint32_t mark);
+/* Sends what is pending first.  */
+void export_free(struct exporter *x, uint32_t now);
+
+/*
+ * Replace the destinations (live change): new sockets are opened first; on
+ * failure -1 with errno and the old ones stay.  Counters of a destination
+ * present in both lists are kept.
+ */
+int export_set_dests(struct exporter *x, const struct dest_list *dl,
+    uint32_t sndbuf);
+void export_set_engine(struct exporter *x, uint8_t engine_type,
+    uint8_t engine_id);
+
+/* Queue one record; sends the datagram when it reaches 30 records. */
+void export_add(struct exporter *x, const struct flow_rec *r, uint32_t now);
+/* Send a partial datagram whose first record is 500 ms old or more. */
+void export_tick(struct exporter *x, uint32_t now);
+/* Send a partial datagram now. */
+void export_flush(struct exporter *x, uint32_t now);
+
+const struct export_stats *export_stats(const struct exporter *x);
+
+#endif

@@ -1,0 +1,992 @@
+/*
+ * flow: the flow table.  See flow.h.
+ *
+ * Layout.  Entries live in slabs of FT_SLAB entries (allocated when the
+ * previous ones are full, never per packet) and are named by a 32-bit index:
+ * slab = idx >> FT_SLAB_SHIFT, slot = idx & (FT_SLAB - 1).  Indices instead
+ * of pointers keep an entry at 64 bytes, one cache line:
+ *
+ *	key 20, ifout 4, packets 4, bytes 4, first 4, last 4,
+ *	hash chain next 4, wheel slot prev/next 8, active list prev/next 8,
+ *	tcp_flags, src_mask, dst_mask, spare: 4		= 64 bytes
+ *
+ * Buckets are an array of uint32_t chain heads (4 bytes each).  With the
+ * automatic hash size there are between one half and one bucket per flow
+ * once past 4096 flows, so a million flows cost 64 + ~4 bytes each, plus
+ * the unused tail of the last slab and the wheel (a few hundred bytes at
+ * usual timeouts).
+ *
+ * Lookup.  A keyed 64-bit multiply/rotate hash over the 5-tuple (seeded
+ * from getrandom() at ft_new, so nobody outside can aim at one chain),
+ * reduced to a bucket with the multiply-shift trick, which works for any
+ * bucket count, not only powers of two: the administrator's hashsize is
+ * used as given.
+ *
+ * Per packet, ft_update() touches the bucket and the entry and nothing
+ * else: at 100,000 flows and more every other line it touched (list
+ * neighbours) was one more cache miss, and those misses were most of the
+ * cost of a packet.
+ *
+ * Active timeout.  An intrusive doubly-linked list threads every live entry
+ * in order of first packet: new flows are appended, a flow restarted by a
+ * split goes to the tail, nothing moves per packet.  ft_expire() stops at
+ * the first head that has not timed out.
+ *
+ * Inactive timeout: a lazy timer wheel.  A ring of W slots (W a power of
+ * two) of FT_WGRAN = 256 ms each; slot s holds the entries whose queued due
+ * time (last + inactive, when they were queued) falls in it, on a
+ * doubly-linked list (so any flow can leave in O(1)).  A packet only moves
+ * e->last forward; the entry stays where it is, so its queued due time is a
+ * lower bound of its real one.  ft_expire() visits the slots from wcur (the
+ * first slot not yet fully passed) up to the one holding "now"; for each
+ * entry there it either exports it (real last + inactive <= now) or
+ * re-queues it at its real due time.  An entry is thus looked at about once
+ * per inactive period in which it saw packets, plus once when it expires:
+ * work proportional to what expires or was active, never per packet, and
+ * never a walk of the table.  The slot holding "now" is visited partially
+ * (only its entries already due leave; the others stay for the next call),
+ * so the export is exact to the ms of the ft_expire() call, not to the
+ * slot: a flow leaves at the first ft_expire() at or after last + inactive.
+ * Visiting that slot again on each tick costs at most FT_WGRAN / tick + 1
+ * looks per entry.
+ *
+ * W covers the inactive timeout plus a little (W = 2^k >= timeout / 256 ms
+ * + 3, at least 16, at most 65536 slots = 16777 s).  A due time beyond the
+ * last slot is queued there (a lower bound still) and re-queued when that
+ * slot comes: with timeouts above 4.6 hours an idle entry is looked at once
+ * per 4.6 hours, and the ring stays at most 256 KiB.  A due time already
+ * passed (a packet stamped before the last ft_expire()) is queued in the
+ * current slot, which the next ft_expire() always visits.
+ *
+ * Slot heads live in ft->wheel[]; an entry's wheel prev names either the
+ * previous entry or, for the first entry of a list, the slot itself, as
+ * FT_WREF + slot (indices from FT_WREF up are never given to entries).
+ * wheel[W] is a scratch list used while a slot is visited, so the table
+ * stays consistent while export callbacks run.
+ *
+ * Live timeout changes: a shorter inactive timeout or a different ring size
+ * re-queues every flow at once (O(flows), on a reload only), so no flow
+ * waits longer than the new timeout; a longer one needs nothing, as queued
+ * due times stay lower bounds.  If ft_expire() was not called for about a
+ * ring's span (or the clock jumped), it re-queues every flow relative to
+ * "now" instead of stepping through each slot.
+ *
+ * Time.  Uptime ms wraps after 49.7 days; every comparison is on the
+ * difference of two uint32_t times, read as signed, so wrapping is harmless
+ * as long as timeouts stay below 2^31 ms (the maximum, 86400 s, is 8.6e7).
+ * A time a little in the past (a batched packet) never counts as negative
+ * age and never moves first later or last earlier.
+ *
+ * Automatic hash size.  The table starts at FT_AUTO_MIN = 4096 buckets
+ * (16 KiB, which stays in cache for a table of a few thousand flows; the
+ * former start at memory / 64 KiB gave 1 MiB of mostly empty buckets, and a
+ * cache miss on the bucket was most of the cost of a packet).  While
+ * hashsize is automatic, the table doubles its buckets (rehash) whenever the
+ * active flows outnumber them, up to 2^30 buckets, so chains stay about one
+ * entry long.  A size set by the administrator is used as given and never
+ * changed by the table.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "flow/flow.h"
+
+#define FT_SLAB_SHIFT	12
+#define FT_SLAB		(1u << FT_SLAB_SHIFT)
+#define FT_NIL		UINT32_MAX
+
+/* Timer wheel: slot granularity (a power of two, so slots follow the wrap). */
+#define FT_WSHIFT	8
+#define FT_WGRAN	(1u << FT_WSHIFT)
+#define FT_WMIN		16u
+#define FT_WMAX		(1u << 16)
+/* Wheel links from FT_WREF up name a slot head (slot W is the scratch list). */
+#define FT_WREF		(FT_NIL - FT_WMAX - 1)
+/* Indices from FT_WREF up are not entries. */
+#define FT_MAXENTRIES	FT_WREF
+
+#define FT_AUTO_MIN	4096u
+#define FT_AUTO_MAX	(1u << 30)
+
+struct ft_entry {
+	struct flow_key key;
+	uint32_t ifout;
+	uint32_t packets;
+	uint32_t bytes;
+	uint32_t first;
+	uint32_t last;
+	uint32_t hnext;			/* hash chain, or free list */
+	uint32_t wprev, wnext;		/* wheel slot list */
+	uint32_t aprev, anext;		/* active list, by first */
+	uint8_t tcp_flags;
+	uint8_t src_mask;
+	uint8_t dst_mask;
+	uint8_t spare;
+};
+
+_Static_assert(sizeof(struct ft_entry) == 64, "flow entry is one cache line");
+_Static_assert(sizeof(struct flow_key) == 20, "flow key is 20 bytes");
+
+struct ft_list {
+	uint32_t head, tail;
+};
+
+struct ft {
+	uint32_t *buckets;
+	uint32_t nbuckets;
+	int autosize;			/* hashsize 0: grow as the table fills */
+	uint32_t grow_at;		/* auto: try to grow above this many flows */
+
+	struct ft_entry **slabs;
+	uint32_t nslabs, slabcap;	/* slabs allocated, room in slabs[] */
+	uint32_t used;			/* entries ever handed out (bump) */
+	uint32_t freelist;
+
+	struct ft_list act;		/* by first: active timeout */
+
+	uint32_t *wheel;		/* wslots slot heads + a scratch head */
+	uint32_t wslots;		/* W, a power of two */
+	uint32_t wcur;			/* start (ms) of the first slot not passed */
+
+	uint32_t maxflows;
+	uint32_t active_ms, inactive_ms;
+	uint64_t seed[3];
+
+	ft_export_fn fn;
+	void *arg;
+
+	struct ft_stats st;
+};
+
+/* --- hashing ------------------------------------------------------------ */
+
+#define P1 0x9e3779b185ebca87ULL
+#define P2 0xc2b2ae3d27d4eb4fULL
+#define P3 0x165667b19e3779f9ULL
+
+static inline uint64_t
+rotl64(uint64_t x, int r)
+{
+	return (x << r) | (x >> (64 - r));
+}
+
+static inline uint64_t
+load64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static inline uint32_t
+load32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/*
+ * The hash covers the 5-tuple only (src, dst, sport, dport, proto), not
+ * ifin and tos: conntrack knows a connection by its tuple and nothing else,
+ * so every flow of one tuple must sit in one bucket for ft_export_tuple().
+ * Flows that differ only in ifin or tos share a chain; they are rare.
+ *
+ * Three keyed lanes of multiply/rotate mixing folded together, then a full
+ * avalanche, so the high bits (which the multiply-shift reduction uses)
+ * depend on every hashed bit.
+ */
+static inline uint32_t
+ft_hash(const struct ft *ft, const struct flow_key *k)
+{
+	const uint8_t *b = (const uint8_t *)k;
+	uint64_t a, c, d, h;
+
+	a = (load64(b + offsetof(struct flow_key, src)) ^ ft->seed[0]) * P1;
+	c = ((uint64_t)load32(b + offsetof(struct flow_key, sport)) ^
+	    ft->seed[1]) * P2;
+	d = ((uint64_t)k->proto ^ ft->seed[2]) * P3;
+	h = rotl64(a, 31) ^ rotl64(c, 17) ^ d;
+	h ^= h >> 33;
+	h *= P2;
+	h ^= h >> 29;
+	h *= P3;
+	h ^= h >> 32;
+	return (uint32_t)h;
+}
+
+/* Map a 32-bit hash onto [0, n) without a division. */
+static inline uint32_t
+ft_bucket(uint32_t h, uint32_t n)
+{
+	return (uint32_t)(((uint64_t)h * n) >> 32);
+}
+
+static inline int
+key_eq(const struct flow_key *a, const struct flow_key *b)
+{
+	const uint8_t *x = (const uint8_t *)a, *y = (const uint8_t *)b;
+
+	return ((load64(x) ^ load64(y)) | (load64(x + 8) ^ load64(y + 8)) |
+	    (uint64_t)(load32(x + 16) ^ load32(y + 16))) == 0;
+}
+
+static void
+ft_seed(struct ft *ft)
+{
+	struct timespec ts;
+
+	if (getrandom(ft->seed, sizeof(ft->seed), GRND_NONBLOCK) ==
+	    (ssize_t)sizeof(ft->seed))
+		return;
+	/* No entropy yet (early boot): weaker, but still not predictable. */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ft->seed[0] = (uint64_t)ts.tv_nsec * P1 ^ (uint64_t)getpid();
+	ft->seed[1] = (uint64_t)ts.tv_sec * P2 ^ (uint64_t)(uintptr_t)ft;
+	ft->seed[2] = rotl64(ft->seed[0] ^ ft->seed[1], 29) * P3;
+}
+
+/* --- time ------------------------------------------------------------- */
+
+/* ms elapsed from t to now; a t in the future counts as 0. */
+static inline uint32_t
+age(uint32_t now, uint32_t t)
+{
+	int32_t d = (int32_t)(now - t);
+
+	return d > 0 ? (uint32_t)d : 0;
+}
+
+static inline int
+before(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) < 0;
+}
+
+/* --- entries and lists ------------------------------------------------ */
+
+static inline struct ft_entry *
+E(const struct ft *ft, uint32_t i)
+{
+	return &ft->slabs[i >> FT_SLAB_SHIFT][i & (FT_SLAB - 1)];
+}
+
+/* The active list (by first packet). */
+static inline void
+list_append(struct ft *ft, struct ft_list *l, uint32_t i)
+{
+	struct ft_entry *e = E(ft, i);
+
+	e->aprev = l->tail;
+	e->anext = FT_NIL;
+	if (l->tail != FT_NIL)
+		E(ft, l->tail)->anext = i;
+	else
+		l->head = i;
+	l->tail = i;
+}
+
+static inline void
+list_unlink(struct ft *ft, struct ft_list *l, uint32_t i)
+{
+	struct ft_entry *e = E(ft, i);
+	uint32_t p = e->aprev, n = e->anext;
+
+	if (p != FT_NIL)
+		E(ft, p)->anext = n;
+	else
+		l->head = n;
+	if (n != FT_NIL)
+		E(ft, n)->aprev = p;
+	else
+		l->tail = p;
+}
+
+static inline void
+list_to_tail(struct ft *ft, struct ft_list *l, uint32_t i)
+{
+	if (l->tail == i)
+		return;
+	list_unlink(ft, l, i);
+	list_append(ft, l, i);
+}
+
+/* --- timer wheel (inactive timeout) ------------------------------------ */
+
+/* Slots for an inactive timeout: see the top of the file. */
+static uint32_t
+wheel_size(uint32_t inactive_ms)
+{
+	uint32_t want = inactive_ms / FT_WGRAN + 3, n = FT_WMIN;
+
+	while (n < want && n < FT_WMAX)
+		n *= 2;
+	return n;
+}
+
+/* Ring index of the slot holding time t. */
+static inline uint32_t
+wslot(const struct ft *ft, uint32_t t)
+{
+	return (t >> FT_WSHIFT) & (ft->wslots - 1);
+}
+
+/*
+ * Where a due time is queued: itself if the ring covers it, else the
+ * nearest end of the ring (the current slot for a time already passed,
+ * which the next ft_expire() visits; the last slot for one beyond the
+ * ring, a lower bound that is re-queued when reached).
+ */
+static inline uint32_t
+wheel_when(const struct ft *ft, uint32_t due)
+{
+	uint32_t span = (ft->wslots - 1) << FT_WSHIFT;
+
+	if (before(due, ft->wcur))
+		return ft->wcur;
+	if (due - ft->wcur > span)
+		return ft->wcur + span;
+	return due;
+}
+
+static inline void
+wheel_insert(struct ft *ft, uint32_t r, uint32_t i)
+{
+	struct ft_entry *e = E(ft, i);
+	uint32_t h = ft->wheel[r];
+
+	e->wprev = FT_WREF + r;
+	e->wnext = h;
+	if (h != FT_NIL)
+		E(ft, h)->wprev = i;
+	ft->wheel[r] = i;
+}
+
+static inline void
+wheel_unlink(struct ft *ft, uint32_t i)
+{
+	struct ft_entry *e = E(ft, i);
+	uint32_t p = e->wprev, n = e->wnext;
+
+	if (p >= FT_WREF)
+		ft->wheel[p - FT_WREF] = n;
+	else
+		E(ft, p)->wnext = n;
+	if (n != FT_NIL)
+		E(ft, n)->wprev = p;
+}
+
+/* Queue entry i (on no wheel list) at its real due time. */
+static inline void
+wheel_queue(struct ft *ft, uint32_t i)
+{
+	uint32_t due = E(ft, i)->last + ft->inactive_ms;
+
+	wheel_insert(ft, wslot(ft, wheel_when(ft, due)), i);
+}
+
+/*
+ * Re-queue every flow at its real due time, with the ring starting at the
+ * slot of t.  Every live flow is on the active list, so the wheel lists
+ * themselves need not be walked.
+ */
+static void
+wheel_rebuild(struct ft *ft, uint32_t t)
+{
+	uint32_t i;
+
+	memset(ft->wheel, 0xff, ((size_t)ft->wslots + 1) * sizeof(*ft->wheel));
+	ft->wcur = t & ~(FT_WGRAN - 1);
+	for (i = ft->act.head; i != FT_NIL; i = E(ft, i)->anext)
+		wheel_queue(ft, i);
+}
+
+/*
+ * A free entry: reuse one from the free list, else the next never-used
+ * slot, else a new slab.  Only the last case allocates.
+ */
+static uint32_t
+entry_alloc(struct ft *ft)
+{
+	struct ft_entry **s;
+	uint32_t i, cap;
+
+	if ((i = ft->freelist) != FT_NIL) {
+		ft->freelist = E(ft, i)->hnext;
+		return i;
+	}
+	if (ft->used < ft->nslabs * FT_SLAB)
+		return ft->used++;
+	if (ft->used >= FT_MAXENTRIES - FT_SLAB)
+		return FT_NIL;
+	if (ft->nslabs == ft->slabcap) {
+		cap = ft->slabcap ? ft->slabcap * 2 : 16;
+		if ((s = realloc(ft->slabs, cap * sizeof(*s))) == NULL)
+			return FT_NIL;
+		ft->slabs = s;
+		ft->slabcap = cap;
+	}
+	/* Cache-line aligned, so an entry never straddles two lines. */
+	s = &ft->slabs[ft->nslabs];
+	if ((*s = aligned_alloc(64, FT_SLAB * sizeof(struct ft_entry))) == NULL)
+		return FT_NIL;
+	ft->nslabs++;
+	return ft->used++;
+}
+
+static inline void
+entry_free(struct ft *ft, uint32_t i)
+{
+	E(ft, i)->hnext = ft->freelist;
+	ft->freelist = i;
+}
+
+/* Give every slab back; only valid when no flow is live. */
+static void
+slabs_release(struct ft *ft)
+{
+	uint32_t n;
+
+	for (n = 0; n < ft->nslabs; n++)
+		free(ft->slabs[n]);
+	ft->nslabs = 0;
+	ft->used = 0;
+	ft->freelist = FT_NIL;
+}
+
+static void
+hash_unlink(struct ft *ft, uint32_t i)
+{
+	struct ft_entry *e = E(ft, i);
+	uint32_t *pp = &ft->buckets[ft_bucket(ft_hash(ft, &e->key),
+	    ft->nbuckets)];
+
+	while (*pp != i)
+		pp = &E(ft, *pp)->hnext;
+	*pp = e->hnext;
+}
+
+/* --- export ----------------------------------------------------------- */
+
+static void
+entry_to_rec(const struct ft_entry *e, struct flow_rec *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->key = e->key;
+	r->ifout = e->ifout;
+	r->packets = e->packets;
+	r->bytes = e->bytes;
+	r->first = e->first;
+	r->last = e->last;
+	r->tcp_flags = e->tcp_flags;
+	r->src_mask = e->src_mask;
+	r->dst_mask = e->dst_mask;
+}
+
+/*
+ * Take flow i out of the table and hand it over.  The entry is unlinked and
+ * freed before the callback runs, so the table is consistent whatever the
+ * callback does.
+ */
+static void
+ft_remove_export(struct ft *ft, uint32_t i, enum ft_reason why)
+{
+	struct flow_rec r;
+
+	entry_to_rec(E(ft, i), &r);
+	hash_unlink(ft, i);
+	wheel_unlink(ft, i);
+	list_unlink(ft, &ft->act, i);
+	entry_free(ft, i);
+	ft->st.active--;
+	ft->st.exported[why]++;
+	ft->fn(ft->arg, &r);
+}
+
+/* Export flow i but keep its entry, to be restarted by the caller. */
+static void
+ft_export_keep(struct ft *ft, uint32_t i, enum ft_reason why)
+{
+	struct flow_rec r;
+
+	entry_to_rec(E(ft, i), &r);
+	ft->st.exported[why]++;
+	ft->fn(ft->arg, &r);
+}
+
+/* --- buckets ---------------------------------------------------------- */
+
+/* Move every flow into a new bucket array of n buckets. */
+static int
+ft_resize(struct ft *ft, uint32_t n)
+{
+	uint32_t *b, i;
+	struct ft_entry *e;
+	uint32_t h;
+
+	if (n == 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	if ((b = malloc((size_t)n * sizeof(*b))) == NULL)
+		return -1;
+	memset(b, 0xff, (size_t)n * sizeof(*b));
+	/* Every live flow is on the active list. */
+	for (i = ft->act.head; i != FT_NIL; i = e->anext) {
+		e = E(ft, i);
+		h = ft_bucket(ft_hash(ft, &e->key), n);
+		e->hnext = b[h];
+		b[h] = i;
+	}
+	free(ft->buckets);
+	ft->buckets = b;
+	ft->nbuckets = n;
+	ft->grow_at = n;
+	return 0;
+}
+
+/* Automatic size: one more doubling once flows outnumber buckets. */
+static void
+ft_maybe_grow(struct ft *ft)
+{
+	if (!ft->autosize || ft->st.active <= ft->grow_at ||
+	    ft->nbuckets >= FT_AUTO_MAX)
+		return;
+	if (ft_resize(ft, ft->nbuckets * 2) == 0) {
+		ft->st.rehashes++;
+		return;
+	}
+	/* No memory now: try again only when the table has grown further. */
+	ft->grow_at = ft->st.active + ft->st.active / 2;
+}
+
+/* --- public ----------------------------------------------------------- */
+
+struct ft *
+ft_new(uint32_t maxflows, uint32_t hashsize, uint32_t active_ms,
+    uint32_t inactive_ms, ft_export_fn fn, void *arg)
+{
+	struct ft *ft;
+
+	if (fn == NULL) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if ((ft = calloc(1, sizeof(*ft))) == NULL)
+		return NULL;
+	ft->maxflows = maxflows;
+	ft->active_ms = active_ms;
+	ft->inactive_ms = inactive_ms;
+	ft->fn = fn;
+	ft->arg = arg;
+	ft->freelist = FT_NIL;
+	ft->act.head = ft->act.tail = FT_NIL;
+	ft->autosize = hashsize == 0;
+	ft_seed(ft);
+	ft->wslots = wheel_size(inactive_ms);
+	if ((ft->wheel = malloc(((size_t)ft->wslots + 1) *
+	    sizeof(*ft->wheel))) == NULL) {
+		free(ft);
+		return NULL;
+	}
+	memset(ft->wheel, 0xff, ((size_t)ft->wslots + 1) * sizeof(*ft->wheel));
+	if (ft_resize(ft, hashsize ? hashsize : FT_AUTO_MIN) < 0) {
+		free(ft->wheel);
+		free(ft);
+		return NULL;
+	}
+	return ft;
+}
+
+void
+ft_free(struct ft *ft)
+{
+	if (ft == NULL)
+		return;
+	slabs_release(ft);
+	free(ft->slabs);
+	free(ft->buckets);
+	free(ft->wheel);
+	free(ft);
+}
+
+/* (Re)start entry e with one packet. */
+static inline void
+entry_start(struct ft_entry *e, uint32_t ifout, uint32_t ip_len,
+    uint8_t tcp_flags, uint8_t src_mask, uint8_t dst_mask, uint32_t now)
+{
+	e->ifout = ifout;
+	e->packets = 1;
+	e->bytes = ip_len;
+	e->first = e->last = now;
+	e->tcp_flags = tcp_flags;
+	e->src_mask = src_mask;
+	e->dst_mask = dst_mask;
+	e->spare = 0;
+}
+
+/*
+ * Why flow e cannot take this packet as it is (a timeout that ft_expire()
+ * has not seen yet, or a counter that would wrap), or -1 if it can.
+ */
+static inline int
+entry_must_split(const struct ft *ft, const struct ft_entry *e,
+    uint32_t ip_len, uint32_t now)
+{
+	if (age(now, e->last) >= ft->inactive_ms)
+		return FT_EXP_INACTIVE;
+	if (age(now, e->first) >= ft->active_ms)
+		return FT_EXP_ACTIVE;
+	if (e->packets == UINT32_MAX || e->bytes > UINT32_MAX - ip_len)
+		return FT_EXP_OVERFLOW;
+	return -1;
+}
+
+int
+ft_update(struct ft *ft, const struct flow_key *key, uint32_t ifout,
+    uint32_t ip_len, uint8_t tcp_flags, uint8_t src_mask, uint8_t dst_mask,
+    uint32_t now)
+{
+	struct ft_entry *e;
+	uint32_t *head, i;
+	uint64_t searched = 0;
+	int why;
+
+	ft->st.lookups++;
+	head = &ft->buckets[ft_bucket(ft_hash(ft, key), ft->nbuckets)];
+	for (i = *head; i != FT_NIL; i = e->hnext) {
+		e = E(ft, i);
+		searched++;
+		if (!key_eq(&e->key, key))
+			continue;
+		ft->st.searched += searched;
+		ft->st.pkts++;
+		ft->st.bytes += ip_len;
+		if ((why = entry_must_split(ft, e, ip_len, now)) >= 0) {
+			/*
+			 * Export what the flow had and restart it in place
+			 * with this packet: a new flow that keeps its slot.
+			 * Its wheel position stays a lower bound of its new
+			 * due time, as last only moved forward.
+			 */
+			ft_export_keep(ft, i, (enum ft_reason)why);
+			entry_start(e, ifout, ip_len, tcp_flags, src_mask,
+			    dst_mask, now);
+			list_to_tail(ft, &ft->act, i);
+			ft->st.new_flows++;
+			return FT_NEW;
+		}
+		e->packets++;
+		e->bytes += ip_len;
+		e->tcp_flags |= tcp_flags;
+		/* Nothing else moves: the wheel catches up in ft_expire(). */
+		if (before(e->last, now))
+			e->last = now;
+		else if (before(now, e->first))
+			e->first = now;
+		ft->st.found++;
+		return FT_FOUND;
+	}
+	ft->st.searched += searched;
+
+	if (ft->maxflows != 0 && ft->st.active >= ft->maxflows) {
+		ft->st.drop_maxflows_pkts++;
+		ft->st.drop_maxflows_bytes += ip_len;
+		return FT_DROP_MAX;
+	}
+	if ((i = entry_alloc(ft)) == FT_NIL) {
+		ft->st.drop_alloc_pkts++;
+		ft->st.drop_alloc_bytes += ip_len;
+		return FT_DROP_ALLOC;
+	}
+	e = E(ft, i);
+	e->key = *key;
+	entry_start(e, ifout, ip_len, tcp_flags, src_mask, dst_mask, now);
+	e->hnext = *head;
+	*head = i;
+	/* An empty wheel can start anywhere: start it at this packet. */
+	if (ft->st.active == 0)
+		ft->wcur = now & ~(FT_WGRAN - 1);
+	wheel_queue(ft, i);
+	list_append(ft, &ft->act, i);
+	ft->st.new_flows++;
+	ft->st.pkts++;
+	ft->st.bytes += ip_len;
+	if (++ft->st.active > ft->st.peak) {
+		ft->st.peak = ft->st.active;
+		ft->st.peak_at = now;
+	}
+	ft_maybe_grow(ft);
+	return FT_NEW;
+}
+
+/*
+ * Visit slot r: export its entries whose inactive timeout has passed at
+ * now, re-queue the others at their real due time.  Those whose due time
+ * is still in r (only in the slot holding now) wait on the scratch list,
+ * so each entry is looked at once, and go back to r at the end.  Every
+ * entry is on some wheel list whenever a callback runs.
+ */
+static uint32_t
+wheel_visit(struct ft *ft, uint32_t r, uint32_t now)
+{
+	struct ft_entry *e;
+	uint32_t n = 0, i, to, scratch = ft->wslots;
+
+	while ((i = ft->wheel[r]) != FT_NIL) {
+		e = E(ft, i);
+		if (age(now, e->last) >= ft->inactive_ms) {
+			ft_remove_export(ft, i, FT_EXP_INACTIVE);
+			n++;
+			continue;
+		}
+		wheel_unlink(ft, i);
+		to = wslot(ft, wheel_when(ft, e->last + ft->inactive_ms));
+		if (to == r)
+			wheel_insert(ft, scratch, i);
+		else {
+			wheel_insert(ft, to, i);
+			ft->st.requeued++;
+		}
+	}
+	if ((i = ft->wheel[scratch]) != FT_NIL) {
+		ft->wheel[r] = i;
+		E(ft, i)->wprev = FT_WREF + r;
+		ft->wheel[scratch] = FT_NIL;
+	}
+	return n;
+}
+
+uint32_t
+ft_expire(struct ft *ft, uint32_t now)
+{
+	uint32_t n = 0, i, d;
+
+	if (ft->st.active == 0)
+		ft->wcur = now & ~(FT_WGRAN - 1);
+	else if ((int32_t)(now - ft->wcur) >=
+	    (int32_t)((ft->wslots - 1) << FT_WSHIFT))
+		/* Far behind: one re-queue of each flow, not each slot. */
+		wheel_rebuild(ft, now);
+	/*
+	 * Each slot wholly passed leaves the wheel empty (a due time in it
+	 * is <= now); the slot holding now is visited but stays current.
+	 */
+	while ((int32_t)(d = now - ft->wcur) >= 0) {
+		n += wheel_visit(ft, wslot(ft, ft->wcur), now);
+		if (d < FT_WGRAN - 1)
+			break;
+		ft->wcur += FT_WGRAN;
+	}
+	while ((i = ft->act.head) != FT_NIL &&
+	    age(now, E(ft, i)->first) >= ft->active_ms) {
+		ft_remove_export(ft, i, FT_EXP_ACTIVE);
+		n++;
+	}
+	return n;
+}
+
+static uint32_t
+left(uint32_t now, uint32_t t, uint32_t timeout)
+{
+	uint32_t a = age(now, t);
+
+	return a >= timeout ? 0 : timeout - a;
+}
+
+/*
+ * Exact: the wheel is scanned slot by slot from the current one, and the
+ * scan stops at the first slot starting after the best time found (every
+ * entry's real due time is at or after the start of its slot, except in
+ * the current slot, which is always scanned).  Cost: the entries of the
+ * first occupied slots; not for a per-packet path.
+ */
+uint32_t
+ft_next_expiry(const struct ft *ft, uint32_t now)
+{
+	const struct ft_entry *e;
+	uint32_t best, l, k, t, i;
+
+	if (ft->act.head == FT_NIL)
+		return UINT32_MAX;
+	best = left(now, E(ft, ft->act.head)->first, ft->active_ms);
+	for (k = 0, t = ft->wcur; k < ft->wslots && best > 0;
+	    k++, t += FT_WGRAN) {
+		if (k > 0 && (int32_t)(t - now) > 0 && t - now >= best)
+			break;
+		for (i = ft->wheel[wslot(ft, t)]; i != FT_NIL; i = e->wnext) {
+			e = E(ft, i);
+			if ((l = left(now, e->last, ft->inactive_ms)) < best)
+				best = l;
+		}
+	}
+	return best;
+}
+
+uint32_t
+ft_flush(struct ft *ft)
+{
+	uint32_t n = 0, i;
+
+	/*
+	 * One flow at a time through the normal removal, so the table stays
+	 * consistent whatever the callback does; the chains are short, so
+	 * this is linear in the number of flows.
+	 */
+	while ((i = ft->act.head) != FT_NIL) {
+		ft_remove_export(ft, i, FT_EXP_FORCED);
+		n++;
+	}
+	/* An empty table gives its slabs back (a flush after a flood). */
+	if (ft->st.active == 0)
+		slabs_release(ft);
+	return n;
+}
+
+int
+ft_export_key(struct ft *ft, const struct flow_key *key)
+{
+	struct ft_entry *e;
+	uint32_t i;
+
+	i = ft->buckets[ft_bucket(ft_hash(ft, key), ft->nbuckets)];
+	for (; i != FT_NIL; i = e->hnext) {
+		e = E(ft, i);
+		if (key_eq(&e->key, key)) {
+			ft_remove_export(ft, i, FT_EXP_FORCED);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static inline int
+tuple_eq(const struct flow_key *a, const struct flow_key *b)
+{
+	return a->src == b->src && a->dst == b->dst && a->sport == b->sport &&
+	    a->dport == b->dport && a->proto == b->proto;
+}
+
+uint32_t
+ft_export_tuple(struct ft *ft, const struct flow_key *key)
+{
+	struct ft_entry *e;
+	uint32_t *pp, i, n = 0;
+
+	/*
+	 * Restart from the bucket head after each removal: the removal
+	 * rewrites the chain, and chains are about one entry long.
+	 */
+	pp = &ft->buckets[ft_bucket(ft_hash(ft, key), ft->nbuckets)];
+again:
+	for (i = *pp; i != FT_NIL; i = e->hnext) {
+		e = E(ft, i);
+		if (tuple_eq(&e->key, key)) {
+			ft_remove_export(ft, i, FT_EXP_FORCED);
+			n++;
+			goto again;
+		}
+	}
+	return n;
+}
+
+void
+ft_set_timeouts(struct ft *ft, uint32_t active_ms, uint32_t inactive_ms)
+{
+	uint32_t w = wheel_size(inactive_ms), *nw;
+	int shorter = inactive_ms < ft->inactive_ms;
+
+	/* The active list is by first: a new active timeout needs nothing. */
+	ft->active_ms = active_ms;
+	ft->inactive_ms = inactive_ms;
+	if (w != ft->wslots &&
+	    (nw = malloc(((size_t)w + 1) * sizeof(*nw))) != NULL) {
+		free(ft->wheel);
+		ft->wheel = nw;
+		ft->wslots = w;
+		wheel_rebuild(ft, ft->wcur);
+	} else if (shorter)
+		/*
+		 * Queued due times may now be later than the real ones.
+		 * (Without memory for a new ring the old one still works,
+		 * with more re-queues if it is now short of the timeout.)
+		 */
+		wheel_rebuild(ft, ft->wcur);
+}
+
+void
+ft_set_maxflows(struct ft *ft, uint32_t maxflows)
+{
+	/* Existing flows stay; new ones are refused until below the cap. */
+	ft->maxflows = maxflows;
+}
+
+int
+ft_rehash(struct ft *ft, uint32_t hashsize)
+{
+	uint32_t n;
+	int wasauto = ft->autosize;
+
+	if (hashsize == 0) {
+		/* Back to automatic: at least one bucket per flow. */
+		n = FT_AUTO_MIN;
+		while (n < ft->st.active && n < FT_AUTO_MAX)
+			n *= 2;
+	} else
+		n = hashsize;
+	ft->autosize = hashsize == 0;
+	if (ft_resize(ft, n) < 0) {
+		ft->autosize = wasauto;
+		return -1;
+	}
+	ft->st.rehashes++;
+	return 0;
+}
+
+void
+ft_walk(const struct ft *ft, ft_export_fn fn, void *arg)
+{
+	struct flow_rec r;
+	const struct ft_entry *e;
+	uint32_t i;
+
+	for (i = ft->act.head; i != FT_NIL; i = e->anext) {
+		e = E(ft, i);
+		entry_to_rec(e, &r);
+		fn(arg, &r);
+	}
+}
+
+const struct ft_stats *
+ft_stats(const struct ft *ft)
+{
+	return &ft->st;
+}
+
+uint32_t
+ft_hashsize(const struct ft *ft)
+{
+	return ft->nbuckets;
+}
+
+size_t
+ft_memory(const struct ft *ft)
+{
+	return sizeof(*ft) +
+	    (size_t)ft->nbuckets * sizeof(uint32_t) +
+	    ((size_t)ft->wslots + 1) * sizeof(uint32_t) +
+	    (size_t)ft->slabcap * sizeof(struct ft_entry *) +
+	    (size_t)ft->nslabs * FT_SLAB * sizeof(struct ft_entry);
+}
+
+size_t
+ft_entry_size(void)
+{
+	return sizeof(struct ft_entry);
+}

@@ -1,0 +1,106 @@
+/*
+ * flow (prefix ft_): the flow table.  No I/O, no clock of its own: every call
+ * that needs time takes "now" in uptime ms, so unit tests use a fake clock.
+ *
+ * Storage is preallocated in slabs, so metering a packet never calls malloc
+ * once the slab holding the flow exists.  Metering a packet touches only
+ * its hash bucket and its flow entry.  Expiry walks a list in order of
+ * first packet (active timeout) and a lazy timer wheel of 256 ms slots
+ * (inactive timeout), so its cost is proportional to what expires or saw
+ * packets, not to the table size; a flow is exported by the first
+ * ft_expire() at or after its timeout.
+ *
+ * Finished flows leave through the export callback given to ft_new(); the
+ * table never keeps a flow it has handed over.
+ */
+#ifndef NFN_FLOW_H
+#define NFN_FLOW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "flow/record.h"
+
+struct ft;
+
+typedef void (*ft_export_fn)(void *arg, const struct flow_rec *rec);
+
+/* Why a flow was exported. */
+enum ft_reason {
+	FT_EXP_INACTIVE,
+	FT_EXP_ACTIVE,
+	FT_EXP_OVERFLOW,	/* 32-bit packet or byte counter would wrap */
+	FT_EXP_FORCED,		/* flush, shutdown, connection end */
+	FT_EXP_NREASONS
+};
+
+struct ft_stats {
+	uint64_t lookups;		/* packets looked up */
+	uint64_t searched;		/* chain entries compared (metric = searched/lookups) */
+	uint64_t found, new_flows;
+	uint64_t pkts, bytes;		/* metered into flows */
+	uint64_t drop_maxflows_pkts, drop_maxflows_bytes;
+	uint64_t drop_alloc_pkts, drop_alloc_bytes;
+	uint64_t exported[FT_EXP_NREASONS];
+	uint32_t active, peak;
+	uint32_t peak_at;		/* uptime ms when peak was reached */
+	uint32_t rehashes;
+	uint64_t requeued;		/* wheel: flows re-queued as they saw packets */
+};
+
+/* Update results. */
+#define FT_FOUND	0
+#define FT_NEW		1
+#define FT_DROP_MAX	(-1)	/* maxflows reached: counted as dropped */
+#define FT_DROP_ALLOC	(-2)	/* no memory for a new slab: counted as dropped */
+
+/*
+ * maxflows 0 = unlimited; hashsize 0 = automatic (4096 buckets to start,
+ * doubled whenever the flows outnumber the buckets).  Timeouts in ms.
+ * Returns NULL with errno set on failure.
+ */
+struct ft *ft_new(uint32_t maxflows, uint32_t hashsize, uint32_t active_ms,
+    uint32_t inactive_ms, ft_export_fn fn, void *arg);
+/* Frees without exporting: call ft_flush() first to keep every flow. */
+void ft_free(struct ft *ft);
+
+/*
+ * Meter one packet of ip_len bytes.  masks come from aggregation (0 if none).
+ * Returns FT_FOUND, FT_NEW, FT_DROP_MAX or FT_DROP_ALLOC.
+ */
+int ft_update(struct ft *ft, const struct flow_key *key, uint32_t ifout,
+    uint32_t ip_len, uint8_t tcp_flags, uint8_t src_mask, uint8_t dst_mask,
+    uint32_t now);
+
+/* Export every flow whose timeout has passed at "now".  Returns how many. */
+uint32_t ft_expire(struct ft *ft, uint32_t now);
+/* ms from now until the next flow times out (UINT32_MAX if the table is empty). */
+uint32_t ft_next_expiry(const struct ft *ft, uint32_t now);
+/* Export every flow (flush, shutdown).  Returns how many. */
+uint32_t ft_flush(struct ft *ft);
+/* Export the flow with this key now, if it exists.  Returns 1 if it did. */
+int ft_export_key(struct ft *ft, const struct flow_key *key);
+
+/*
+ * Export now every flow of key's 5-tuple (src, dst, sport, dport, proto),
+ * whatever its ifin and tos: a connection ended (conntrack knows neither).
+ * Returns how many.
+ */
+uint32_t ft_export_tuple(struct ft *ft, const struct flow_key *key);
+
+/* Live changes.  ft_rehash() returns -1 with errno (table unchanged) on failure. */
+void ft_set_timeouts(struct ft *ft, uint32_t active_ms, uint32_t inactive_ms);
+void ft_set_maxflows(struct ft *ft, uint32_t maxflows);
+int ft_rehash(struct ft *ft, uint32_t hashsize);
+
+/* Call fn for every active flow (listing only: fn must not modify the table). */
+void ft_walk(const struct ft *ft, ft_export_fn fn, void *arg);
+
+const struct ft_stats *ft_stats(const struct ft *ft);
+uint32_t ft_hashsize(const struct ft *ft);
+/* Bytes held by the table: slabs plus buckets. */
+size_t ft_memory(const struct ft *ft);
+/* Bytes of one flow entry (for the documentation and the benchmark). */
+size_t ft_entry_size(void);
+
+#endif

@@ -1,0 +1,32 @@
+/*
+ * pkt: parse the start of an IPv4 packet (as NFLOG copied it) into a flow key.
+ *
+ * No I/O, no allocation, never reads past caplen.  ip_len is the IP total
+ * length from the header (what NetFlow counts as bytes), which is larger than
+ * caplen whenever the copy range cut the packet.
+ */
+#ifndef NFN_PKT_H
+#define NFN_PKT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "flow/record.h"
+
+enum pkt_result {
+	PKT_OK = 0,		/* key filled in; meter it */
+	PKT_TRUNCATED,		/* too short to key (IP header or needed L4 bytes missing) */
+	PKT_MALFORMED,		/* not a sane IPv4 header (ihl < 5, tot_len < ihl*4, ...) */
+	PKT_NOT_IPV4,		/* IPv6 or other: counted as ignored under NetFlow v5 */
+};
+
+struct pkt_info {
+	struct flow_key key;	/* ifin left 0: the caller sets it */
+	uint32_t ip_len;	/* IP total length, host order */
+	uint8_t tcp_flags;	/* TCP only, else 0 */
+	uint8_t fragment;	/* 1 if MF set or offset != 0 (non-first: ports 0) */
+};
+
+enum pkt_result pkt_parse(const uint8_t *p, size_t caplen, struct pkt_info *out);
+
+#endif

@@ -1,0 +1,818 @@
+/* test-flow: the flow table on a fake clock. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/check.h"
+#include "flow/flow.h"
+
+/* Everything the export callback saw. */
+struct sink {
+	uint64_t n, pkts, bytes;
+	uint64_t n_by_key;		/* records matching "watch" */
+	struct flow_key watch;
+	struct flow_rec last;
+};
+
+static void
+sink_fn(void *arg, const struct flow_rec *r)
+{
+	struct sink *s = arg;
+
+	s->n++;
+	s->pkts += r->packets;
+	s->bytes += r->bytes;
+	if (memcmp(&r->key, &s->watch, sizeof(r->key)) == 0)
+		s->n_by_key++;
+	s->last = *r;
+}
+
+static struct flow_key
+mkkey(uint32_t n)
+{
+	struct flow_key k;
+
+	flow_key_clear(&k);
+	k.src = 0x0a000000u | (n & 0xffffff);
+	k.dst = 0xc0a80001u;
+	k.sport = (uint16_t)(1024 + (n >> 24));
+	k.dport = 443;
+	k.proto = 6;
+	k.ifin = 2;
+	return k;
+}
+
+/* Sums over a table's life: exported + still active == metered. */
+struct walksum {
+	uint64_t n, pkts, bytes;
+};
+
+static void
+walk_fn(void *arg, const struct flow_rec *r)
+{
+	struct walksum *w = arg;
+
+	w->n++;
+	w->pkts += r->packets;
+	w->bytes += r->bytes;
+}
+
+static void
+check_invariants(struct ft *ft, const struct sink *s)
+{
+	const struct ft_stats *st = ft_stats(ft);
+	struct walksum w = { 0, 0, 0 };
+	uint64_t exp = 0;
+	int r;
+
+	ft_walk(ft, walk_fn, &w);
+	for (r = 0; r < FT_EXP_NREASONS; r++)
+		exp += st->exported[r];
+	CHECK_EQ(w.n, st->active);
+	CHECK_EQ(exp, s->n);
+	CHECK_EQ(st->new_flows, exp + st->active);
+	CHECK_EQ(st->pkts, s->pkts + w.pkts);
+	CHECK_EQ(st->bytes, s->bytes + w.bytes);
+	CHECK_EQ(st->lookups, st->found + st->new_flows +
+	    st->drop_maxflows_pkts + st->drop_alloc_pkts);
+}
+
+static void
+test_basic(void)
+{
+	struct sink s;
+	struct ft *ft;
+	struct flow_key k = mkkey(1);
+	const struct ft_stats *st;
+
+	memset(&s, 0, sizeof(s));
+	CHECK(ft_new(0, 0, 1000, 1000, NULL, NULL) == NULL);
+	ft = ft_new(0, 1024, 60000, 15000, sink_fn, &s);
+	CHECK(ft != NULL);
+	CHECK_EQ(ft_hashsize(ft), 1024);
+	CHECK_EQ(ft_update(ft, &k, 7, 100, 0x02, 8, 16, 1000), FT_NEW);
+	CHECK_EQ(ft_update(ft, &k, 9, 200, 0x10, 0, 0, 1500), FT_FOUND);
+	CHECK_EQ(ft_update(ft, &k, 9, 300, 0x01, 0, 0, 2000), FT_FOUND);
+	st = ft_stats(ft);
+	CHECK_EQ(st->active, 1);
+	CHECK_EQ(st->lookups, 3);
+	CHECK_EQ(st->found, 2);
+	CHECK_EQ(st->new_flows, 1);
+	CHECK_EQ(st->pkts, 3);
+	CHECK_EQ(st->bytes, 600);
+	CHECK_EQ(ft_next_expiry(ft, 2000), 15000);
+	CHECK_EQ(ft_next_expiry(ft, 10000), 7000);
+	CHECK_EQ(ft_flush(ft), 1);
+	CHECK_EQ(s.n, 1);
+	CHECK(memcmp(&s.last.key, &k, sizeof(k)) == 0);
+	CHECK_EQ(s.last.ifout, 7);
+	CHECK_EQ(s.last.packets, 3);
+	CHECK_EQ(s.last.bytes, 600);
+	CHECK_EQ(s.last.first, 1000);
+	CHECK_EQ(s.last.last, 2000);
+	CHECK_EQ(s.last.tcp_flags, 0x13);
+	CHECK_EQ(s.last.src_mask, 8);
+	CHECK_EQ(s.last.dst_mask, 16);
+	CHECK_EQ(s.last.nexthop, 0);
+	CHECK_EQ(s.last.src_as, 0);
+	CHECK_EQ(s.last.dst_as, 0);
+	CHECK_EQ(st->exported[FT_EXP_FORCED], 1);
+	CHECK_EQ(st->active, 0);
+	CHECK_EQ(ft_next_expiry(ft, 3000), UINT32_MAX);
+	check_invariants(ft, &s);
+	/* The table works again after a flush gave its slabs back. */
+	CHECK_EQ(ft_update(ft, &k, 7, 100, 0, 0, 0, 4000), FT_NEW);
+	CHECK_EQ(ft_flush(ft), 1);
+	ft_free(ft);
+}
+
+static void
+test_inactive(void)
+{
+	struct sink s;
+	struct ft *ft;
+	struct flow_key a = mkkey(1), b = mkkey(2);
+	uint32_t t;
+
+	memset(&s, 0, sizeof(s));
+	ft = ft_new(0, 0, 1800000, 15000, sink_fn, &s);
+	ft_update(ft, &a, 0, 100, 0, 0, 0, 0);
+	ft_update(ft, &b, 0, 100, 0, 0, 0, 0);
+	/* a keeps talking, b goes quiet */
+	for (t = 1000; t <= 14000; t += 1000)
+		ft_update(ft, &a, 0, 100, 0, 0, 0, t);
+	CHECK_EQ(ft_expire(ft, 14999), 0);
+	CHECK_EQ(ft_next_expiry(ft, 14999), 1);
+	CHECK_EQ(ft_expire(ft, 15000), 1);
+	CHECK(memcmp(&s.last.key, &b, sizeof(b)) == 0);
+	CHECK_EQ(ft_stats(ft)->exported[FT_EXP_INACTIVE], 1);
+	CHECK_EQ(ft_next_expiry(ft, 15000), 14000);
+	/* a goes quiet; a packet after the timeout splits it even before
+	 * ft_expire() ran. */
+	CHECK_EQ(ft_update(ft, &a, 0, 100, 0, 0, 0, 29000), FT_NEW);
+	CHECK_EQ(s.last.packets, 15);
+	CHECK_EQ(s.last.first, 0);
+	CHECK_EQ(s.last.last, 14000);
+	CHECK_EQ(ft_stats(ft)->exported[FT_EXP_INACTIVE], 2);
+	CHECK_EQ(ft_expire(ft, 44000), 1);
+	CHECK_EQ(s.last.packets, 1);
+	CHECK_EQ(s.last.first, 29000);
+	check_invariants(ft, &s);
+	CHECK_EQ(s.pkts, 17);
+	CHECK_EQ(s.bytes, 1700);
+	ft_free(ft);
+}
+
+static void
+test_active(void)
+{
+	struct sink s;
+	struct ft *ft;
+	struct flow_key a = mkkey(1);
+	uint32_t t, n = 0;
+
+	memset(&s, 0, sizeof(s));
+	ft = ft_new(0, 0, 60000, 15000, sink_fn, &s);
+	/* A packet every second for 200 s: split every 60 s. */
+	for (t = 0; t < 200000; t += 1000) {
+		ft_update(ft, &a, 0, 1500, 0x10, 0, 0, t);
+		n++;
+		ft_expire(ft, t);
+	}
+	CHECK_EQ(ft_stats(ft)->exported[FT_EXP_ACTIVE], 3);
+	CHECK_EQ(ft_stats(ft)->exported[FT_EXP_INACTIVE], 0);
+	CHECK_EQ(s.last.first, 120000);
+	CHECK_EQ(s.last.last, 179000);
+	CHECK_EQ(s.last.packets, 60);
+	CHECK_EQ(ft_flush(ft), 1);
+	CHECK_EQ(s.pkts, n);
+	CHECK_EQ(s.bytes, (uint64_t)n * 1500);
+	check_invariants(ft, &s);
+	ft_free(ft);
+}
+
+/* Uptime wraps after 49.7 days: flows across the wrap behave. */
+static void
+test_wrap(void)
+{
+	struct sink s;
+	struct ft *ft;
+	struct flow_key a = mkkey(1);
+	uint32_t t0 = UINT32_MAX - 5000;
+
+	memset(&s, 0, sizeof(s));
+	ft = ft_new(0, 0, 60000, 15000, sink_fn, &s);
+	ft_update(ft, &a, 0, 100, 0, 0, 0, t0);
+	CHECK_EQ(ft_update(ft, &a, 0, 100, 0, 0, 0, t0 + 10000), FT_FOUND);
+	CHECK_EQ(ft_expire(ft, t0 + 20000), 0);
+	CHECK_EQ(ft_next_expiry(ft, t0 + 20000), 5000);
+	CHECK_EQ(ft_expire(ft, t0 + 25000), 1);
+	CHECK_EQ(s.last.packets, 2);
+	CHECK_EQ(s.last.last, t0 + 10000);
+	/* A packet stamped a little in the past never makes a negative age. */
+	ft_update(ft, &a, 0, 100, 0, 0, 0, 1000);
+	CHECK_EQ(ft_update(ft, &a, 0, 100, 0, 0, 0, 900), FT_FOUND);
+	CHECK_EQ(ft_next_expiry(ft, 1000), 15000);
+	ft_flush(ft);
+	CHECK_EQ(s.last.first, 900);
+	CHECK_EQ(s.last.last, 1000);
+	ft_free(ft);
+}
+
+static void
+test_maxflows(void)
+{
+	struct sink s;
+	struct ft *ft;
+	struct flow_key k;
+	const struct ft_stats *st;
+	uint32_t i;
+
+	memset(&s, 0, sizeof(s));
+	ft = ft_new(100, 0, 1800000, 15000, sink_fn, &s);
+	st = ft_stats(ft);
+	for (i = 0; i < 150; i++) {
+		k = mkkey(i);
+		CHECK_EQ(ft_update(ft, &k, 0, 40 + i, 0, 0, 0, 10),
+		    i < 100 ? FT_NEW : FT_DROP_MAX);
+	}
+	/* Existing flows still count at the cap. */
+	k = mkkey(5);
+	CHECK_EQ(ft_update(ft, &k, 0, 1000, 0, 0, 0, 20), FT_FOUND);
+	CHECK_EQ(st->active, 100);
+	CHECK_EQ(st->drop_maxflows_pkts, 50);
+	/* sum of 40+i for i in 100..149 */
+	CHECK_EQ(st->drop_maxflows_bytes, 50 * 40 + (100 + 149) * 50 / 2);
+
+	/* Lowering the cap keeps every flow; new ones wait for room. */
+	ft_set_maxflows(ft, 10);
+	CHECK_EQ(st->active, 100);
+	k = mkkey(500);
+	CHECK_EQ(ft_update(ft, &k, 0, 1, 0, 0, 0, 30), FT_DROP_MAX);
+	for (i = 0; i < 91; i++) {
+		k = mkkey(i);
+		CHECK_EQ(ft_export_key(ft, &k), 1);
+	}
+	CHECK_EQ(st->active, 9);
+	k = mkkey(500);
+	CHECK_EQ(ft_update(ft, &k, 0, 1, 0, 0, 0, 40), FT_NEW);
+	k = mkkey(501);
+	CHECK_EQ(ft_update(ft, &k, 0, 1, 0, 0, 0, 40), FT_DROP_MAX);
+	/* 0 = unlimited */
+	ft_set_maxflows(ft, 0);
+	CHECK_EQ(ft_update(ft, &k, 0, 1, 0, 0, 0, 40), FT_NEW);
+	CHECK_EQ(st->drop_maxflows_pkts, 52);
+	CHECK_EQ(st->peak, 100);
+	CHECK_EQ(st->peak_at, 10);
+	check_invariants(ft, &s);
+	ft_flush(ft);
+	check_invariants(ft, &s);
+	ft_free(ft);
+}
+
+static void
+test_overflow(void)
+{
+	struct sink s;
+	struct ft *ft;
+	struct flow_key a = mkkey(1);
+	uint64_t total = 0;
+	uint32_t n = 0;
+	int r, restarts = 0;
+
+	memset(&s, 0, sizeof(s));
+	ft = ft_new(0, 0, 1800000, 15000, sink_fn, &s);
+	/* 65535-byte packets: 65537 of them pass 2^32 bytes. */
+	while (n < 70000) {
+		r = ft_update(ft, &a, 0, 65535, 0, 0, 0, 100);
+		if (r == FT_NEW && n > 0)
+			restarts++;
+		n++;
+		total += 65535;
+	}
+	CHECK_EQ(restarts, 1);
+	CHECK_EQ(ft_stats(ft)->exported[FT_EXP_OVERFLOW], 1);
+	/* 65537 * 65535 = 2^32 - 1: fits exactly; the next one does not. */
+	CHECK_EQ(s.last.packets, 65537);
+	CHECK_EQ(s.last.bytes, UINT32_MAX);
+	ft_flush(ft);
+	CHECK_EQ(s.last.packets, 70000 - 65537);
+	CHECK_EQ(s.pkts, n);
+	CHECK_EQ(s.bytes, total);
+	check_invariants(ft, &s);
+	ft_free(ft);
+}
+
+static void
+test_rehash(void)
+{
+	struct sink s;
+	struct ft *ft;
+	struct flow_key k;
+	struct walksum w;
+	const struct ft_stats *st;
+	uint32_t i, sizes[] = { 1, 256, 1000, 65536, 0, 7 };
+	size_t z;
+
+	memset(&s, 0, sizeof(s));
+	ft = ft_new(0, 300, 1800000, 15000, sink_fn, &s);
+	st = ft_stats(ft);
+	for (i = 0; i < 5000; i++) {
+		k = mkkey(i);
+		ft_update(ft, &k, 0, 100, 0, 0, 0, 1);
+	}
+	CHECK_EQ(ft_hashsize(ft), 300);		/* set size never grows */
+	for (z = 0; z < sizeof(sizes) / sizeof(sizes[0]); z++) {
+		CHECK_EQ(ft_rehash(ft, sizes[z]), 0);
+		if (sizes[z])
+			CHECK_EQ(ft_hashsize(ft), sizes[z]);
+		else
+			CHECK(ft_hashsize(ft) >= 5000);
+		/* every flow is still found, with its counts */
+		for (i = 0; i < 5000; i++) {
+			k = mkkey(i);
+			CHECK_EQ(ft_update(ft, &k, 0, 100, 0, 0, 0, 2),
+			    FT_FOUND);
+		}
+		memset(&w, 0, sizeof(w));
+		ft_walk(ft, walk_fn, &w);
+		CHECK_EQ(w.n, 5000);
+		CHECK_EQ(w.pkts, 5000 * (z + 2));
+	}
+	CHECK_EQ(st->rehashes, 6);
+	CHECK_EQ(st->new_flows, 5000);
+	CHECK_EQ(ft_flush(ft), 5000);
+	CHECK_EQ(s.pkts, 5000 * 7);
+	check_invariants(ft, &s);
+	ft_free(ft);
+
+	/* Automatic size grows by itself as flows arrive. */
+	ft = ft_new(0, 0, 1800000, 15000, sink_fn, &s);
+	i = ft_hashsize(ft);
+	CHECK(i >= 4096 && (i & (i - 1)) == 0);
+	for (i = 0; i < 600000; i++) {
+		k = mkkey(i);
+		ft_update(ft, &k, 0, 100, 0, 0, 0, 1);
+	}
+	CHECK(ft_hashsize(ft) >= 600000);
+	st = ft_stats(ft);
+	/* Chains stay short: about one comparison per lookup. */
+	for (i = 0; i < 600000; i++) {
+		k = mkkey(i);
+		ft_update(ft, &k, 0, 100, 0, 0, 0, 1);
+	}
+	CHECK(st->searched < 2 * st->lookups);
+	CHECK_EQ(st->found, 600000);
+	CHECK_EQ(ft_flush(ft), 600000);
+	ft_free(ft);
+}
+
+static void
+test_export_key(void)
+{
+	struct sink s;
+	struct ft *ft;
+	struct flow_key a = mkkey(1), b = mkkey(2), c = mkkey(3);
+
+	memset(&s, 0, sizeof(s));
+	ft = ft_new(0, 1, 1800000, 15000, sink_fn, &s);	/* one chain */
+	ft_update(ft, &a, 0, 10, 0, 0, 0, 1);
+	ft_update(ft, &b, 0, 20, 0, 0, 0, 1);
+	ft_update(ft, &c, 0, 30, 0, 0, 0, 1);
+	CHECK_EQ(ft_export_key(ft, &b), 1);
+	CHECK_EQ(s.last.bytes, 20);
+	CHECK_EQ(ft_export_key(ft, &b), 0);
+	CHECK_EQ(ft_stats(ft)->active, 2);
+	CHECK_EQ(ft_update(ft, &a, 0, 10, 0, 0, 0, 2), FT_FOUND);
+	CHECK_EQ(ft_update(ft, &c, 0, 30, 0, 0, 0, 2), FT_FOUND);
+	CHECK_EQ(ft_export_key(ft, &c), 1);
+	CHECK_EQ(ft_export_key(ft, &a), 1);
+	CHECK_EQ(ft_stats(ft)->active, 0);
+	CHECK_EQ(ft_next_expiry(ft, 2), UINT32_MAX);
+	check_invariants(ft, &s);
+	ft_free(ft);
+}
+
+/* ft_expire() touches only what expires: count callbacks. */
+static void
+test_expiry_work(void)
+{
+	struct sink s;
+	struct ft *ft;
+	struct flow_key k;
+	uint32_t i;
+
+	memset(&s, 0, sizeof(s));
+	ft = ft_new(0, 0, 600000, 15000, sink_fn, &s);
+	for (i = 0; i < 100000; i++) {
+		k = mkkey(i);
+		ft_update(ft, &k, 0, 100, 0, 0, 0, i / 10);	/* 0..9999 ms */
+	}
+	CHECK_EQ(ft_expire(ft, 14999), 0);
+	CHECK_EQ(s.n, 0);
+	/* At 15000 + x, exactly the flows last seen at <= x expire. */
+	CHECK_EQ(ft_expire(ft, 15000), 10);
+	CHECK_EQ(s.n, 10);
+	/* Refreshing an old flow moves it to the back of the queue. */
+	k = mkkey(1000);
+	CHECK_EQ(ft_update(ft, &k, 0, 100, 0, 0, 0, 15050), FT_FOUND);
+	CHECK_EQ(ft_expire(ft, 15099), 990);
+	CHECK_EQ(ft_next_expiry(ft, 15099), 1);
+	CHECK_EQ(ft_expire(ft, 15100), 9);
+	CHECK_EQ(ft_expire(ft, 25000), 98990);
+	CHECK_EQ(ft_stats(ft)->active, 1);
+	CHECK_EQ(ft_expire(ft, 30049), 0);
+	CHECK_EQ(ft_expire(ft, 30050), 1);
+	CHECK_EQ(s.n, 100000);
+	check_invariants(ft, &s);
+	ft_free(ft);
+}
+
+static void
+test_peak_timeouts(void)
+{
+	struct sink s;
+	struct ft *ft;
+	struct flow_key k;
+	const struct ft_stats *st;
+	uint32_t i;
+
+	memset(&s, 0, sizeof(s));
+	ft = ft_new(0, 0, 600000, 15000, sink_fn, &s);
+	st = ft_stats(ft);
+	for (i = 0; i < 10; i++) {
+		k = mkkey(i);
+		ft_update(ft, &k, 0, 100, 0, 0, 0, 100 + i);
+	}
+	ft_expire(ft, 20000);
+	CHECK_EQ(st->active, 0);
+	for (i = 0; i < 5; i++) {
+		k = mkkey(i);
+		ft_update(ft, &k, 0, 100, 0, 0, 0, 21000);
+	}
+	CHECK_EQ(st->peak, 10);
+	CHECK_EQ(st->peak_at, 109);
+	/* Shorter timeouts apply to existing flows at once. */
+	ft_set_timeouts(ft, 600000, 1000);
+	CHECK_EQ(ft_next_expiry(ft, 21500), 500);
+	CHECK_EQ(ft_expire(ft, 22000), 5);
+	CHECK(ft_memory(ft) > 0);
+	CHECK_EQ(ft_entry_size(), 64);
+	ft_free(ft);
+}
+
+/*
+ * The inactive timer wheel.  A clock shared with the callback measures how
+ * late each inactive export comes after last + inactive.
+ */
+struct late {
+	uint32_t now, inactive;
+	int32_t min, max;		/* lateness of inactive exports, ms */
+	uint64_t n, pkts;
+};
+
+static void
+late_fn(void *arg, const struct flow_rec *r)
+{
+	struct late *l = arg;
+	int32_t d = (int32_t)(l->now - (r->last + l->inactive));
+
+	/* Only inactive exports are measured: the active timeout is long. */
+	if (d < l->min)
+		l->min = d;
+	if (d > l->max)
+		l->max = d;
+	l->n++;
+	l->pkts += r->packets;
+}
+
+static uint32_t
+lcg(uint32_t *s)
+{
+	return *s = *s * 1664525u + 1013904223u;
+}
+
+/*
+ * 2000 flows, packets at random 10 ms steps for 60 s, ft_expire() every
+ * 250 ms as the daemon ticks: every flow leaves at the first tick at or
+ * after last + inactive, never before, and every packet is in a record.
+ */
+static void
+wheel_precision(uint32_t t0)
+{
+	struct late l = { 0, 15000, INT32_MAX, INT32_MIN, 0, 0 };
+	struct ft *ft;
+	struct flow_key k;
+	uint32_t rng = 12345, t, npkts = 0, r;
+
+	ft = ft_new(0, 0, 1800000, l.inactive, late_fn, &l);
+	for (t = 0; t <= 120000; t += 10) {
+		l.now = t0 + t;
+		/* some packets, fewer and fewer, so flows idle at all times */
+		while (t < 60000 && (lcg(&rng) >> 16) % 60000 > t) {
+			r = lcg(&rng) >> 8;
+			k = mkkey(r % 2000);
+			CHECK(ft_update(ft, &k, 0, 100, 0, 0, 0, l.now) >= 0);
+			npkts++;
+		}
+		if (t % 250 == 0)
+			ft_expire(ft, l.now);
+	}
+	CHECK(npkts > 10000);
+	CHECK_EQ(ft_stats(ft)->active, 0);
+	CHECK_EQ(l.pkts, npkts);
+	CHECK_EQ(l.n, ft_stats(ft)->exported[FT_EXP_INACTIVE]);
+	CHECK(l.n > 2000);		/* some flows were split by idling */
+	CHECK(l.min >= 0);
+	CHECK(l.max < 250);
+	/* Re-queues: at most one per flow per inactive period, not per packet. */
+	CHECK(ft_stats(ft)->requeued < npkts / 4);
+	CHECK(ft_stats(ft)->requeued <= 2000 * (60000 / 15000 + 1));
+	ft_free(ft);
+}
+
+static void
+test_wheel_precision(void)
+{
+	wheel_precision(0);
+	wheel_precision(UINT32_MAX - 30000);	/* across the uptime wrap */
+	wheel_precision(UINT32_MAX - 100);
+}
+
+/* A flow that keeps talking is never inactive-expired; re-queues are rare. */
+static void
+test_wheel_busy(void)
+{
+	struct sink s;
+	struct ft *ft;
+	struct flow_key a = mkkey(1);
+	const struct ft_stats *st;
+	uint32_t t;
+
+	memset(&s, 0, sizeof(s));
+	ft = ft_new(0, 0, 60000, 1000, sink_fn, &s);
+	st = ft_stats(ft);
+	/* A packet every 100 ms for 200 s, a tick every 250 ms. */
+	for (t = 0; t < 200000; t += 50) {
+		if (t % 100 == 0)
+			ft_update(ft, &a, 0, 100, 0, 0, 0, t);
+		if (t % 250 == 0)
+			ft_expire(ft, t);
+	}
+	CHECK_EQ(st->exported[FT_EXP_INACTIVE], 0);
+	CHECK_EQ(st->exported[FT_EXP_ACTIVE], 3);
+	/*
+	 * 2000 packets, about one re-queue per inactive period: each one
+	 * happens when the queued due time has passed, so 1000 ms apart at
+	 * least minus the 100 ms between packets, at most plus a slot and a
+	 * tick.
+	 */
+	CHECK(st->requeued >= 200000 / (1000 + 256 + 250) - 2);
+	CHECK(st->requeued <= 200000 / (1000 - 100) + 2);
+	CHECK_EQ(ft_flush(ft), 1);
+	CHECK_EQ(s.pkts, 2000);
+	check_invariants(ft, &s);
+	ft_free(ft);
+}
+
+/* Exactly the flows that saw packets are re-queued, once. */
+static void
+test_wheel_requeue(void)
+{
+	struct sink s;
+	struct ft *ft;
+	struct flow_key k;
+	const struct ft_stats *st;
+	uint32_t i, t;
+
+	memset(&s, 0, sizeof(s));
+	ft = ft_new(0, 0, 1800000, 15000, sink_fn, &s);
+	st = ft_stats(ft);
+	CHECK_EQ(ft_hashsize(ft), 4096);	/* automatic: starts small */
+	for (i = 0; i < 1000; i++) {
+		k = mkkey(i);
+		ft_update(ft, &k, 0, 100, 0, 0, 0, 0);
+	}
+	for (t = 250; t < 15000; t += 250) {
+		if (t == 5000)
+			for (i = 0; i < 1000; i += 2) {
+				k = mkkey(i);
+				CHECK_EQ(ft_update(ft, &k, 0, 100, 0, 0, 0, t),
+				    FT_FOUND);
+			}
+		CHECK_EQ(ft_expire(ft, t), 0);
+	}
+	CHECK_EQ(st->requeued, 0);
+	CHECK_EQ(ft_next_expiry(ft, 14750), 250);
+	CHECK_EQ(ft_expire(ft, 15000), 500);
+	CHECK_EQ(st->requeued, 500);
+	CHECK_EQ(ft_next_expiry(ft, 15000), 5000);
+	for (t = 15250; t < 20000; t += 250)
+		CHECK_EQ(ft_expire(ft, t), 0);
+	CHECK_EQ(ft_expire(ft, 20000), 500);
+	CHECK_EQ(st->requeued, 500);
+	CHECK_EQ(st->exported[FT_EXP_INACTIVE], 1000);
+	CHECK_EQ(s.pkts, 1500);
+	check_invariants(ft, &s);
+	ft_free(ft);
+}
+
+/* 100 flows last seen at 1000..1099 ms, inactive 15 s, clock at 2000. */
+static struct ft *
+wheel_hundred(struct sink *s)
+{
+	struct ft *ft;
+	struct flow_key k;
+	uint32_t i;
+
+	memset(s, 0, sizeof(*s));
+	ft = ft_new(0, 0, 1800000, 15000, sink_fn, s);
+	for (i = 0; i < 100; i++) {
+		k = mkkey(i);
+		ft_update(ft, &k, 0, 100, 0, 0, 0, 1000 + i);
+	}
+	CHECK_EQ(ft_expire(ft, 2000), 0);
+	return ft;
+}
+
+static void
+test_wheel_timeouts(void)
+{
+	struct sink s;
+	struct late l = { 0, 86400000, INT32_MAX, INT32_MIN, 0, 0 };
+	struct ft *ft;
+	struct flow_key a = mkkey(1);
+	const struct ft_stats *st;
+	uint64_t t;
+
+	/* Shorter (and a smaller ring): every flow follows at once. */
+	ft = wheel_hundred(&s);
+	ft_set_timeouts(ft, 1800000, 2000);
+	CHECK_EQ(ft_next_expiry(ft, 2000), 1000);
+	CHECK_EQ(ft_expire(ft, 2999), 0);
+	CHECK_EQ(ft_expire(ft, 3000), 1);
+	CHECK_EQ(ft_expire(ft, 3098), 98);
+	CHECK_EQ(ft_expire(ft, 3099), 1);
+	check_invariants(ft, &s);
+	ft_free(ft);
+
+	/* Shorter than what has already passed: out at the next call. */
+	ft = wheel_hundred(&s);
+	ft_set_timeouts(ft, 1800000, 500);
+	CHECK_EQ(ft_next_expiry(ft, 2000), 0);
+	CHECK_EQ(ft_expire(ft, 2000), 100);
+	ft_free(ft);
+
+	/* Longer, same ring: queued times are early, so re-queued once. */
+	ft = wheel_hundred(&s);
+	ft_set_timeouts(ft, 1800000, 15100);
+	CHECK_EQ(ft_expire(ft, 16099), 0);
+	CHECK_EQ(ft_expire(ft, 16100), 1);
+	CHECK_EQ(ft_expire(ft, 16199), 99);
+	/*
+	 * All were queued in the slot [15872, 16128); the 28 whose new due
+	 * time (16100..16127) is still in it stay there, the 72 others move.
+	 */
+	CHECK_EQ(ft_stats(ft)->requeued, 72);
+	ft_free(ft);
+
+	/* Longer, larger ring. */
+	ft = wheel_hundred(&s);
+	ft_set_timeouts(ft, 1800000, 30000);
+	CHECK_EQ(ft_next_expiry(ft, 2000), 29000);
+	for (t = 2250; t < 31000; t += 250)
+		CHECK_EQ(ft_expire(ft, (uint32_t)t), 0);
+	CHECK_EQ(ft_expire(ft, 31000), 1);
+	CHECK_EQ(ft_expire(ft, 31099), 99);
+	CHECK_EQ(ft_stats(ft)->requeued, 0);
+	check_invariants(ft, &s);
+	ft_free(ft);
+
+	/*
+	 * The longest timeout (one day) is past the ring (4.66 h): an idle
+	 * flow is re-queued once per ring, still exported on time.
+	 */
+	ft = ft_new(0, 0, 86400000, 15000, late_fn, &l);
+	st = ft_stats(ft);
+	ft_set_timeouts(ft, 86400000, l.inactive);
+	ft_update(ft, &a, 0, 100, 0, 0, 0, 1000);
+	for (t = 1000; t <= 86500000; t += 1000) {
+		l.now = (uint32_t)t;
+		ft_expire(ft, l.now);
+		if (l.n)
+			break;
+	}
+	CHECK_EQ(l.n, 1);
+	CHECK_EQ(l.min, 0);
+	CHECK_EQ(st->exported[FT_EXP_INACTIVE], 1);
+	CHECK(st->requeued >= 5 && st->requeued <= 6);
+	ft_free(ft);
+}
+
+/* ft_expire() not called for a long time, and clock jumps. */
+static void
+test_wheel_jump(void)
+{
+	struct sink s;
+	struct ft *ft;
+	struct flow_key k;
+	uint32_t i;
+
+	memset(&s, 0, sizeof(s));
+	ft = ft_new(0, 0, 1800000000, 15000, sink_fn, &s);
+	for (i = 0; i < 1000; i++) {
+		k = mkkey(i);
+		ft_update(ft, &k, 0, 100, 0, 0, 0, i);
+	}
+	for (i = 0; i < 10; i++) {
+		k = mkkey(i);
+		ft_update(ft, &k, 0, 100, 0, 0, 0, 9990000);
+	}
+	CHECK_EQ(ft_expire(ft, 10000000), 990);
+	CHECK_EQ(ft_next_expiry(ft, 10000000), 5000);
+	CHECK_EQ(ft_expire(ft, 10004999), 0);
+	CHECK_EQ(ft_expire(ft, 10005000), 10);
+
+	/* A packet stamped before the last tick, already past its timeout. */
+	k = mkkey(1);
+	ft_update(ft, &k, 0, 100, 0, 0, 0, 10005000);
+	k = mkkey(2);
+	ft_update(ft, &k, 0, 100, 0, 0, 0, 9000000);
+	CHECK_EQ(ft_next_expiry(ft, 10005000), 0);
+	CHECK_EQ(ft_expire(ft, 10005001), 1);
+	CHECK_EQ(s.last.first, 9000000);
+	CHECK_EQ(ft_stats(ft)->active, 1);
+	check_invariants(ft, &s);
+	ft_free(ft);
+}
+
+/* An export callback may remove other flows, even of the slot visited. */
+static struct ft *reenter_ft;
+
+static void
+reenter_fn(void *arg, const struct flow_rec *r)
+{
+	struct sink *s = arg;
+	struct flow_key k;
+	uint32_t i;
+
+	sink_fn(arg, r);
+	if (s->n != 1)
+		return;
+	for (i = 0; i < 20; i += 2) {
+		k = mkkey(i);
+		ft_export_key(reenter_ft, &k);
+	}
+}
+
+static void
+test_wheel_reenter(void)
+{
+	struct sink s;
+	struct ft *ft;
+	struct flow_key k;
+	uint32_t i;
+
+	memset(&s, 0, sizeof(s));
+	ft = reenter_ft = ft_new(0, 0, 1800000, 1000, reenter_fn, &s);
+	for (i = 0; i < 20; i++) {
+		k = mkkey(i);
+		ft_update(ft, &k, 0, 100, 0, 0, 0, i < 10 ? 0 : 100);
+	}
+	k = mkkey(15);
+	ft_update(ft, &k, 0, 100, 0, 0, 0, 500);
+	/* 1 inactive, then 10 forced (or fewer: i may be the first) ... */
+	ft_expire(ft, 1050);
+	CHECK_EQ(s.n + ft_stats(ft)->active, 20);
+	CHECK_EQ(ft_stats(ft)->exported[FT_EXP_FORCED] +
+	    ft_stats(ft)->exported[FT_EXP_INACTIVE], s.n);
+	CHECK_EQ(ft_expire(ft, 1100), 4);	/* odd 11..19 but 15 */
+	CHECK_EQ(ft_stats(ft)->active, 1);
+	CHECK_EQ(ft_expire(ft, 1500), 1);
+	CHECK_EQ(s.pkts, 21);
+	check_invariants(ft, &s);
+	ft_free(ft);
+}
+
+int
+main(void)
+{
+	test_basic();
+	test_inactive();
+	test_active();
+	test_wrap();
+	test_maxflows();
+	test_overflow();
+	test_rehash();
+	test_export_key();
+	test_expiry_work();
+	test_peak_timeouts();
+	test_wheel_precision();
+	test_wheel_busy();
+	test_wheel_requeue();
+	test_wheel_timeouts();
+	test_wheel_jump();
+	test_wheel_reenter();
+	return check_done();
+}

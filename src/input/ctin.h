@@ -1,0 +1,73 @@
+/*
+ * ctin: conntrack input, what the daemon sees of it.  It opens the
+ * conntrack sockets (ctnl.h), subscribes to the events the configuration
+ * needs and hands each one to the module of the capture mode:
+ *
+ *   capture = nflog: conntrack events end flows promptly (ctend.h): the
+ *   flows of a connection that ended are exported within 1 s instead of
+ *   waiting for inactive_timeout.  Events: UPDATE (TCP TIME_WAIT, CLOSE)
+ *   and DESTROY.
+ *
+ *   capture = conntrack (the lightweight mode, ctmode.h): no NFLOG.
+ *   ctin_open turns on net.netfilter.nf_conntrack_acct and
+ *   nf_conntrack_timestamp in the daemon's network namespace (or fails,
+ *   saying so), subscribes to NEW and DESTROY events, then dumps the table
+ *   (socket first, so no connection falls between them).  Each connection
+ *   gives two flows, exported at DESTROY and every active_timeout as
+ *   deltas.  The daemon's own export datagrams are skipped.
+ *
+ * Overruns (ENOBUFS): counted; the receive buffer doubles up to
+ * conntrack_rcvbuf_max; in conntrack mode a resync follows at the next
+ * tick (ctmode.h).  In nflog mode nothing needs resyncing: the packets are
+ * metered from NFLOG, a lost end event only means the flows wait for their
+ * timeouts.
+ *
+ * conntrack_reliable = 1 sets NETLINK_BROADCAST_ERROR and NETLINK_NO_ENOBUFS
+ * (conntrackd's NetlinkEventsReliable): the kernel keeps a destroyed
+ * connection on its dying list and redelivers its DESTROY until the socket
+ * takes it, so final counters are never lost.  Cost: while the daemon
+ * lags, dead connections keep occupying the conntrack table (new
+ * connections can be refused when it is full), and overruns are no longer
+ * reported (NEW events are still lost silently; their DESTROY carries
+ * everything).
+ *
+ * natevents = 1 (either mode): NEW events too, and for connections with
+ * NAT ipt_NETFLOW's pseudo-records at NEW and at DESTROY (ctnat.h).
+ */
+#ifndef NFN_CTIN_H
+#define NFN_CTIN_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "conf/conf.h"
+#include "export/export.h"
+#include "flow/flow.h"
+
+struct ctin;
+
+/* Returns NULL (logged, errno set) on failure. */
+struct ctin *ctin_open(const struct conf *c, struct ft *ft,
+    struct exporter *xp, uint32_t now);
+void ctin_close(struct ctin *ct);
+int ctin_fd(const struct ctin *ct);
+/* Handle what is queued on the event socket. */
+void ctin_read(struct ctin *ct, uint32_t now);
+/* Periodic work (active-timeout deltas, scheduled resyncs). */
+void ctin_tick(struct ctin *ct, uint32_t now);
+/* Export everything still tracked (flush, shutdown). */
+void ctin_flush(struct ctin *ct, uint32_t now);
+/* Live change; -1 with a message in err, state unchanged. */
+int ctin_reconfig(struct ctin *ct, const struct conf *c, char *err,
+    size_t errlen);
+/*
+ * The flow listing: in conntrack mode, both flows of every tracked
+ * connection with fresh counters (ctmode_walk in ctmode.h); in nflog mode
+ * nothing (the flows are in the flow table).
+ */
+void ctin_walk(struct ctin *ct, uint32_t now, ft_export_fn fn, void *arg);
+/* Statistics lines (text) and a JSON object member "conntrack":{...}. */
+void ctin_stats_text(const struct ctin *ct, FILE *f);
+void ctin_stats_json(const struct ctin *ct, FILE *f);
+
+#endif

@@ -1,0 +1,50 @@
+/*
+ * ctnat: NAT event records.  See ctnat.h.
+ */
+#include <string.h>
+
+#include <libnetfilter_conntrack/libnetfilter_conntrack.h>
+
+#include "input/ctnat.h"
+
+#define NAT_FLAGS_CREATE	0x12	/* SYN|ACK, as ipt_NETFLOW */
+#define NAT_FLAGS_DESTROY	0x05	/* FIN|RST */
+
+unsigned
+ctnat_event(struct exporter *xp, const struct ctconn_info *ci, int create,
+    uint32_t now)
+{
+	static const uint32_t nat[2] = { IPS_SRC_NAT, IPS_DST_NAT };
+	struct flow_rec r;
+	struct flow_key ko, kr;
+	uint32_t t;
+	unsigned i, n = 0;
+
+	if (!(ci->status & IPS_NAT_MASK))
+		return 0;
+	if (create)
+		t = ci->has_start ? ci->start : now;
+	else
+		t = ci->has_stop ? ci->stop : now;
+	ctconn_flow_keys(ci, &ko, &kr);
+	for (i = 0; i < 2; i++) {
+		if (!(ci->status & nat[i]))
+			continue;
+		memset(&r, 0, sizeof(r));
+		r.key = ko;
+		r.first = r.last = t;
+		r.tcp_flags = create ? NAT_FLAGS_CREATE : NAT_FLAGS_DESTROY;
+		if (nat[i] == IPS_SRC_NAT) {
+			r.nexthop = ci->rdst;
+			r.src_as = ctconn_has_ports(ci->key.proto) ?
+			    ci->rdport : 0;
+		} else {
+			r.nexthop = ci->key.dst;
+			r.dst_as = ctconn_has_ports(ci->key.proto) ?
+			    ci->key.dport : 0;
+		}
+		export_add(xp, &r, now);
+		n++;
+	}
+	return n;
+}

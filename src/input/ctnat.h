@@ -1,0 +1,28 @@
+/*
+ * ctnat: ipt_NETFLOW's NAT event records for NetFlow v5 collectors
+ * (natevents = 1).  For a connection with NAT, one pseudo-record at NEW
+ * and one at DESTROY per kind of NAT it has:
+ *	src = pre-NAT source ip:port, dst = post-NAT destination ip:port;
+ *	SNAT: nexthop = post-NAT source, src_as = its port;
+ *	DNAT: nexthop = pre-NAT destination, dst_as = its port;
+ *	tcp_flags 0x12 (SYN|ACK) at create, 0x05 (FIN|RST) at destroy;
+ *	packets, bytes, ifindex 0; First = Last = the event time (conntrack's
+ *	timestamps when it has them, else when the event arrived).
+ * Ports are 0 for protocols without them.
+ */
+#ifndef NFN_CTNAT_H
+#define NFN_CTNAT_H
+
+#include <stdint.h>
+
+#include "input/ctconn.h"
+#include "export/export.h"
+
+/*
+ * Send ci's NAT event records (create or destroy) to xp; now is the uptime
+ * when the event arrived.  Returns how many were sent: 0 without NAT, 1 or 2.
+ */
+unsigned ctnat_event(struct exporter *xp, const struct ctconn_info *ci,
+    int create, uint32_t now);
+
+#endif

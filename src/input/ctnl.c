@@ -1,0 +1,431 @@
+/*
+ * ctnl: the conntrack netlink sockets.  See ctnl.h.
+ *
+ * Every message, from the event socket or in answer to a request, goes
+ * through on_msg: filtered and parsed the same way, then handed to what the
+ * caller asked for (an event handler, a dump handler, or one GET's answer).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <linux/netlink.h>
+
+#include <libmnl/libmnl.h>
+#include <libnetfilter_conntrack/libnetfilter_conntrack.h>
+
+#include "input/ctmsg.h"
+#include "input/ctnl.h"
+#include "util/log.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK	270
+#endif
+
+#define CT_READ_BUDGET	1024		/* datagrams per ctnl_read() */
+#define CT_BUF		(64u << 10)
+
+struct ctnl {
+	struct mnl_socket *ev, *req;
+	unsigned req_portid;
+	uint32_t seq;
+	uint32_t groups;		/* NFNLGRP_* joined, as bits */
+	char *buf;
+
+	/* the export destinations: their own datagrams are not metered */
+	uint32_t own_addr[DEST_MAX];
+	uint16_t own_port[DEST_MAX];
+	unsigned nown;
+
+	struct ctnl_stats st;
+};
+
+/* Where parsed messages go: events, a dump, or one GET. */
+enum ct_ctx { CTX_EVENT, CTX_DUMP, CTX_GET };
+
+struct ct_cb {
+	struct ctnl *nl;
+	enum ct_ctx ctx;
+	ctnl_event_fn ev_fn;		/* CTX_EVENT */
+	ctnl_conn_fn conn_fn;		/* CTX_DUMP */
+	void *arg;
+	struct ctconn_info *get;	/* CTX_GET: the answer */
+	const struct ctconn_key *want;
+	int found;
+};
+
+/* --- messages ---------------------------------------------------------- */
+
+static int
+is_own(const struct ctnl *nl, const struct ctconn_info *ci)
+{
+	unsigned i;
+
+	if (ci->key.proto != IPPROTO_UDP)
+		return 0;
+	for (i = 0; i < nl->nown; i++)
+		if (ci->key.dst == nl->own_addr[i] &&
+		    ci->key.dport == nl->own_port[i])
+			return 1;
+	return 0;
+}
+
+static void
+dispatch_event(struct ct_cb *cb, const struct nlmsghdr *nlh,
+    const struct nf_conntrack *o, const struct ctconn_info *ci)
+{
+	struct ctnl_stats *st = &cb->nl->st;
+	int tcp_state = -1;
+
+	if (ci->key.proto == IPPROTO_TCP && nfct_attr_is_set(o, ATTR_TCP_STATE))
+		tcp_state = nfct_get_attr_u8(o, ATTR_TCP_STATE);
+	if (NFNL_MSG_TYPE(nlh->nlmsg_type) == IPCTNL_MSG_CT_DELETE) {
+		st->ev_destroy++;
+		cb->ev_fn(cb->arg, CTNL_DESTROY, ci, tcp_state);
+	} else if (nlh->nlmsg_flags & (NLM_F_CREATE | NLM_F_EXCL)) {
+		st->ev_new++;
+		cb->ev_fn(cb->arg, CTNL_NEW, ci, tcp_state);
+	} else {
+		st->ev_update++;
+		cb->ev_fn(cb->arg, CTNL_UPDATE, ci, tcp_state);
+	}
+}
+
+static int
+on_msg(const struct nlmsghdr *nlh, void *arg)
+{
+	struct ct_cb *cb = arg;
+	struct ctnl_stats *st = &cb->nl->st;
+	struct nf_conntrack *o;
+	struct ctconn_info ci;
+	uint8_t type = NFNL_MSG_TYPE(nlh->nlmsg_type);
+
+	if ((nlh->nlmsg_type >> 8) != NFNL_SUBSYS_CTNETLINK ||
+	    (type != IPCTNL_MSG_CT_NEW && type != IPCTNL_MSG_CT_DELETE)) {
+		st->ev_other++;
+		return MNL_CB_OK;	/* not ours: skip */
+	}
+	if ((o = nfct_new()) == NULL)
+		return MNL_CB_ERROR;
+	if (nfct_nlmsg_parse(nlh, o) < 0) {
+		st->parse_errors++;
+		nfct_destroy(o);
+		return MNL_CB_OK;
+	}
+	if (ctmsg_info(o, &ci) < 0) {
+		st->ev_ignored++;	/* IPv6: NetFlow v5 cannot carry it */
+		nfct_destroy(o);
+		return MNL_CB_OK;
+	}
+	if (is_own(cb->nl, &ci)) {
+		st->ev_own++;
+		nfct_destroy(o);
+		return MNL_CB_OK;
+	}
+	switch (cb->ctx) {
+	case CTX_DUMP:
+		cb->conn_fn(cb->arg, &ci);
+		break;
+	case CTX_GET:
+		if (memcmp(&ci.key, cb->want, sizeof(ci.key)) == 0) {
+			*cb->get = ci;
+			cb->found = 1;
+		}
+		break;
+	case CTX_EVENT:
+		dispatch_event(cb, nlh, o, &ci);
+		break;
+	}
+	nfct_destroy(o);
+	return MNL_CB_OK;
+}
+
+/* --- requests ----------------------------------------------------------- */
+
+/*
+ * Send one request on "req" and run every answer through on_msg until the
+ * kernel says done (dump) or acks (GET).  -1 with errno on failure.
+ */
+static int
+request(struct ctnl *nl, struct nlmsghdr *nlh, struct ct_cb *cb)
+{
+	int n, ret;
+
+	nlh->nlmsg_seq = ++nl->seq;
+	if (mnl_socket_sendto(nl->req, nlh, nlh->nlmsg_len) < 0)
+		return -1;
+	for (;;) {
+		n = (int)mnl_socket_recvfrom(nl->req, nl->buf, CT_BUF);
+		if (n < 0)
+			return -1;
+		ret = mnl_cb_run(nl->buf, (size_t)n, nl->seq, nl->req_portid,
+		    on_msg, cb);
+		if (ret <= MNL_CB_STOP)
+			return ret;
+	}
+}
+
+static struct nlmsghdr *
+put_get_header(char *buf, uint16_t flags)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nfgenmsg *nfg;
+
+	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_GET;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
+	nfg->nfgen_family = AF_INET;
+	nfg->version = NFNETLINK_V0;
+	nfg->res_id = 0;
+	return nlh;
+}
+
+int
+ctnl_dump(struct ctnl *nl, ctnl_conn_fn fn, void *arg)
+{
+	char req[MNL_SOCKET_BUFFER_SIZE];
+	struct ct_cb cb = { .nl = nl, .ctx = CTX_DUMP, .conn_fn = fn,
+	    .arg = arg };
+
+	return request(nl, put_get_header(req, NLM_F_DUMP), &cb);
+}
+
+int
+ctnl_get(struct ctnl *nl, const struct ctconn_key *k, struct ctconn_info *out)
+{
+	char req[MNL_SOCKET_BUFFER_SIZE];
+	struct ct_cb cb = { .nl = nl, .ctx = CTX_GET, .get = out, .want = k };
+	struct nf_conntrack *q;
+	struct nlmsghdr *nlh;
+	int ret;
+
+	if ((q = ctmsg_query(k)) == NULL)
+		return -1;
+	nlh = put_get_header(req, NLM_F_ACK);
+	ret = nfct_nlmsg_build(nlh, q);
+	nfct_destroy(q);
+	if (ret < 0)
+		return -1;
+	if (request(nl, nlh, &cb) < 0)
+		return -1;
+	if (!cb.found) {
+		errno = ENOENT;	/* the tuple is now another connection */
+		return -1;
+	}
+	return 0;
+}
+
+/* --- the event socket --------------------------------------------------- */
+
+int
+ctnl_set_rcvbuf(struct ctnl *nl, int size)
+{
+	int fd = mnl_socket_get_fd(nl->ev);
+	socklen_t len = sizeof(nl->st.rcvbuf);
+
+	nl->st.rcvbuf_set = size;
+	/* FORCE passes net.core.rmem_max (we have CAP_NET_ADMIN) */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size,
+	    sizeof(size)) < 0 &&
+	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size)) < 0)
+		return -1;
+	if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &nl->st.rcvbuf, &len) < 0)
+		nl->st.rcvbuf = size;
+	return 0;
+}
+
+void
+ctnl_set_rcvbuf_max(struct ctnl *nl, int max)
+{
+	nl->st.rcvbuf_max = max;
+}
+
+static int
+group_of(int g)
+{
+	switch (g) {
+	case CTNL_NEW:		return NFNLGRP_CONNTRACK_NEW;
+	case CTNL_UPDATE:	return NFNLGRP_CONNTRACK_UPDATE;
+	default:		return NFNLGRP_CONNTRACK_DESTROY;
+	}
+}
+
+/* Join and leave groups so that exactly the events asked for are joined. */
+int
+ctnl_set_events(struct ctnl *nl, uint32_t events)
+{
+	int e, g, opt;
+
+	for (e = CTNL_NEW; e <= CTNL_DESTROY; e++) {
+		g = group_of(e);
+		if (!!(events & CTNL_EVENTS(e)) == !!(nl->groups & (1u << g)))
+			continue;
+		opt = events & CTNL_EVENTS(e) ? NETLINK_ADD_MEMBERSHIP :
+		    NETLINK_DROP_MEMBERSHIP;
+		if (mnl_socket_setsockopt(nl->ev, opt, &g, sizeof(g)) < 0)
+			return -1;
+		nl->groups ^= 1u << g;
+	}
+	return 0;
+}
+
+int
+ctnl_set_reliable(struct ctnl *nl, int on)
+{
+	int fd = mnl_socket_get_fd(nl->ev);
+
+	if (setsockopt(fd, SOL_NETLINK, NETLINK_BROADCAST_ERROR, &on,
+	    sizeof(on)) < 0 ||
+	    setsockopt(fd, SOL_NETLINK, NETLINK_NO_ENOBUFS, &on,
+	    sizeof(on)) < 0)
+		return -1;
+	nl->st.reliable = on;
+	return 0;
+}
+
+void
+ctnl_set_own(struct ctnl *nl, const struct dest_list *dl)
+{
+	const struct sockaddr_in *sin;
+	unsigned i;
+
+	nl->nown = 0;
+	for (i = 0; i < dl->n && i < DEST_MAX; i++) {
+		if (dl->d[i].addr.ss_family != AF_INET)
+			continue;
+		sin = (const struct sockaddr_in *)&dl->d[i].addr;
+		nl->own_addr[nl->nown] = sin->sin_addr.s_addr;
+		nl->own_port[nl->nown] = ntohs(sin->sin_port);
+		nl->nown++;
+	}
+}
+
+/* Events were lost: count it and make the next loss less likely. */
+static void
+overrun(struct ctnl *nl)
+{
+	struct ctnl_stats *st = &nl->st;
+	int want;
+
+	st->overruns++;
+	if (st->rcvbuf_set < st->rcvbuf_max) {
+		want = st->rcvbuf_set > st->rcvbuf_max / 2 ? st->rcvbuf_max :
+		    st->rcvbuf_set * 2;
+		ctnl_set_rcvbuf(nl, want);
+	}
+}
+
+int
+ctnl_read(struct ctnl *nl, ctnl_event_fn fn, void *arg)
+{
+	struct ct_cb cb = { .nl = nl, .ctx = CTX_EVENT, .ev_fn = fn,
+	    .arg = arg };
+	ssize_t n;
+	int i, ret = 0;
+
+	for (i = 0; i < CT_READ_BUDGET; i++) {
+		n = recv(mnl_socket_get_fd(nl->ev), nl->buf, CT_BUF, 0);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				ret |= CTNL_DRAINED;
+				break;
+			}
+			if (errno == ENOBUFS) {
+				overrun(nl);
+				ret |= CTNL_LOST;
+			} else if (errno != EINTR)
+				break;
+			continue;
+		}
+		/* events have seq 0 and port 0: no sequence checks */
+		if (mnl_cb_run(nl->buf, (size_t)n, 0, 0, on_msg, &cb) < 0)
+			nl->st.parse_errors++;
+	}
+	return ret;
+}
+
+/* --- open and close ----------------------------------------------------- */
+
+static int
+open_ev(struct ctnl *nl, int rcvbuf, int reliable, uint32_t events)
+{
+	if ((nl->ev = mnl_socket_open2(NETLINK_NETFILTER,
+	    SOCK_NONBLOCK | SOCK_CLOEXEC)) == NULL ||
+	    mnl_socket_bind(nl->ev, 0, MNL_SOCKET_AUTOPID) < 0) {
+		log_warn("conntrack: event socket");
+		return -1;
+	}
+	if (ctnl_set_rcvbuf(nl, rcvbuf) < 0) {
+		log_warn("conntrack: receive buffer %d", rcvbuf);
+		return -1;
+	}
+	if (reliable && ctnl_set_reliable(nl, 1) < 0) {
+		log_warn("conntrack: reliable event delivery");
+		return -1;
+	}
+	if (ctnl_set_events(nl, events) < 0) {
+		log_warn("conntrack: cannot join the event groups");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+open_req(struct ctnl *nl)
+{
+	if ((nl->req = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC)) ==
+	    NULL || mnl_socket_bind(nl->req, 0, MNL_SOCKET_AUTOPID) < 0) {
+		log_warn("conntrack: request socket");
+		return -1;
+	}
+	nl->req_portid = mnl_socket_get_portid(nl->req);
+	return 0;
+}
+
+struct ctnl *
+ctnl_open(int rcvbuf, int rcvbuf_max, int reliable, uint32_t events)
+{
+	struct ctnl *nl;
+	int save;
+
+	if ((nl = calloc(1, sizeof(*nl))) == NULL ||
+	    (nl->buf = malloc(CT_BUF)) == NULL) {
+		free(nl);
+		log_warn("conntrack");
+		return NULL;
+	}
+	nl->st.rcvbuf_max = rcvbuf_max;
+	if (open_ev(nl, rcvbuf, reliable, events) < 0 || open_req(nl) < 0) {
+		save = errno;
+		ctnl_close(nl);
+		errno = save;
+		return NULL;
+	}
+	return nl;
+}
+
+void
+ctnl_close(struct ctnl *nl)
+{
+	if (nl == NULL)
+		return;
+	if (nl->ev)
+		mnl_socket_close(nl->ev);
+	if (nl->req)
+		mnl_socket_close(nl->req);
+	free(nl->buf);
+	free(nl);
+}
+
+int
+ctnl_fd(const struct ctnl *nl)
+{
+	return mnl_socket_get_fd(nl->ev);
+}
+
+const struct ctnl_stats *
+ctnl_stats(const struct ctnl *nl)
+{
+	return &nl->st;
+}

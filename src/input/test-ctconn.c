@@ -1,0 +1,227 @@
+/*
+ * test-ctconn: the conntrack-mode connection table with a fake clock:
+ * flow keys of both directions (NAT included), delta exports that sum to
+ * the final counters, maxconns, resync sweep, flush.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/check.h"
+#include "input/ctconn.h"
+
+#define MAXREC 64
+
+static struct flow_rec recs[MAXREC];
+static unsigned nrec;
+
+static void
+collect(void *arg, const struct flow_rec *r)
+{
+	(void)arg;
+	if (nrec < MAXREC)
+		recs[nrec] = *r;
+	nrec++;
+}
+
+/* A NATed TCP connection: 10.0.0.2:1234 -> 198.51.100.1:80 via SNAT 192.0.2.1:30000 */
+static struct ctconn_info
+mkconn(uint32_t id, uint16_t sport)
+{
+	struct ctconn_info ci;
+
+	memset(&ci, 0, sizeof(ci));
+	ci.key.src = inet_addr("10.0.0.2");
+	ci.key.dst = inet_addr("198.51.100.1");
+	ci.key.sport = sport;
+	ci.key.dport = 80;
+	ci.key.proto = IPPROTO_TCP;
+	ci.key.id = id;
+	ci.rsrc = inet_addr("198.51.100.1");
+	ci.rdst = inet_addr("192.0.2.1");
+	ci.rsport = 80;
+	ci.rdport = 30000;
+	return ci;
+}
+
+static void
+counters(struct ctconn_info *ci, uint64_t p0, uint64_t b0, uint64_t p1,
+    uint64_t b1)
+{
+	ci->has_counters = 1;
+	ci->pkts[0] = p0;
+	ci->bytes[0] = b0;
+	ci->pkts[1] = p1;
+	ci->bytes[1] = b1;
+}
+
+static void
+test_keys(void)
+{
+	struct ctconn_info ci = mkconn(1, 1234);
+	struct flow_key o, r;
+
+	ctconn_flow_keys(&ci, &o, &r);
+	/* forward hook: pre-SNAT source, post-DNAT destination */
+	CHECK(o.src == inet_addr("10.0.0.2") && o.sport == 1234);
+	CHECK(o.dst == inet_addr("198.51.100.1") && o.dport == 80);
+	CHECK(r.src == inet_addr("198.51.100.1") && r.sport == 80);
+	CHECK(r.dst == inet_addr("10.0.0.2") && r.dport == 1234);
+	CHECK(o.ifin == 0 && o.tos == 0 && r.ifin == 0);
+
+	ci.key.proto = IPPROTO_ICMP;
+	ci.key.sport = 77;		/* echo id */
+	ci.key.dport = 8 << 8;
+	ci.rdport = 0;
+	ctconn_flow_keys(&ci, &o, &r);
+	CHECK(o.sport == 0 && o.dport == 0x800 && r.sport == 0 && r.dport == 0);
+}
+
+static void
+test_lifecycle(void)
+{
+	struct ctconn *t = ctconn_new(0, collect, NULL);
+	struct ctconn_info ci = mkconn(7, 1234);
+	struct ctconn_key k;
+	uint64_t p0 = 0, b0 = 0;
+	unsigned i;
+
+	nrec = 0;
+	CHECK_EQ(ctconn_seen(t, &ci, 1, 1000), CTCONN_NEW);
+	CHECK_EQ(ctconn_seen(t, &ci, 1, 1000), CTCONN_FOUND);	/* dump dup */
+	CHECK_EQ(ctconn_stats(t)->tracked, 1);
+	CHECK(!ctconn_due(t, 2999, 2000, &k));
+	CHECK(ctconn_due(t, 3000, 2000, &k));
+	CHECK(memcmp(&k, &ci.key, sizeof(k)) == 0);
+
+	counters(&ci, 10, 1000, 5, 300);
+	CHECK_EQ(ctconn_export_period(t, &ci, 3000), 1);
+	CHECK_EQ(nrec, 2);
+	CHECK_EQ(recs[0].packets, 10);
+	CHECK_EQ(recs[0].bytes, 1000);
+	CHECK_EQ(recs[0].first, 1000);
+	CHECK_EQ(recs[0].last, 3000);
+	CHECK_EQ(recs[1].packets, 5);
+	CHECK(!ctconn_due(t, 4999, 2000, &k));
+
+	/* period with no traffic in one direction: only one record */
+	counters(&ci, 12, 1100, 5, 300);
+	CHECK_EQ(ctconn_export_period(t, &ci, 5000), 1);
+	CHECK_EQ(nrec, 3);
+	CHECK_EQ(recs[2].packets, 2);
+	CHECK_EQ(recs[2].bytes, 100);
+	CHECK_EQ(recs[2].first, 3000);
+
+	counters(&ci, 20, 2000, 9, 500);
+	ci.has_stop = 1;
+	ci.stop = 5500;
+	CHECK_EQ(ctconn_destroy(t, &ci, 6000), 1);
+	CHECK_EQ(nrec, 5);
+	CHECK_EQ(recs[4].last, 5500);
+	/* the records sum to the final counters */
+	for (i = 0; i < nrec; i++)
+		if (recs[i].key.src == ci.key.src) {
+			p0 += recs[i].packets;
+			b0 += recs[i].bytes;
+		}
+	CHECK_EQ(p0, 20);
+	CHECK_EQ(b0, 2000);
+	CHECK_EQ(ctconn_stats(t)->tracked, 0);
+	CHECK_EQ(ctconn_destroy(t, &ci, 6000), 0);	/* nothing twice */
+	CHECK_EQ(nrec, 5);
+	ctconn_free(t);
+}
+
+static void
+test_max_sweep_flush(void)
+{
+	struct ctconn *t = ctconn_new(2, collect, NULL);
+	struct ctconn_info a = mkconn(1, 1000), b = mkconn(2, 1001),
+	    c = mkconn(3, 1002);
+
+	nrec = 0;
+	CHECK_EQ(ctconn_seen(t, &a, 1, 0), CTCONN_NEW);
+	CHECK_EQ(ctconn_seen(t, &b, 1, 0), CTCONN_NEW);
+	CHECK_EQ(ctconn_seen(t, &c, 1, 0), CTCONN_DROP);
+	CHECK_EQ(ctconn_stats(t)->dropped, 1);
+
+	/* unknown at DESTROY: exported whole from the event */
+	counters(&c, 3, 300, 0, 0);
+	CHECK_EQ(ctconn_destroy(t, &c, 10), 0);
+	ctconn_export_whole(t, &c, 10);
+	CHECK_EQ(nrec, 1);
+	CHECK_EQ(recs[0].packets, 3);
+
+	/* resync: the dump sees b with counters, a has vanished */
+	counters(&a, 4, 400, 0, 0);		/* a's last known counters */
+	CHECK_EQ(ctconn_seen(t, &a, 1, 20), CTCONN_FOUND);
+	counters(&b, 1, 100, 1, 60);
+	CHECK_EQ(ctconn_seen(t, &b, 2, 30), CTCONN_FOUND);
+	CHECK_EQ(ctconn_sweep(t, 2, 40), 1);
+	CHECK_EQ(nrec, 2);
+	CHECK_EQ(recs[1].packets, 4);
+	CHECK_EQ(ctconn_stats(t)->swept, 1);
+	CHECK_EQ(ctconn_stats(t)->tracked, 1);
+
+	/* flush exports b's deltas and keeps it */
+	CHECK_EQ(ctconn_flush(t, 50), 1);
+	CHECK_EQ(nrec, 4);
+	CHECK_EQ(ctconn_flush(t, 60), 1);
+	CHECK_EQ(nrec, 4);			/* no new counts: nothing */
+	CHECK_EQ(ctconn_stats(t)->tracked, 1);
+	ctconn_free(t);
+}
+
+static void
+test_big_counters(void)
+{
+	struct ctconn *t = ctconn_new(0, collect, NULL);
+	struct ctconn_info a = mkconn(1, 1000);
+	uint64_t b = 0;
+	unsigned i;
+
+	nrec = 0;
+	CHECK_EQ(ctconn_seen(t, &a, 1, 0), CTCONN_NEW);
+	counters(&a, 5000000, 10000000000ULL, 0, 0);
+	CHECK_EQ(ctconn_destroy(t, &a, 10), 1);
+	CHECK_EQ(nrec, 3);		/* 10e9 bytes do not fit in 32 bits */
+	for (i = 0; i < nrec; i++)
+		b += recs[i].bytes;
+	CHECK_EQ(b, 10000000000ULL);
+	ctconn_free(t);
+}
+
+static void
+test_many(void)
+{
+	struct ctconn *t = ctconn_new(0, collect, NULL);
+	struct ctconn_info ci;
+	uint32_t i;
+
+	for (i = 0; i < 20000; i++) {
+		ci = mkconn(i, (uint16_t)i);
+		CHECK_EQ(ctconn_seen(t, &ci, 1, i), CTCONN_NEW);
+	}
+	CHECK_EQ(ctconn_stats(t)->tracked, 20000);
+	for (i = 0; i < 20000; i += 2) {
+		ci = mkconn(i, (uint16_t)i);
+		CHECK_EQ(ctconn_destroy(t, &ci, 30000), 1);
+	}
+	CHECK_EQ(ctconn_stats(t)->tracked, 10000);
+	CHECK_EQ(ctconn_sweep(t, 1, 30000), 0);
+	CHECK_EQ(ctconn_sweep(t, 2, 30000), 10000);
+	CHECK_EQ(ctconn_stats(t)->tracked, 0);
+	ctconn_free(t);
+}
+
+int
+main(void)
+{
+	test_keys();
+	test_lifecycle();
+	test_max_sweep_flush();
+	test_big_counters();
+	test_many();
+	return check_done();
+}

@@ -1,0 +1,76 @@
+/*
+ * rulesdesc: the chains and rules of our table as the configuration asks
+ * for them.  See rulesdesc.h and, for the ruleset itself, rules.h.
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include <linux/netfilter.h>
+
+#include "rules/rulesdesc.h"
+
+/* Priorities: after conntrack (-200) so ct state is known, before filter. */
+#define PRIO_METER	(-150)
+/* raw: before conntrack looks at the packet, as notrack requires. */
+#define PRIO_NOTRACK	(-300)
+
+void
+rulesdesc_build(const struct conf *c, struct rulesdesc *d)
+{
+	static const struct {
+		uint32_t bit;
+		const char *name;
+		unsigned hooknum;
+		int local;	/* 1 sends (output), 0 receives, -1 neither */
+	} hooks[] = {
+		{ HOOK_INPUT, "input", NF_INET_LOCAL_IN, 0 },
+		{ HOOK_FORWARD, "forward", NF_INET_FORWARD, -1 },
+		{ HOOK_OUTPUT, "output", NF_INET_LOCAL_OUT, 1 },
+	};
+	int nflog = c->capture == CAPTURE_NFLOG;
+	struct rulesdesc_chain *ch;
+	size_t i;
+
+	memset(d, 0, sizeof(*d));
+	d->capture = c->capture;
+	d->mark = c->export_mark;
+	d->group = c->nflog_group;
+	d->snaplen = c->copy_range;
+	d->qthreshold = c->queue_threshold;
+	for (i = 0; i < sizeof(hooks) / sizeof(hooks[0]); i++) {
+		int metered = (c->hooks & hooks[i].bit) != 0;
+
+		/*
+		 * Output marks the daemon's export connections (from the
+		 * socket's SO_MARK) so that their packets, and the ICMP errors
+		 * a down collector sends back (RELATED), are skipped by ct
+		 * mark on input and output.  It does so even when output is
+		 * not metered, as long as input is.
+		 */
+		if (!metered && !(nflog && hooks[i].local == 1 &&
+		    (c->hooks & HOOK_INPUT)))
+			continue;
+		ch = &d->chain[d->nchains++];
+		ch->name = hooks[i].name;
+		ch->hook_name = hooks[i].name;
+		ch->hooknum = hooks[i].hooknum;
+		ch->prio = PRIO_METER;
+		if (nflog && hooks[i].local == 1)
+			ch->rule[ch->nrules++] = R_MARK_TO_CT;
+		if (!metered)
+			continue;
+		if (nflog && hooks[i].local >= 0)
+			ch->rule[ch->nrules++] = R_CTMARK_RETURN;
+		ch->rule[ch->nrules++] = R_CT_ON;
+		if (nflog)
+			ch->rule[ch->nrules++] = R_NFLOG;
+	}
+	if (c->capture == CAPTURE_CONNTRACK) {
+		ch = &d->chain[d->nchains++];
+		ch->name = "export_notrack";
+		ch->hook_name = "output";
+		ch->hooknum = NF_INET_LOCAL_OUT;
+		ch->prio = PRIO_NOTRACK;
+		ch->rule[ch->nrules++] = R_MARK_NOTRACK;
+	}
+}

@@ -1,0 +1,333 @@
+/*
+ * rulesmsg: our table's nf_tables messages with libnftnl.  See rulesmsg.h.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <libnftnl/chain.h>
+#include <libnftnl/common.h>
+#include <libnftnl/expr.h>
+#include <libnftnl/rule.h>
+#include <libnftnl/table.h>
+
+#include "rules/rulesmsg.h"
+
+/* ct state new,established,related,untracked as the kernel's bits. */
+#define CT_STATE_ANY	(0x08 | 0x02 | 0x04 | 0x40)
+
+/* ---- batch messages ---------------------------------------------------- */
+
+void
+rulesmsg_table(struct rulesnl_batch *bt, uint16_t type, uint16_t flags)
+{
+	struct nftnl_table *t = nftnl_table_alloc();
+	struct nlmsghdr *nlh;
+
+	nftnl_table_set_str(t, NFTNL_TABLE_NAME, RULES_TABLE);
+	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, NFPROTO_INET);
+	nlh = rulesnl_batch_msg(bt, type, flags);
+	nftnl_table_nlmsg_build_payload(nlh, t);
+	nftnl_table_free(t);
+	rulesnl_batch_next(bt);
+}
+
+void
+rulesmsg_chain(struct rulesnl_batch *bt, const struct rulesdesc_chain *cd)
+{
+	struct nftnl_chain *ch = nftnl_chain_alloc();
+	struct nlmsghdr *nlh;
+
+	nftnl_chain_set_str(ch, NFTNL_CHAIN_TABLE, RULES_TABLE);
+	nftnl_chain_set_str(ch, NFTNL_CHAIN_NAME, cd->name);
+	nftnl_chain_set_str(ch, NFTNL_CHAIN_TYPE, "filter");
+	nftnl_chain_set_u32(ch, NFTNL_CHAIN_HOOKNUM, cd->hooknum);
+	nftnl_chain_set_s32(ch, NFTNL_CHAIN_PRIO, cd->prio);
+	nftnl_chain_set_u32(ch, NFTNL_CHAIN_POLICY, NF_ACCEPT);
+	nlh = rulesnl_batch_msg(bt, NFT_MSG_NEWCHAIN, NLM_F_CREATE);
+	nftnl_chain_nlmsg_build_payload(nlh, ch);
+	nftnl_chain_free(ch);
+	rulesnl_batch_next(bt);
+}
+
+/*
+ * Small expression builders; each adds expressions to r.  The selectors
+ * loaded into reg 1 are meta and ct keys, which differ only in the
+ * expression's name and attributes.
+ */
+enum x_sel { X_META, X_CT };
+
+static void
+x_load(struct nftnl_rule *r, enum x_sel sel, uint32_t key)
+{
+	static const struct {
+		const char *name;
+		uint16_t key, dreg;
+	} tab[] = {
+		[X_META] = { "meta", NFTNL_EXPR_META_KEY, NFTNL_EXPR_META_DREG },
+		[X_CT] = { "ct", NFTNL_EXPR_CT_KEY, NFTNL_EXPR_CT_DREG },
+	};
+	struct nftnl_expr *e = nftnl_expr_alloc(tab[sel].name);
+
+	nftnl_expr_set_u32(e, tab[sel].key, key);
+	nftnl_expr_set_u32(e, tab[sel].dreg, NFT_REG_1);
+	nftnl_rule_add_expr(r, e);
+}
+
+static void
+x_cmp(struct nftnl_rule *r, uint32_t op, const void *data, uint32_t len)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("cmp");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, op);
+	nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, data, len);
+	nftnl_rule_add_expr(r, e);
+}
+
+/*
+ * sel key == data.  Marks are host byte order in the register, as nft
+ * writes them, so a uint32_t compares as it is.
+ */
+static void
+x_match(struct nftnl_rule *r, enum x_sel sel, uint32_t key, const void *data,
+    uint32_t len)
+{
+	x_load(r, sel, key);
+	x_cmp(r, NFT_CMP_EQ, data, len);
+}
+
+/* ct mark set M: an immediate into reg 1, then ct set from reg 1. */
+static void
+x_ctmark_set(struct nftnl_rule *r, uint32_t mark)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("immediate");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_1);
+	nftnl_expr_set(e, NFTNL_EXPR_IMM_DATA, &mark, sizeof(mark));
+	nftnl_rule_add_expr(r, e);
+	e = nftnl_expr_alloc("ct");
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, NFT_CT_MARK);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_SREG, NFT_REG_1);
+	nftnl_rule_add_expr(r, e);
+}
+
+static void
+x_ipv4(struct nftnl_rule *r)
+{
+	uint8_t proto = NFPROTO_IPV4;
+
+	x_match(r, X_META, NFT_META_NFPROTO, &proto, sizeof(proto));
+}
+
+static void
+x_ct_state_any(struct nftnl_rule *r)
+{
+	struct nftnl_expr *e;
+	uint32_t mask = CT_STATE_ANY, zero = 0;
+
+	x_load(r, X_CT, NFT_CT_STATE);
+	e = nftnl_expr_alloc("bitwise");
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_LEN, sizeof(mask));
+	nftnl_expr_set(e, NFTNL_EXPR_BITWISE_MASK, &mask, sizeof(mask));
+	nftnl_expr_set(e, NFTNL_EXPR_BITWISE_XOR, &zero, sizeof(zero));
+	nftnl_rule_add_expr(r, e);
+	x_cmp(r, NFT_CMP_NEQ, &zero, sizeof(zero));
+}
+
+static void
+x_simple(struct nftnl_rule *r, const char *name)
+{
+	nftnl_rule_add_expr(r, nftnl_expr_alloc(name));
+}
+
+static void
+x_return(struct nftnl_rule *r)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("immediate");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_VERDICT, NFT_RETURN);
+	nftnl_rule_add_expr(r, e);
+}
+
+static void
+x_log(struct nftnl_rule *r, const struct rulesdesc *d)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("log");
+
+	nftnl_expr_set_u16(e, NFTNL_EXPR_LOG_GROUP, (uint16_t)d->group);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_LOG_SNAPLEN, d->snaplen);
+	nftnl_expr_set_u16(e, NFTNL_EXPR_LOG_QTHRESHOLD,
+	    (uint16_t)d->qthreshold);
+	nftnl_rule_add_expr(r, e);
+}
+
+void
+rulesmsg_rule(struct rulesnl_batch *bt, const struct rulesdesc *d,
+    const struct rulesdesc_chain *cd, enum rulesdesc_kind k)
+{
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	struct nlmsghdr *nlh;
+
+	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, NFPROTO_INET);
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, RULES_TABLE);
+	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, cd->name);
+	switch (k) {
+	case R_MARK_TO_CT:
+		x_match(r, X_META, NFT_META_MARK, &d->mark, sizeof(d->mark));
+		x_ctmark_set(r, d->mark);
+		x_return(r);
+		break;
+	case R_CTMARK_RETURN:
+		x_match(r, X_CT, NFT_CT_MARK, &d->mark, sizeof(d->mark));
+		x_return(r);
+		break;
+	case R_CT_ON:
+		x_ipv4(r);
+		x_ct_state_any(r);
+		x_simple(r, "counter");
+		break;
+	case R_NFLOG:
+		x_ipv4(r);
+		x_log(r, d);
+		break;
+	case R_MARK_NOTRACK:
+		x_match(r, X_META, NFT_META_MARK, &d->mark, sizeof(d->mark));
+		x_simple(r, "notrack");
+		break;
+	}
+	nlh = rulesnl_batch_msg(bt, NFT_MSG_NEWRULE,
+	    NLM_F_APPEND | NLM_F_CREATE);
+	nftnl_rule_nlmsg_build_payload(nlh, r);
+	nftnl_rule_free(r);
+	rulesnl_batch_next(bt);
+}
+
+/* ---- queries ----------------------------------------------------------- */
+
+static int
+table_cb(const struct nlmsghdr *nlh, void *data)
+{
+	*(int *)data = 1;
+	return MNL_CB_OK;
+}
+
+struct expr_count {
+	int log, ct;
+};
+
+static int
+expr_cb(struct nftnl_expr *e, void *data)
+{
+	struct expr_count *ec = data;
+	const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_NAME);
+
+	if (name && strcmp(name, "log") == 0)
+		ec->log = 1;
+	if (name && strcmp(name, "ct") == 0)
+		ec->ct = 1;
+	return 0;
+}
+
+static int
+rule_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct rules_state *st = data;
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	struct expr_count ec = { 0, 0 };
+	const char *table;
+
+	if (r == NULL)
+		return MNL_CB_ERROR;
+	if (nftnl_rule_nlmsg_parse(nlh, r) == 0 &&
+	    (table = nftnl_rule_get_str(r, NFTNL_RULE_TABLE)) != NULL &&
+	    strcmp(table, RULES_TABLE) == 0) {
+		nftnl_expr_foreach(r, expr_cb, &ec);
+		st->rules++;
+		st->log_rules += ec.log;
+		st->ct_rules += ec.ct;
+	}
+	nftnl_rule_free(r);
+	return MNL_CB_OK;
+}
+
+static int
+chain_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct rules_state *st = data;
+	struct nftnl_chain *ch = nftnl_chain_alloc();
+	const char *table;
+
+	if (ch == NULL)
+		return MNL_CB_ERROR;
+	if (nftnl_chain_nlmsg_parse(nlh, ch) == 0 &&
+	    (table = nftnl_chain_get_str(ch, NFTNL_CHAIN_TABLE)) != NULL &&
+	    strcmp(table, RULES_TABLE) == 0 &&
+	    nftnl_chain_is_set(ch, NFTNL_CHAIN_HOOKNUM))
+		st->chains++;
+	nftnl_chain_free(ch);
+	return MNL_CB_OK;
+}
+
+/*
+ * Ask for our table (type NFT_MSG_GET*), its answers through cb.  The
+ * chain and rule dumps are filtered by table, so other tables are never
+ * even read.
+ */
+static int
+rulesmsg_query(uint16_t type, uint16_t flags, uint32_t seq, mnl_cb_t cb,
+    void *data)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct nftnl_table *t;
+	struct nftnl_chain *ch;
+	struct nftnl_rule *r;
+
+	nlh = nftnl_nlmsg_build_hdr(buf, type, NFPROTO_INET, flags, seq);
+	switch (type) {
+	case NFT_MSG_GETTABLE:
+		t = nftnl_table_alloc();
+		nftnl_table_set_str(t, NFTNL_TABLE_NAME, RULES_TABLE);
+		nftnl_table_nlmsg_build_payload(nlh, t);
+		nftnl_table_free(t);
+		break;
+	case NFT_MSG_GETCHAIN:
+		ch = nftnl_chain_alloc();
+		nftnl_chain_set_str(ch, NFTNL_CHAIN_TABLE, RULES_TABLE);
+		nftnl_chain_nlmsg_build_payload(nlh, ch);
+		nftnl_chain_free(ch);
+		break;
+	case NFT_MSG_GETRULE:
+		r = nftnl_rule_alloc();
+		nftnl_rule_set_str(r, NFTNL_RULE_TABLE, RULES_TABLE);
+		nftnl_rule_nlmsg_build_payload(nlh, r);
+		nftnl_rule_free(r);
+		break;
+	}
+	return rulesnl_query(nlh, cb, data);
+}
+
+int
+rulesmsg_get_table(uint32_t seq, int *found)
+{
+	return rulesmsg_query(NFT_MSG_GETTABLE, NLM_F_ACK, seq, table_cb,
+	    found);
+}
+
+int
+rulesmsg_count_chains(uint32_t seq, struct rules_state *st)
+{
+	return rulesmsg_query(NFT_MSG_GETCHAIN, NLM_F_DUMP, seq, chain_cb, st);
+}
+
+int
+rulesmsg_count_rules(uint32_t seq, struct rules_state *st)
+{
+	return rulesmsg_query(NFT_MSG_GETRULE, NLM_F_DUMP, seq, rule_cb, st);
+}
