@@ -21,7 +21,7 @@
 static uint64_t exported;
 
 static void
-count_fn(void *arg, const struct flow_rec *r)
+count_fn(void *arg, const struct flow_rec *r, uint32_t now)
 {
 	exported++;
 }
@@ -90,7 +90,8 @@ bench_speed(uint32_t nflows, uint64_t updates)
 	}
 	for (i = 0; i < norder; i++)
 		order[i] = (uint32_t)(xorshift(&rng) % nflows);
-	if ((ft = ft_new(0, 0, 1800000, 15000, count_fn, NULL)) == NULL) {
+	if ((ft = ft_new(0, 0, 1800000, 15000,
+	    (struct rec_sink){ count_fn, NULL })) == NULL) {
 		perror("ft_new");
 		exit(1);
 	}
@@ -110,7 +111,7 @@ bench_speed(uint32_t nflows, uint64_t updates)
 	    "(%llu updates in %.2f s, %.2f entries searched per lookup)\n",
 	    nflows, updates / dt / 1e6, (unsigned long long)updates, dt,
 	    (double)ft_stats(ft)->searched / ft_stats(ft)->lookups);
-	ft_flush(ft);
+	ft_flush(ft, 0);
 	ft_free(ft);
 	free(order);
 	free(keys);
@@ -143,7 +144,8 @@ bench_memory(uint32_t nflows)
 
 	keys = random_keys(nflows, &rng);
 	rss0 = rss_bytes();
-	if ((ft = ft_new(0, 0, 1800000, 15000, count_fn, NULL)) == NULL) {
+	if ((ft = ft_new(0, 0, 1800000, 15000,
+	    (struct rec_sink){ count_fn, NULL })) == NULL) {
 		perror("ft_new");
 		exit(1);
 	}
@@ -158,7 +160,7 @@ bench_memory(uint32_t nflows)
 	    "%.1f bytes/flow RSS growth\n", nflows,
 	    (double)mem / ft_stats(ft)->active, mem,
 	    (double)(rss1 - rss0) / ft_stats(ft)->active);
-	ft_flush(ft);
+	ft_flush(ft, 0);
 	ft_free(ft);
 	free(keys);
 }
@@ -173,7 +175,8 @@ bench_expire(uint32_t nflows)
 	double t0, dt = 0;
 
 	keys = random_keys(nflows, &rng);
-	if ((ft = ft_new(0, 0, 1800000, 15000, count_fn, NULL)) == NULL) {
+	if ((ft = ft_new(0, 0, 1800000, 15000,
+	    (struct rec_sink){ count_fn, NULL })) == NULL) {
 		perror("ft_new");
 		exit(1);
 	}

@@ -88,7 +88,7 @@ h_flush(struct daemon *d, char *args, FILE *out)
 	d->now = clk_uptime_ms();
 	if (d->ct)
 		ctin_flush(d->ct, d->now);
-	n = ft_flush(d->ft);
+	n = ft_flush(d->ft, d->now);
 	export_flush(d->xp, d->now);
 	fprintf(out, "OK\nexported %u flows\n", n);
 }

@@ -11,6 +11,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "util/err.h"
 #include "daemon/ctl.h"
 #include "util/log.h"
 
@@ -168,7 +169,7 @@ ctl_request(const char *path, const char *req, char **resp)
 {
 	struct sockaddr_un sun;
 	struct timeval tv = { 10, 0 };
-	int fd, save;
+	int fd;
 
 	if (ctl_addr(path, &sun) < 0)
 		return -1;
@@ -179,9 +180,7 @@ ctl_request(const char *path, const char *req, char **resp)
 	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 ||
 	    write(fd, req, strlen(req)) < 0 || write(fd, "\n", 1) < 0 ||
 	    shutdown(fd, SHUT_WR) < 0 || ctl_read_all(fd, resp) < 0) {
-		save = errno;
-		close(fd);
-		errno = save;
+		close_keep_errno(fd);
 		return -1;
 	}
 	close(fd);

@@ -19,18 +19,16 @@
 #include "util/log.h"
 #include "flow/pkt.h"
 
-#define TICK_MS		250
+/*
+ * The loop sleeps until the earliest deadline of the flow table, the
+ * exporter's partial datagram and conntrack's periodic work.  The rates
+ * (pps/bps now, 1 and 5 min) are sampled every RATE_MS, as ipt_NETFLOW's
+ * are, so an idle daemon wakes once a second and no more.
+ */
+#define RATE_MS		1000
 /* NFLOG batches read per loop turn, so signals and control get served. */
 #define BATCHES_PER_TURN 64
 #define ETHERTYPE_IPV6	0x86dd
-
-static void
-on_flow_export(void *arg, const struct flow_rec *r)
-{
-	struct daemon *d = arg;
-
-	export_add(d->xp, r, d->now);
-}
 
 static struct nlg_cfg
 nlg_cfg_from(const struct conf *c)
@@ -147,6 +145,45 @@ update_rates(struct daemon *d)
 	r->last_at = d->now;
 }
 
+static uint32_t
+min_u32(uint32_t a, uint32_t b)
+{
+	return a < b ? a : b;
+}
+
+/*
+ * The flow table's next expiry, as an uptime.  Finding it walks a wheel
+ * slot, so it is taken after each tick and each control request rather
+ * than at every wakeup.  Flows created in between expire after the ones
+ * already there (same timeouts, later times), and the rate tick wakes the
+ * loop at least every second to look again.
+ */
+static void
+note_ft_due(struct daemon *d)
+{
+	uint32_t left = ft_next_expiry(d->ft, d->now);
+
+	d->ft_due_set = left != UINT32_MAX;
+	d->ft_due = d->now + left;
+}
+
+/* ms from d->now until tick() has work (0: now). */
+static uint32_t
+next_wakeup(const struct daemon *d)
+{
+	int32_t since = (int32_t)(d->now - d->rates.last_at);
+	int32_t ft_left = (int32_t)(d->ft_due - d->now);
+	uint32_t t;
+
+	t = since >= RATE_MS ? 0 : (uint32_t)(RATE_MS - since);
+	if (d->ft_due_set)
+		t = min_u32(t, ft_left > 0 ? (uint32_t)ft_left : 0);
+	t = min_u32(t, export_next(d->xp, d->now));
+	if (d->ct)
+		t = min_u32(t, ctin_next(d->ct, d->now));
+	return t;
+}
+
 static void
 tick(struct daemon *d)
 {
@@ -156,18 +193,7 @@ tick(struct daemon *d)
 	ft_expire(d->ft, d->now);
 	export_tick(d->xp, d->now);
 	update_rates(d);
-	d->last_tick = d->now;
-}
-
-/*
- * Conntrack events are always wanted: in nflog mode they end flows with
- * their connection, in conntrack mode they are the only input.
- */
-static int
-conntrack_wanted(const struct conf *c)
-{
-	(void)c;
-	return 1;
+	note_ft_due(d);
 }
 
 static int
@@ -213,15 +239,18 @@ daemon_init(struct daemon *d, const struct conf *c, const char *conf_path)
 		return -1;
 	}
 	d->ft = ft_new(c->maxflows, c->hashsize, c->active_timeout * 1000,
-	    c->inactive_timeout * 1000, on_flow_export, d);
+	    c->inactive_timeout * 1000, export_sink(d->xp));
 	if (d->ft == NULL) {
 		log_warn("flow table");
 		return -1;
 	}
 	if (c->capture == CAPTURE_NFLOG && (d->nlg = nlg_open(&nc)) == NULL)
 		return -1;
-	if (conntrack_wanted(c) &&
-	    (d->ct = ctin_open(c, d->ft, d->xp, d->now)) == NULL)
+	/*
+	 * Conntrack events end flows with their connection in nflog mode and
+	 * are the only input in conntrack mode.
+	 */
+	if ((d->ct = ctin_open(c, d->ft, export_sink(d->xp), d->now)) == NULL)
 		return -1;
 	if ((d->sigfd = open_signals()) < 0) {
 		log_warn("signalfd");
@@ -391,27 +420,27 @@ daemon_run(struct daemon *d)
 
 	while (!d->quit) {
 		d->now = clk_uptime_ms();
-		timeout = TICK_MS - (int)(d->now - d->last_tick);
-		if (timeout < 0)
-			timeout = 0;
+		timeout = (int)next_wakeup(d);
 		n = epoll_wait(d->epfd, ev, 8, timeout);
 		if (n < 0 && errno != EINTR) {
 			log_warn("epoll_wait");
 			return -1;
 		}
 		for (i = 0; i < n; i++) {
-			if (ev[i].data.fd == d->sigfd)
+			if (ev[i].data.fd == d->sigfd) {
 				on_signal(d);
-			else if (ev[i].data.fd == d->ctlfd)
+				note_ft_due(d);	/* reload: new timeouts */
+			} else if (ev[i].data.fd == d->ctlfd) {
 				on_control(d);
-			else if (d->ct && ev[i].data.fd == ctin_fd(d->ct))
+				note_ft_due(d);	/* set, flush */
+			} else if (d->ct && ev[i].data.fd == ctin_fd(d->ct))
 				ctin_read(d->ct, d->now);
 			else if (d->nlg && ev[i].data.fd == nlg_fd(d->nlg) &&
 			    read_nflog(d, BATCHES_PER_TURN) < 0)
 				log_warn("nflog: recv");
 		}
 		d->now = clk_uptime_ms();
-		if (d->now - d->last_tick >= TICK_MS)
+		if (next_wakeup(d) == 0)
 			tick(d);
 	}
 	drain_nflog(d);
@@ -419,7 +448,7 @@ daemon_run(struct daemon *d)
 	log_info("exporting %u flows before exit", ft_stats(d->ft)->active);
 	if (d->ct)
 		ctin_flush(d->ct, d->now);
-	ft_flush(d->ft);
+	ft_flush(d->ft, d->now);
 	export_flush(d->xp, d->now);
 	return 0;
 }

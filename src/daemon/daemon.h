@@ -43,7 +43,8 @@ struct daemon {
 	struct ctin *ct;			/* conntrack events (NULL if off) */
 	int epfd, sigfd, ctlfd;
 	uint32_t now;			/* uptime ms, updated every loop turn */
-	uint32_t last_tick;
+	uint32_t ft_due;		/* uptime of the next flow expiry... */
+	int ft_due_set;			/* ...if the table has flows */
 	time_t started_wall;
 	int quit;
 	struct daemon_pstats ps;

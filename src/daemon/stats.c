@@ -186,7 +186,7 @@ struct flows_ctx {
 };
 
 static void
-flow_line(void *arg, const struct flow_rec *r)
+flow_line(void *arg, const struct flow_rec *r, uint32_t now)
 {
 	struct flows_ctx *c = arg;
 	char s[INET_ADDRSTRLEN], t[INET_ADDRSTRLEN];
@@ -220,10 +220,10 @@ stats_flows(const struct daemon *d, FILE *f, int json)
 		fprintf(f, "%-5s %-15s %5s %-5s %-15s %5s %3s %10s %12s %8s\n",
 		    "SrcIf", "SrcIPaddress", "SrcP", "DstIf", "DstIPaddress",
 		    "DstP", "Pr", "Pkts", "Bytes", "Age(s)");
-	ft_walk(d->ft, flow_line, &c);
+	ft_walk(d->ft, (struct rec_sink){ flow_line, &c }, d->now);
 	/* capture = conntrack keeps its connections out of the flow table */
 	if (d->ct)
-		ctin_walk(d->ct, d->now, flow_line, &c);
+		ctin_walk(d->ct, d->now, (struct rec_sink){ flow_line, &c });
 	if (json)
 		fputs("]\n", f);
 }

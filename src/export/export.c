@@ -30,6 +30,7 @@
 #include <unistd.h>
 #include <sys/socket.h>
 
+#include "util/err.h"
 #include "export/export.h"
 #include "util/log.h"
 #include "export/nf5.h"
@@ -80,8 +81,7 @@ close_socks(struct xsock *xs, unsigned n)
 	unsigned i;
 
 	for (i = 0; i < n; i++) {
-		if (xs[i].fd >= 0)
-			close(xs[i].fd);
+		close_keep_errno(xs[i].fd);
 		xs[i].fd = -1;
 	}
 }
@@ -205,7 +205,6 @@ export_set_dests(struct exporter *x, const struct dest_list *dl,
 	const struct export_sock_stats *old;
 	int used[DEST_MAX] = { 0 };
 	unsigned i;
-	int saved;
 
 	if (dl->n > DEST_MAX) {
 		errno = EINVAL;
@@ -214,9 +213,7 @@ export_set_dests(struct exporter *x, const struct dest_list *dl,
 	memset(nss, 0, sizeof(nss));
 	for (i = 0; i < dl->n; i++) {
 		if (open_sock(x, &dl->d[i], sndbuf, &nxs[i], &nss[i]) < 0) {
-			saved = errno;
 			close_socks(nxs, i + 1);
-			errno = saved;
 			return -1;
 		}
 	}
@@ -337,6 +334,18 @@ export_tick(struct exporter *x, uint32_t now)
 		send_pending(x, now);
 }
 
+uint32_t
+export_next(const struct exporter *x, uint32_t now)
+{
+	int32_t age;
+
+	if (x->nrecs == 0)
+		return UINT32_MAX;
+	age = (int32_t)(now - x->first_at);
+	return age >= EXPORT_MAXAGE_MS ? 0 :
+	    (uint32_t)(EXPORT_MAXAGE_MS - age);
+}
+
 void
 export_flush(struct exporter *x, uint32_t now)
 {
@@ -347,4 +356,16 @@ const struct export_stats *
 export_stats(const struct exporter *x)
 {
 	return &x->st;
+}
+
+static void
+export_put(void *arg, const struct flow_rec *r, uint32_t now)
+{
+	export_add(arg, r, now);
+}
+
+struct rec_sink
+export_sink(struct exporter *x)
+{
+	return (struct rec_sink){ .put = export_put, .arg = x };
 }

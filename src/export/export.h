@@ -53,8 +53,12 @@ void export_set_engine(struct exporter *x, uint8_t engine_type,
 
 /* Queue one record; sends the datagram when it reaches 30 records. */
 void export_add(struct exporter *x, const struct flow_rec *r, uint32_t now);
+/* The exporter as a record sink (flow/record.h): put() is export_add(). */
+struct rec_sink export_sink(struct exporter *x);
 /* Send a partial datagram whose first record is 500 ms old or more. */
 void export_tick(struct exporter *x, uint32_t now);
+/* ms from now until export_tick() must send (UINT32_MAX: nothing pending). */
+uint32_t export_next(const struct exporter *x, uint32_t now);
 /* Send a partial datagram now. */
 void export_flush(struct exporter *x, uint32_t now);
 

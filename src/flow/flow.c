@@ -156,8 +156,7 @@ struct ft {
 	uint32_t active_ms, inactive_ms;
 	uint64_t seed[3];
 
-	ft_export_fn fn;
-	void *arg;
+	struct rec_sink sink;
 
 	struct ft_stats st;
 };
@@ -495,7 +494,8 @@ entry_to_rec(const struct ft_entry *e, struct flow_rec *r)
  * callback does.
  */
 static void
-ft_remove_export(struct ft *ft, uint32_t i, enum ft_reason why)
+ft_remove_export(struct ft *ft, uint32_t i, enum ft_reason why,
+    uint32_t now)
 {
 	struct flow_rec r;
 
@@ -506,18 +506,19 @@ ft_remove_export(struct ft *ft, uint32_t i, enum ft_reason why)
 	entry_free(ft, i);
 	ft->st.active--;
 	ft->st.exported[why]++;
-	ft->fn(ft->arg, &r);
+	rec_sink_put(&ft->sink, &r, now);
 }
 
 /* Export flow i but keep its entry, to be restarted by the caller. */
 static void
-ft_export_keep(struct ft *ft, uint32_t i, enum ft_reason why)
+ft_export_keep(struct ft *ft, uint32_t i, enum ft_reason why,
+    uint32_t now)
 {
 	struct flow_rec r;
 
 	entry_to_rec(E(ft, i), &r);
 	ft->st.exported[why]++;
-	ft->fn(ft->arg, &r);
+	rec_sink_put(&ft->sink, &r, now);
 }
 
 /* --- buckets ---------------------------------------------------------- */
@@ -570,11 +571,11 @@ ft_maybe_grow(struct ft *ft)
 
 struct ft *
 ft_new(uint32_t maxflows, uint32_t hashsize, uint32_t active_ms,
-    uint32_t inactive_ms, ft_export_fn fn, void *arg)
+    uint32_t inactive_ms, struct rec_sink sink)
 {
 	struct ft *ft;
 
-	if (fn == NULL) {
+	if (sink.put == NULL) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -583,8 +584,7 @@ ft_new(uint32_t maxflows, uint32_t hashsize, uint32_t active_ms,
 	ft->maxflows = maxflows;
 	ft->active_ms = active_ms;
 	ft->inactive_ms = inactive_ms;
-	ft->fn = fn;
-	ft->arg = arg;
+	ft->sink = sink;
 	ft->freelist = FT_NIL;
 	ft->act.head = ft->act.tail = FT_NIL;
 	ft->autosize = hashsize == 0;
@@ -675,7 +675,7 @@ ft_update(struct ft *ft, const struct flow_key *key, uint32_t ifout,
 			 * Its wheel position stays a lower bound of its new
 			 * due time, as last only moved forward.
 			 */
-			ft_export_keep(ft, i, (enum ft_reason)why);
+			ft_export_keep(ft, i, (enum ft_reason)why, now);
 			entry_start(e, ifout, ip_len, tcp_flags, src_mask,
 			    dst_mask, now);
 			list_to_tail(ft, &ft->act, i);
@@ -742,7 +742,7 @@ wheel_visit(struct ft *ft, uint32_t r, uint32_t now)
 	while ((i = ft->wheel[r]) != FT_NIL) {
 		e = E(ft, i);
 		if (age(now, e->last) >= ft->inactive_ms) {
-			ft_remove_export(ft, i, FT_EXP_INACTIVE);
+			ft_remove_export(ft, i, FT_EXP_INACTIVE, now);
 			n++;
 			continue;
 		}
@@ -786,7 +786,7 @@ ft_expire(struct ft *ft, uint32_t now)
 	}
 	while ((i = ft->act.head) != FT_NIL &&
 	    age(now, E(ft, i)->first) >= ft->active_ms) {
-		ft_remove_export(ft, i, FT_EXP_ACTIVE);
+		ft_remove_export(ft, i, FT_EXP_ACTIVE, now);
 		n++;
 	}
 	return n;
@@ -830,7 +830,7 @@ ft_next_expiry(const struct ft *ft, uint32_t now)
 }
 
 uint32_t
-ft_flush(struct ft *ft)
+ft_flush(struct ft *ft, uint32_t now)
 {
 	uint32_t n = 0, i;
 
@@ -840,7 +840,7 @@ ft_flush(struct ft *ft)
 	 * this is linear in the number of flows.
 	 */
 	while ((i = ft->act.head) != FT_NIL) {
-		ft_remove_export(ft, i, FT_EXP_FORCED);
+		ft_remove_export(ft, i, FT_EXP_FORCED, now);
 		n++;
 	}
 	/* An empty table gives its slabs back (a flush after a flood). */
@@ -850,7 +850,7 @@ ft_flush(struct ft *ft)
 }
 
 int
-ft_export_key(struct ft *ft, const struct flow_key *key)
+ft_export_key(struct ft *ft, const struct flow_key *key, uint32_t now)
 {
 	struct ft_entry *e;
 	uint32_t i;
@@ -859,7 +859,7 @@ ft_export_key(struct ft *ft, const struct flow_key *key)
 	for (; i != FT_NIL; i = e->hnext) {
 		e = E(ft, i);
 		if (key_eq(&e->key, key)) {
-			ft_remove_export(ft, i, FT_EXP_FORCED);
+			ft_remove_export(ft, i, FT_EXP_FORCED, now);
 			return 1;
 		}
 	}
@@ -874,7 +874,7 @@ tuple_eq(const struct flow_key *a, const struct flow_key *b)
 }
 
 uint32_t
-ft_export_tuple(struct ft *ft, const struct flow_key *key)
+ft_export_tuple(struct ft *ft, const struct flow_key *key, uint32_t now)
 {
 	struct ft_entry *e;
 	uint32_t *pp, i, n = 0;
@@ -888,7 +888,7 @@ again:
 	for (i = *pp; i != FT_NIL; i = e->hnext) {
 		e = E(ft, i);
 		if (tuple_eq(&e->key, key)) {
-			ft_remove_export(ft, i, FT_EXP_FORCED);
+			ft_remove_export(ft, i, FT_EXP_FORCED, now);
 			n++;
 			goto again;
 		}
@@ -950,7 +950,7 @@ ft_rehash(struct ft *ft, uint32_t hashsize)
 }
 
 void
-ft_walk(const struct ft *ft, ft_export_fn fn, void *arg)
+ft_walk(const struct ft *ft, struct rec_sink sink, uint32_t now)
 {
 	struct flow_rec r;
 	const struct ft_entry *e;
@@ -959,7 +959,7 @@ ft_walk(const struct ft *ft, ft_export_fn fn, void *arg)
 	for (i = ft->act.head; i != FT_NIL; i = e->anext) {
 		e = E(ft, i);
 		entry_to_rec(e, &r);
-		fn(arg, &r);
+		rec_sink_put(&sink, &r, now);
 	}
 }
 

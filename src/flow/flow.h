@@ -10,7 +10,7 @@
  * packets, not to the table size; a flow is exported by the first
  * ft_expire() at or after its timeout.
  *
- * Finished flows leave through the export callback given to ft_new(); the
+ * Finished flows leave through the record sink given to ft_new(); the
  * table never keeps a flow it has handed over.
  */
 #ifndef NFN_FLOW_H
@@ -22,8 +22,6 @@
 #include "flow/record.h"
 
 struct ft;
-
-typedef void (*ft_export_fn)(void *arg, const struct flow_rec *rec);
 
 /* Why a flow was exported. */
 enum ft_reason {
@@ -60,7 +58,7 @@ struct ft_stats {
  * Returns NULL with errno set on failure.
  */
 struct ft *ft_new(uint32_t maxflows, uint32_t hashsize, uint32_t active_ms,
-    uint32_t inactive_ms, ft_export_fn fn, void *arg);
+    uint32_t inactive_ms, struct rec_sink sink);
 /* Frees without exporting: call ft_flush() first to keep every flow. */
 void ft_free(struct ft *ft);
 
@@ -77,24 +75,28 @@ uint32_t ft_expire(struct ft *ft, uint32_t now);
 /* ms from now until the next flow times out (UINT32_MAX if the table is empty). */
 uint32_t ft_next_expiry(const struct ft *ft, uint32_t now);
 /* Export every flow (flush, shutdown).  Returns how many. */
-uint32_t ft_flush(struct ft *ft);
+uint32_t ft_flush(struct ft *ft, uint32_t now);
 /* Export the flow with this key now, if it exists.  Returns 1 if it did. */
-int ft_export_key(struct ft *ft, const struct flow_key *key);
+int ft_export_key(struct ft *ft, const struct flow_key *key, uint32_t now);
 
 /*
  * Export now every flow of key's 5-tuple (src, dst, sport, dport, proto),
  * whatever its ifin and tos: a connection ended (conntrack knows neither).
  * Returns how many.
  */
-uint32_t ft_export_tuple(struct ft *ft, const struct flow_key *key);
+uint32_t ft_export_tuple(struct ft *ft, const struct flow_key *key,
+    uint32_t now);
 
 /* Live changes.  ft_rehash() returns -1 with errno (table unchanged) on failure. */
 void ft_set_timeouts(struct ft *ft, uint32_t active_ms, uint32_t inactive_ms);
 void ft_set_maxflows(struct ft *ft, uint32_t maxflows);
 int ft_rehash(struct ft *ft, uint32_t hashsize);
 
-/* Call fn for every active flow (listing only: fn must not modify the table). */
-void ft_walk(const struct ft *ft, ft_export_fn fn, void *arg);
+/*
+ * Hand every active flow to sink, oldest first, without removing it
+ * (listing only: the sink must not modify the table).
+ */
+void ft_walk(const struct ft *ft, struct rec_sink sink, uint32_t now);
 
 const struct ft_stats *ft_stats(const struct ft *ft);
 uint32_t ft_hashsize(const struct ft *ft);

@@ -6,8 +6,13 @@
  * (padding included): use flow_key_clear().
  *
  * struct flow_rec is one finished flow as the exporter encodes it.  Times are
- * milliseconds on the daemon's uptime clock (clock.h), the clock NetFlow v5
- * calls sys_uptime.
+ * milliseconds on the daemon's uptime clock (util/clock.h), the clock NetFlow
+ * v5 calls sys_uptime.
+ *
+ * struct rec_sink is where finished records go.  Every producer (the flow
+ * table, conntrack mode, NAT events) hands its records to a sink and knows
+ * nothing of what is behind it: the exporter in the daemon (export_sink()),
+ * a listing, or a unit test's array.
  */
 #ifndef NFN_RECORD_H
 #define NFN_RECORD_H
@@ -46,5 +51,20 @@ struct flow_rec {
 	uint8_t src_mask;	/* set by aggregation, else 0 */
 	uint8_t dst_mask;
 };
+
+/*
+ * put() receives each record with "now", the uptime ms at which it leaves
+ * its producer; the record is only valid during the call.
+ */
+struct rec_sink {
+	void (*put)(void *arg, const struct flow_rec *rec, uint32_t now);
+	void *arg;
+};
+
+static inline void
+rec_sink_put(const struct rec_sink *s, const struct flow_rec *r, uint32_t now)
+{
+	s->put(s->arg, r, now);
+}
 
 #endif

@@ -16,7 +16,7 @@ struct sink {
 };
 
 static void
-sink_fn(void *arg, const struct flow_rec *r)
+sink_fn(void *arg, const struct flow_rec *r, uint32_t now)
 {
 	struct sink *s = arg;
 
@@ -49,7 +49,7 @@ struct walksum {
 };
 
 static void
-walk_fn(void *arg, const struct flow_rec *r)
+walk_fn(void *arg, const struct flow_rec *r, uint32_t now)
 {
 	struct walksum *w = arg;
 
@@ -66,7 +66,7 @@ check_invariants(struct ft *ft, const struct sink *s)
 	uint64_t exp = 0;
 	int r;
 
-	ft_walk(ft, walk_fn, &w);
+	ft_walk(ft, (struct rec_sink){ walk_fn, &w }, 0);
 	for (r = 0; r < FT_EXP_NREASONS; r++)
 		exp += st->exported[r];
 	CHECK_EQ(w.n, st->active);
@@ -87,8 +87,9 @@ test_basic(void)
 	const struct ft_stats *st;
 
 	memset(&s, 0, sizeof(s));
-	CHECK(ft_new(0, 0, 1000, 1000, NULL, NULL) == NULL);
-	ft = ft_new(0, 1024, 60000, 15000, sink_fn, &s);
+	CHECK(ft_new(0, 0, 1000, 1000, (struct rec_sink){ NULL, NULL }) ==
+	    NULL);
+	ft = ft_new(0, 1024, 60000, 15000, (struct rec_sink){ sink_fn, &s });
 	CHECK(ft != NULL);
 	CHECK_EQ(ft_hashsize(ft), 1024);
 	CHECK_EQ(ft_update(ft, &k, 7, 100, 0x02, 8, 16, 1000), FT_NEW);
@@ -103,7 +104,7 @@ test_basic(void)
 	CHECK_EQ(st->bytes, 600);
 	CHECK_EQ(ft_next_expiry(ft, 2000), 15000);
 	CHECK_EQ(ft_next_expiry(ft, 10000), 7000);
-	CHECK_EQ(ft_flush(ft), 1);
+	CHECK_EQ(ft_flush(ft, 0), 1);
 	CHECK_EQ(s.n, 1);
 	CHECK(memcmp(&s.last.key, &k, sizeof(k)) == 0);
 	CHECK_EQ(s.last.ifout, 7);
@@ -123,7 +124,7 @@ test_basic(void)
 	check_invariants(ft, &s);
 	/* The table works again after a flush gave its slabs back. */
 	CHECK_EQ(ft_update(ft, &k, 7, 100, 0, 0, 0, 4000), FT_NEW);
-	CHECK_EQ(ft_flush(ft), 1);
+	CHECK_EQ(ft_flush(ft, 0), 1);
 	ft_free(ft);
 }
 
@@ -136,7 +137,7 @@ test_inactive(void)
 	uint32_t t;
 
 	memset(&s, 0, sizeof(s));
-	ft = ft_new(0, 0, 1800000, 15000, sink_fn, &s);
+	ft = ft_new(0, 0, 1800000, 15000, (struct rec_sink){ sink_fn, &s });
 	ft_update(ft, &a, 0, 100, 0, 0, 0, 0);
 	ft_update(ft, &b, 0, 100, 0, 0, 0, 0);
 	/* a keeps talking, b goes quiet */
@@ -173,7 +174,7 @@ test_active(void)
 	uint32_t t, n = 0;
 
 	memset(&s, 0, sizeof(s));
-	ft = ft_new(0, 0, 60000, 15000, sink_fn, &s);
+	ft = ft_new(0, 0, 60000, 15000, (struct rec_sink){ sink_fn, &s });
 	/* A packet every second for 200 s: split every 60 s. */
 	for (t = 0; t < 200000; t += 1000) {
 		ft_update(ft, &a, 0, 1500, 0x10, 0, 0, t);
@@ -185,7 +186,7 @@ test_active(void)
 	CHECK_EQ(s.last.first, 120000);
 	CHECK_EQ(s.last.last, 179000);
 	CHECK_EQ(s.last.packets, 60);
-	CHECK_EQ(ft_flush(ft), 1);
+	CHECK_EQ(ft_flush(ft, 0), 1);
 	CHECK_EQ(s.pkts, n);
 	CHECK_EQ(s.bytes, (uint64_t)n * 1500);
 	check_invariants(ft, &s);
@@ -202,7 +203,7 @@ test_wrap(void)
 	uint32_t t0 = UINT32_MAX - 5000;
 
 	memset(&s, 0, sizeof(s));
-	ft = ft_new(0, 0, 60000, 15000, sink_fn, &s);
+	ft = ft_new(0, 0, 60000, 15000, (struct rec_sink){ sink_fn, &s });
 	ft_update(ft, &a, 0, 100, 0, 0, 0, t0);
 	CHECK_EQ(ft_update(ft, &a, 0, 100, 0, 0, 0, t0 + 10000), FT_FOUND);
 	CHECK_EQ(ft_expire(ft, t0 + 20000), 0);
@@ -214,7 +215,7 @@ test_wrap(void)
 	ft_update(ft, &a, 0, 100, 0, 0, 0, 1000);
 	CHECK_EQ(ft_update(ft, &a, 0, 100, 0, 0, 0, 900), FT_FOUND);
 	CHECK_EQ(ft_next_expiry(ft, 1000), 15000);
-	ft_flush(ft);
+	ft_flush(ft, 0);
 	CHECK_EQ(s.last.first, 900);
 	CHECK_EQ(s.last.last, 1000);
 	ft_free(ft);
@@ -230,7 +231,7 @@ test_maxflows(void)
 	uint32_t i;
 
 	memset(&s, 0, sizeof(s));
-	ft = ft_new(100, 0, 1800000, 15000, sink_fn, &s);
+	ft = ft_new(100, 0, 1800000, 15000, (struct rec_sink){ sink_fn, &s });
 	st = ft_stats(ft);
 	for (i = 0; i < 150; i++) {
 		k = mkkey(i);
@@ -252,7 +253,7 @@ test_maxflows(void)
 	CHECK_EQ(ft_update(ft, &k, 0, 1, 0, 0, 0, 30), FT_DROP_MAX);
 	for (i = 0; i < 91; i++) {
 		k = mkkey(i);
-		CHECK_EQ(ft_export_key(ft, &k), 1);
+		CHECK_EQ(ft_export_key(ft, &k, 0), 1);
 	}
 	CHECK_EQ(st->active, 9);
 	k = mkkey(500);
@@ -266,7 +267,7 @@ test_maxflows(void)
 	CHECK_EQ(st->peak, 100);
 	CHECK_EQ(st->peak_at, 10);
 	check_invariants(ft, &s);
-	ft_flush(ft);
+	ft_flush(ft, 0);
 	check_invariants(ft, &s);
 	ft_free(ft);
 }
@@ -282,7 +283,7 @@ test_overflow(void)
 	int r, restarts = 0;
 
 	memset(&s, 0, sizeof(s));
-	ft = ft_new(0, 0, 1800000, 15000, sink_fn, &s);
+	ft = ft_new(0, 0, 1800000, 15000, (struct rec_sink){ sink_fn, &s });
 	/* 65535-byte packets: 65537 of them pass 2^32 bytes. */
 	while (n < 70000) {
 		r = ft_update(ft, &a, 0, 65535, 0, 0, 0, 100);
@@ -296,7 +297,7 @@ test_overflow(void)
 	/* 65537 * 65535 = 2^32 - 1: fits exactly; the next one does not. */
 	CHECK_EQ(s.last.packets, 65537);
 	CHECK_EQ(s.last.bytes, UINT32_MAX);
-	ft_flush(ft);
+	ft_flush(ft, 0);
 	CHECK_EQ(s.last.packets, 70000 - 65537);
 	CHECK_EQ(s.pkts, n);
 	CHECK_EQ(s.bytes, total);
@@ -316,7 +317,7 @@ test_rehash(void)
 	size_t z;
 
 	memset(&s, 0, sizeof(s));
-	ft = ft_new(0, 300, 1800000, 15000, sink_fn, &s);
+	ft = ft_new(0, 300, 1800000, 15000, (struct rec_sink){ sink_fn, &s });
 	st = ft_stats(ft);
 	for (i = 0; i < 5000; i++) {
 		k = mkkey(i);
@@ -336,19 +337,19 @@ test_rehash(void)
 			    FT_FOUND);
 		}
 		memset(&w, 0, sizeof(w));
-		ft_walk(ft, walk_fn, &w);
+		ft_walk(ft, (struct rec_sink){ walk_fn, &w }, 0);
 		CHECK_EQ(w.n, 5000);
 		CHECK_EQ(w.pkts, 5000 * (z + 2));
 	}
 	CHECK_EQ(st->rehashes, 6);
 	CHECK_EQ(st->new_flows, 5000);
-	CHECK_EQ(ft_flush(ft), 5000);
+	CHECK_EQ(ft_flush(ft, 0), 5000);
 	CHECK_EQ(s.pkts, 5000 * 7);
 	check_invariants(ft, &s);
 	ft_free(ft);
 
 	/* Automatic size grows by itself as flows arrive. */
-	ft = ft_new(0, 0, 1800000, 15000, sink_fn, &s);
+	ft = ft_new(0, 0, 1800000, 15000, (struct rec_sink){ sink_fn, &s });
 	i = ft_hashsize(ft);
 	CHECK(i >= 4096 && (i & (i - 1)) == 0);
 	for (i = 0; i < 600000; i++) {
@@ -364,7 +365,7 @@ test_rehash(void)
 	}
 	CHECK(st->searched < 2 * st->lookups);
 	CHECK_EQ(st->found, 600000);
-	CHECK_EQ(ft_flush(ft), 600000);
+	CHECK_EQ(ft_flush(ft, 0), 600000);
 	ft_free(ft);
 }
 
@@ -376,18 +377,19 @@ test_export_key(void)
 	struct flow_key a = mkkey(1), b = mkkey(2), c = mkkey(3);
 
 	memset(&s, 0, sizeof(s));
-	ft = ft_new(0, 1, 1800000, 15000, sink_fn, &s);	/* one chain */
+	/* one chain */
+	ft = ft_new(0, 1, 1800000, 15000, (struct rec_sink){ sink_fn, &s });
 	ft_update(ft, &a, 0, 10, 0, 0, 0, 1);
 	ft_update(ft, &b, 0, 20, 0, 0, 0, 1);
 	ft_update(ft, &c, 0, 30, 0, 0, 0, 1);
-	CHECK_EQ(ft_export_key(ft, &b), 1);
+	CHECK_EQ(ft_export_key(ft, &b, 0), 1);
 	CHECK_EQ(s.last.bytes, 20);
-	CHECK_EQ(ft_export_key(ft, &b), 0);
+	CHECK_EQ(ft_export_key(ft, &b, 0), 0);
 	CHECK_EQ(ft_stats(ft)->active, 2);
 	CHECK_EQ(ft_update(ft, &a, 0, 10, 0, 0, 0, 2), FT_FOUND);
 	CHECK_EQ(ft_update(ft, &c, 0, 30, 0, 0, 0, 2), FT_FOUND);
-	CHECK_EQ(ft_export_key(ft, &c), 1);
-	CHECK_EQ(ft_export_key(ft, &a), 1);
+	CHECK_EQ(ft_export_key(ft, &c, 0), 1);
+	CHECK_EQ(ft_export_key(ft, &a, 0), 1);
 	CHECK_EQ(ft_stats(ft)->active, 0);
 	CHECK_EQ(ft_next_expiry(ft, 2), UINT32_MAX);
 	check_invariants(ft, &s);
@@ -404,7 +406,7 @@ test_expiry_work(void)
 	uint32_t i;
 
 	memset(&s, 0, sizeof(s));
-	ft = ft_new(0, 0, 600000, 15000, sink_fn, &s);
+	ft = ft_new(0, 0, 600000, 15000, (struct rec_sink){ sink_fn, &s });
 	for (i = 0; i < 100000; i++) {
 		k = mkkey(i);
 		ft_update(ft, &k, 0, 100, 0, 0, 0, i / 10);	/* 0..9999 ms */
@@ -439,7 +441,7 @@ test_peak_timeouts(void)
 	uint32_t i;
 
 	memset(&s, 0, sizeof(s));
-	ft = ft_new(0, 0, 600000, 15000, sink_fn, &s);
+	ft = ft_new(0, 0, 600000, 15000, (struct rec_sink){ sink_fn, &s });
 	st = ft_stats(ft);
 	for (i = 0; i < 10; i++) {
 		k = mkkey(i);
@@ -473,7 +475,7 @@ struct late {
 };
 
 static void
-late_fn(void *arg, const struct flow_rec *r)
+late_fn(void *arg, const struct flow_rec *r, uint32_t now)
 {
 	struct late *l = arg;
 	int32_t d = (int32_t)(l->now - (r->last + l->inactive));
@@ -506,7 +508,8 @@ wheel_precision(uint32_t t0)
 	struct flow_key k;
 	uint32_t rng = 12345, t, npkts = 0, r;
 
-	ft = ft_new(0, 0, 1800000, l.inactive, late_fn, &l);
+	ft = ft_new(0, 0, 1800000, l.inactive,
+	    (struct rec_sink){ late_fn, &l });
 	for (t = 0; t <= 120000; t += 10) {
 		l.now = t0 + t;
 		/* some packets, fewer and fewer, so flows idle at all times */
@@ -551,7 +554,7 @@ test_wheel_busy(void)
 	uint32_t t;
 
 	memset(&s, 0, sizeof(s));
-	ft = ft_new(0, 0, 60000, 1000, sink_fn, &s);
+	ft = ft_new(0, 0, 60000, 1000, (struct rec_sink){ sink_fn, &s });
 	st = ft_stats(ft);
 	/* A packet every 100 ms for 200 s, a tick every 250 ms. */
 	for (t = 0; t < 200000; t += 50) {
@@ -570,7 +573,7 @@ test_wheel_busy(void)
 	 */
 	CHECK(st->requeued >= 200000 / (1000 + 256 + 250) - 2);
 	CHECK(st->requeued <= 200000 / (1000 - 100) + 2);
-	CHECK_EQ(ft_flush(ft), 1);
+	CHECK_EQ(ft_flush(ft, 0), 1);
 	CHECK_EQ(s.pkts, 2000);
 	check_invariants(ft, &s);
 	ft_free(ft);
@@ -587,7 +590,7 @@ test_wheel_requeue(void)
 	uint32_t i, t;
 
 	memset(&s, 0, sizeof(s));
-	ft = ft_new(0, 0, 1800000, 15000, sink_fn, &s);
+	ft = ft_new(0, 0, 1800000, 15000, (struct rec_sink){ sink_fn, &s });
 	st = ft_stats(ft);
 	CHECK_EQ(ft_hashsize(ft), 4096);	/* automatic: starts small */
 	for (i = 0; i < 1000; i++) {
@@ -627,7 +630,7 @@ wheel_hundred(struct sink *s)
 	uint32_t i;
 
 	memset(s, 0, sizeof(*s));
-	ft = ft_new(0, 0, 1800000, 15000, sink_fn, s);
+	ft = ft_new(0, 0, 1800000, 15000, (struct rec_sink){ sink_fn, s });
 	for (i = 0; i < 100; i++) {
 		k = mkkey(i);
 		ft_update(ft, &k, 0, 100, 0, 0, 0, 1000 + i);
@@ -693,7 +696,7 @@ test_wheel_timeouts(void)
 	 * The longest timeout (one day) is past the ring (4.66 h): an idle
 	 * flow is re-queued once per ring, still exported on time.
 	 */
-	ft = ft_new(0, 0, 86400000, 15000, late_fn, &l);
+	ft = ft_new(0, 0, 86400000, 15000, (struct rec_sink){ late_fn, &l });
 	st = ft_stats(ft);
 	ft_set_timeouts(ft, 86400000, l.inactive);
 	ft_update(ft, &a, 0, 100, 0, 0, 0, 1000);
@@ -720,7 +723,8 @@ test_wheel_jump(void)
 	uint32_t i;
 
 	memset(&s, 0, sizeof(s));
-	ft = ft_new(0, 0, 1800000000, 15000, sink_fn, &s);
+	ft = ft_new(0, 0, 1800000000, 15000,
+	    (struct rec_sink){ sink_fn, &s });
 	for (i = 0; i < 1000; i++) {
 		k = mkkey(i);
 		ft_update(ft, &k, 0, 100, 0, 0, 0, i);
@@ -751,18 +755,18 @@ test_wheel_jump(void)
 static struct ft *reenter_ft;
 
 static void
-reenter_fn(void *arg, const struct flow_rec *r)
+reenter_fn(void *arg, const struct flow_rec *r, uint32_t now)
 {
 	struct sink *s = arg;
 	struct flow_key k;
 	uint32_t i;
 
-	sink_fn(arg, r);
+	sink_fn(arg, r, now);
 	if (s->n != 1)
 		return;
 	for (i = 0; i < 20; i += 2) {
 		k = mkkey(i);
-		ft_export_key(reenter_ft, &k);
+		ft_export_key(reenter_ft, &k, now);
 	}
 }
 
@@ -775,7 +779,8 @@ test_wheel_reenter(void)
 	uint32_t i;
 
 	memset(&s, 0, sizeof(s));
-	ft = reenter_ft = ft_new(0, 0, 1800000, 1000, reenter_fn, &s);
+	ft = reenter_ft = ft_new(0, 0, 1800000, 1000,
+	    (struct rec_sink){ reenter_fn, &s });
 	for (i = 0; i < 20; i++) {
 		k = mkkey(i);
 		ft_update(ft, &k, 0, 100, 0, 0, 0, i < 10 ? 0 : 100);

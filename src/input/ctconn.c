@@ -38,8 +38,7 @@ struct ctconn {
 	uint32_t maxconns;
 	uint64_t seed;
 	struct ctconn_entry *head, *tail;
-	ctconn_export_fn fn;
-	void *arg;
+	struct rec_sink sink;
 	struct ctconn_stats st;
 };
 
@@ -90,11 +89,11 @@ resize(struct ctconn *t, uint32_t n)
 }
 
 struct ctconn *
-ctconn_new(uint32_t maxconns, ctconn_export_fn fn, void *arg)
+ctconn_new(uint32_t maxconns, struct rec_sink sink)
 {
 	struct ctconn *t;
 
-	if (fn == NULL) {
+	if (sink.put == NULL) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -104,8 +103,7 @@ ctconn_new(uint32_t maxconns, ctconn_export_fn fn, void *arg)
 	    (ssize_t)sizeof(t->seed))
 		t->seed = (uint64_t)(uintptr_t)t * 0x9e3779b185ebca87ULL;
 	t->maxconns = maxconns;
-	t->fn = fn;
-	t->arg = arg;
+	t->sink = sink;
 	if (resize(t, CTCONN_MINBUCKETS) < 0) {
 		free(t);
 		return NULL;
@@ -215,7 +213,7 @@ ctconn_flow_keys(const struct ctconn_info *ci, struct flow_key *orig,
 /* Hand over one direction's delta, split if it would not fit 32 bits. */
 static void
 emit(struct ctconn *t, const struct flow_key *key, uint64_t pkts,
-    uint64_t bytes, uint32_t first, uint32_t last)
+    uint64_t bytes, uint32_t first, uint32_t last, uint32_t now)
 {
 	struct flow_rec r;
 
@@ -229,7 +227,7 @@ emit(struct ctconn *t, const struct flow_key *key, uint64_t pkts,
 		pkts -= r.packets;
 		bytes -= r.bytes;
 		t->st.records++;
-		t->fn(t->arg, &r);
+		rec_sink_put(&t->sink, &r, now);
 	}
 }
 
@@ -250,7 +248,8 @@ info_from_entry(const struct ctconn_entry *e, struct ctconn_info *ci)
  * exported for that direction rather than a huge bogus delta.
  */
 static void
-export_deltas(struct ctconn *t, struct ctconn_entry *e, uint32_t last)
+export_deltas(struct ctconn *t, struct ctconn_entry *e, uint32_t last,
+    uint32_t now)
 {
 	struct ctconn_info ci;
 	struct flow_key k[2];
@@ -267,7 +266,7 @@ export_deltas(struct ctconn *t, struct ctconn_entry *e, uint32_t last)
 			continue;
 		dp = e->cur_pkts[d] - e->done_pkts[d];
 		db = e->cur_bytes[d] - e->done_bytes[d];
-		emit(t, &k[d], dp, db, e->pstart, last);
+		emit(t, &k[d], dp, db, e->pstart, last, now);
 		e->done_pkts[d] = e->cur_pkts[d];
 		e->done_bytes[d] = e->cur_bytes[d];
 	}
@@ -364,7 +363,7 @@ ctconn_destroy(struct ctconn *t, const struct ctconn_info *ci, uint32_t now)
 	if ((e = lookup(t, &ci->key, NULL)) == NULL)
 		return 0;
 	take_counters(e, ci);
-	export_deltas(t, e, ci->has_stop ? ci->stop : now);
+	export_deltas(t, e, ci->has_stop ? ci->stop : now, now);
 	remove_entry(t, e);
 	t->st.destroyed++;
 	return 1;
@@ -385,7 +384,7 @@ ctconn_export_whole(struct ctconn *t, const struct ctconn_info *ci,
 		last = first;
 	ctconn_flow_keys(ci, &k[0], &k[1]);
 	for (d = 0; d < 2; d++)
-		emit(t, &k[d], ci->pkts[d], ci->bytes[d], first, last);
+		emit(t, &k[d], ci->pkts[d], ci->bytes[d], first, last, now);
 	t->st.untracked++;
 }
 
@@ -399,6 +398,17 @@ ctconn_due(const struct ctconn *t, uint32_t now, uint32_t active_ms,
 		return 0;
 	*key = e->key;
 	return 1;
+}
+
+uint32_t
+ctconn_next_due(const struct ctconn *t, uint32_t now, uint32_t active_ms)
+{
+	int32_t age;
+
+	if (t->head == NULL)
+		return UINT32_MAX;
+	age = (int32_t)(now - t->head->listed);
+	return age >= (int32_t)active_ms ? 0 : (uint32_t)((int32_t)active_ms - age);
 }
 
 static void
@@ -418,7 +428,7 @@ ctconn_export_period(struct ctconn *t, const struct ctconn_info *ci,
 	if ((e = lookup(t, &ci->key, NULL)) == NULL)
 		return 0;
 	take_counters(e, ci);
-	export_deltas(t, e, now);
+	export_deltas(t, e, now, now);
 	restart_period(t, e, now);
 	t->st.periodic++;
 	return 1;
@@ -448,7 +458,7 @@ ctconn_sweep(struct ctconn *t, uint32_t gen, uint32_t now)
 		n = e->next;
 		if (e->gen == gen)
 			continue;
-		export_deltas(t, e, now);
+		export_deltas(t, e, now, now);
 		remove_entry(t, e);
 		t->st.swept++;
 		cnt++;
@@ -465,7 +475,7 @@ ctconn_flush(struct ctconn *t, uint32_t now)
 	/* restart_period moves entries to the tail: stop after the old tail */
 	for (e = t->head; e != NULL; e = n) {
 		n = e->next;
-		export_deltas(t, e, now);
+		export_deltas(t, e, now, now);
 		restart_period(t, e, now);
 		cnt++;
 		if (e == last)
@@ -483,8 +493,7 @@ delta32(uint64_t cur, uint64_t done)
 }
 
 void
-ctconn_walk(const struct ctconn *t, uint32_t now, ctconn_export_fn fn,
-    void *arg)
+ctconn_walk(const struct ctconn *t, uint32_t now, struct rec_sink sink)
 {
 	const struct ctconn_entry *e;
 	struct ctconn_info ci;
@@ -502,7 +511,7 @@ ctconn_walk(const struct ctconn *t, uint32_t now, ctconn_export_fn fn,
 			r.bytes = delta32(e->cur_bytes[d], e->done_bytes[d]);
 			r.first = e->pstart;
 			r.last = (int32_t)(now - e->pstart) < 0 ? e->pstart : now;
-			fn(arg, &r);
+			rec_sink_put(&sink, &r, now);
 		}
 	}
 }

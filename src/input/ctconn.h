@@ -58,8 +58,6 @@ struct ctconn_info {
 	uint32_t start, stop;		/* uptime ms */
 };
 
-typedef void (*ctconn_export_fn)(void *arg, const struct flow_rec *rec);
-
 /* Protocols whose conntrack tuple has ports (the others: ICMP, or none). */
 static inline int
 ctconn_has_ports(uint8_t proto)
@@ -76,7 +74,7 @@ struct ctconn_stats {
 	uint64_t periodic;		/* delta exports while alive */
 	uint64_t swept;			/* vanished, exported at a resync */
 	uint64_t untracked;		/* DESTROY of an unknown connection, exported whole */
-	uint64_t records;		/* flow records handed to the callback */
+	uint64_t records;		/* flow records handed to the sink */
 };
 
 #define CTCONN_FOUND	0
@@ -84,7 +82,7 @@ struct ctconn_stats {
 #define CTCONN_DROP	(-1)
 
 /* maxconns 0 = unlimited.  NULL with errno on failure. */
-struct ctconn *ctconn_new(uint32_t maxconns, ctconn_export_fn fn, void *arg);
+struct ctconn *ctconn_new(uint32_t maxconns, struct rec_sink sink);
 void ctconn_free(struct ctconn *t);
 void ctconn_set_max(struct ctconn *t, uint32_t maxconns);
 
@@ -108,6 +106,9 @@ int ctconn_destroy(struct ctconn *t, const struct ctconn_info *ci,
 void ctconn_export_whole(struct ctconn *t, const struct ctconn_info *ci,
     uint32_t now);
 
+/* ms from now until ctconn_due() has a connection (UINT32_MAX: none). */
+uint32_t ctconn_next_due(const struct ctconn *t, uint32_t now,
+    uint32_t active_ms);
 /*
  * Active timeout: the tracked connection whose current period began
  * longest ago, if that was active_ms or more before now.  Returns 1 and
@@ -144,13 +145,12 @@ uint32_t ctconn_flush(struct ctconn *t, uint32_t now);
 int ctconn_update(struct ctconn *t, const struct ctconn_info *ci);
 
 /*
- * Listing: call fn with both flows of every tracked connection, carrying
+ * Listing: hand sink both flows of every tracked connection, carrying
  * what the next export of each would (the delta since the last one), first
  * = the start of the current period, last = now (conntrack does not say when
- * it last saw a packet).  fn must not modify the table.
+ * it last saw a packet).  The sink must not modify the table.
  */
-void ctconn_walk(const struct ctconn *t, uint32_t now, ctconn_export_fn fn,
-    void *arg);
+void ctconn_walk(const struct ctconn *t, uint32_t now, struct rec_sink sink);
 
 /* Build the two flow keys of a connection (see the top of this file). */
 void ctconn_flow_keys(const struct ctconn_info *ci, struct flow_key *orig,

@@ -46,16 +46,16 @@ ctend_free(struct ctend *e)
 }
 
 static void
-export_keys(struct ctend *e, const struct flow_key k[2])
+export_keys(struct ctend *e, const struct flow_key k[2], uint32_t now)
 {
-	e->st.flows += ft_export_tuple(e->ft, &k[0]);
-	e->st.flows += ft_export_tuple(e->ft, &k[1]);
+	e->st.flows += ft_export_tuple(e->ft, &k[0], now);
+	e->st.flows += ft_export_tuple(e->ft, &k[1], now);
 }
 
 static void
-pop_export(struct ctend *e)
+pop_export(struct ctend *e, uint32_t now)
 {
-	export_keys(e, e->q[e->head].k);
+	export_keys(e, e->q[e->head].k, now);
 	e->head = (e->head + 1) % e->cap;
 	e->st.pending--;
 }
@@ -88,11 +88,11 @@ ended(struct ctend *e, const struct ctconn_info *ci, uint32_t now)
 		if (e->cap == 0) {
 			/* No ring at all: export now rather than lose it. */
 			ctconn_flow_keys(ci, &k[0], &k[1]);
-			export_keys(e, k);
+			export_keys(e, k, now);
 			return;
 		}
 		/* Full and cannot grow: export the oldest early. */
-		pop_export(e);
+		pop_export(e, now);
 	}
 	x = &e->q[(e->head + e->st.pending) % e->cap];
 	ctconn_flow_keys(ci, &x->k[0], &x->k[1]);
@@ -116,7 +116,18 @@ ctend_run(struct ctend *e, uint32_t now, int all)
 {
 	while (e->st.pending > 0 && (all ||
 	    (int32_t)(now - e->q[e->head].due) >= 0))
-		pop_export(e);
+		pop_export(e, now);
+}
+
+uint32_t
+ctend_next(const struct ctend *e, uint32_t now)
+{
+	int32_t left;
+
+	if (e->st.pending == 0)
+		return UINT32_MAX;
+	left = (int32_t)(e->q[e->head].due - now);
+	return left > 0 ? (uint32_t)left : 0;
 }
 
 const struct ctend_stats *

@@ -50,6 +50,8 @@ void ctend_event(struct ctend *e, enum ctnl_event ev,
     const struct ctconn_info *ci, int tcp_state, uint32_t now);
 /* Export the flows of the connections whose grace is over (all: every one). */
 void ctend_run(struct ctend *e, uint32_t now, int all);
+/* ms from now until ctend_run() has flows to export (UINT32_MAX: none). */
+uint32_t ctend_next(const struct ctend *e, uint32_t now);
 const struct ctend_stats *ctend_stats(const struct ctend *e);
 
 #endif

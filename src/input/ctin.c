@@ -20,7 +20,7 @@
 #include "util/log.h"
 
 struct ctin {
-	struct exporter *xp;
+	struct rec_sink sink;
 	enum capture_mode capture;
 	uint32_t natevents;
 	uint32_t now;
@@ -73,27 +73,26 @@ on_event(void *arg, enum ctnl_event ev, const struct ctconn_info *ci,
 	struct ctin *ct = arg;
 
 	if (ev == CTNL_DESTROY && ct->natevents)
-		ct->nat_events += ctnat_event(ct->xp, ci, 0, ct->now);
+		ct->nat_events += ctnat_event(ct->sink, ci, 0, ct->now);
 	if (ct->mode != NULL)
 		ctmode_event(ct->mode, ev, ci, ct->now);
 	else
 		ctend_event(ct->end, ev, ci, tcp_state, ct->now);
 	if (ev == CTNL_NEW && ct->natevents)
-		ct->nat_events += ctnat_event(ct->xp, ci, 1, ct->now);
+		ct->nat_events += ctnat_event(ct->sink, ci, 1, ct->now);
 }
 
 struct ctin *
-ctin_open(const struct conf *c, struct ft *ft, struct exporter *xp,
+ctin_open(const struct conf *c, struct ft *ft, struct rec_sink sink,
     uint32_t now)
 {
 	struct ctin *ct;
-	int save;
 
 	if ((ct = calloc(1, sizeof(*ct))) == NULL) {
 		log_warn("conntrack");
 		return NULL;
 	}
-	ct->xp = xp;
+	ct->sink = sink;
 	ct->now = now;
 	ct->capture = c->capture;
 	ct->natevents = c->natevents;
@@ -112,7 +111,7 @@ ctin_open(const struct conf *c, struct ft *ft, struct exporter *xp,
 			    "namespace, and cannot set them");
 			goto fail;
 		}
-		if ((ct->mode = ctmode_new(ct->nl, xp, c->maxflows,
+		if ((ct->mode = ctmode_new(ct->nl, sink, c->maxflows,
 		    c->active_timeout * 1000)) == NULL)
 			goto fail;
 	} else if ((ct->end = ctend_new(ft)) == NULL) {
@@ -124,21 +123,22 @@ ctin_open(const struct conf *c, struct ft *ft, struct exporter *xp,
 	    ctnl_stats(ct->nl)->rcvbuf);
 	return ct;
 fail:
-	save = errno;
 	ctin_close(ct);
-	errno = save;
 	return NULL;
 }
 
 void
 ctin_close(struct ctin *ct)
 {
+	int e = errno;
+
 	if (ct == NULL)
 		return;
 	ctmode_free(ct->mode);
 	ctend_free(ct->end);
 	ctnl_close(ct->nl);
 	free(ct);
+	errno = e;
 }
 
 int
@@ -172,6 +172,12 @@ ctin_tick(struct ctin *ct, uint32_t now)
 	ctmode_active(ct->mode, now);
 }
 
+uint32_t
+ctin_next(const struct ctin *ct, uint32_t now)
+{
+	return ct->mode ? ctmode_next(ct->mode, now) : ctend_next(ct->end, now);
+}
+
 void
 ctin_flush(struct ctin *ct, uint32_t now)
 {
@@ -186,10 +192,10 @@ ctin_flush(struct ctin *ct, uint32_t now)
 }
 
 void
-ctin_walk(struct ctin *ct, uint32_t now, ft_export_fn fn, void *arg)
+ctin_walk(struct ctin *ct, uint32_t now, struct rec_sink sink)
 {
 	if (ct->mode != NULL)
-		ctmode_walk(ct->mode, now, fn, arg);
+		ctmode_walk(ct->mode, now, sink);
 }
 
 int

@@ -41,20 +41,22 @@
 #include <stdio.h>
 
 #include "conf/conf.h"
-#include "export/export.h"
 #include "flow/flow.h"
+#include "flow/record.h"
 
 struct ctin;
 
 /* Returns NULL (logged, errno set) on failure. */
 struct ctin *ctin_open(const struct conf *c, struct ft *ft,
-    struct exporter *xp, uint32_t now);
+    struct rec_sink sink, uint32_t now);
 void ctin_close(struct ctin *ct);
 int ctin_fd(const struct ctin *ct);
 /* Handle what is queued on the event socket. */
 void ctin_read(struct ctin *ct, uint32_t now);
 /* Periodic work (active-timeout deltas, scheduled resyncs). */
 void ctin_tick(struct ctin *ct, uint32_t now);
+/* ms from now until ctin_tick() has work (UINT32_MAX: none). */
+uint32_t ctin_next(const struct ctin *ct, uint32_t now);
 /* Export everything still tracked (flush, shutdown). */
 void ctin_flush(struct ctin *ct, uint32_t now);
 /* Live change; -1 with a message in err, state unchanged. */
@@ -65,7 +67,7 @@ int ctin_reconfig(struct ctin *ct, const struct conf *c, char *err,
  * connection with fresh counters (ctmode_walk in ctmode.h); in nflog mode
  * nothing (the flows are in the flow table).
  */
-void ctin_walk(struct ctin *ct, uint32_t now, ft_export_fn fn, void *arg);
+void ctin_walk(struct ctin *ct, uint32_t now, struct rec_sink sink);
 /* Statistics lines (text) and a JSON object member "conntrack":{...}. */
 void ctin_stats_text(const struct ctin *ct, FILE *f);
 void ctin_stats_json(const struct ctin *ct, FILE *f);

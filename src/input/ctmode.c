@@ -13,10 +13,10 @@
 #include "util/log.h"
 
 #define CT_GET_BUDGET	4096		/* active-timeout GETs per tick */
+#define CT_RETRY_MS	250		/* a failed resync is retried after */
 
 struct ctmode {
 	struct ctnl *nl;
-	struct exporter *xp;
 	struct ctconn *tab;
 	uint32_t active_ms;
 	uint32_t now;			/* of what is being exported */
@@ -27,14 +27,6 @@ struct ctmode {
 	uint64_t drops_live;		/* maxflows drops still in the kernel */
 	struct ctmode_stats st;
 };
-
-static void
-on_conn_export(void *arg, const struct flow_rec *r)
-{
-	struct ctmode *m = arg;
-
-	export_add(m->xp, r, m->now);
-}
 
 static void
 on_dumped(void *arg, const struct ctconn_info *ci)
@@ -61,19 +53,17 @@ dump_table(struct ctmode *m)
 }
 
 struct ctmode *
-ctmode_new(struct ctnl *nl, struct exporter *xp, uint32_t maxconns,
+ctmode_new(struct ctnl *nl, struct rec_sink sink, uint32_t maxconns,
     uint32_t active_ms)
 {
 	struct ctmode *m;
-	int save;
 
 	if ((m = calloc(1, sizeof(*m))) == NULL ||
-	    (m->tab = ctconn_new(maxconns, on_conn_export, m)) == NULL) {
+	    (m->tab = ctconn_new(maxconns, sink)) == NULL) {
 		log_warn("conntrack: connection table");
 		goto fail;
 	}
 	m->nl = nl;
-	m->xp = xp;
 	m->active_ms = active_ms;
 	if (dump_table(m) < 0) {
 		log_warn("conntrack: initial dump of the table");
@@ -81,19 +71,20 @@ ctmode_new(struct ctnl *nl, struct exporter *xp, uint32_t maxconns,
 	}
 	return m;
 fail:
-	save = errno;
 	ctmode_free(m);
-	errno = save;
 	return NULL;
 }
 
 void
 ctmode_free(struct ctmode *m)
 {
+	int e = errno;
+
 	if (m == NULL)
 		return;
 	ctconn_free(m->tab);
 	free(m);
+	errno = e;
 }
 
 static void
@@ -192,6 +183,15 @@ ctmode_active(struct ctmode *m, uint32_t now)
 	}
 }
 
+uint32_t
+ctmode_next(const struct ctmode *m, uint32_t now)
+{
+	/* a resync to retry, or a sweep waiting for the socket to be read */
+	if (m->resync_due || (m->sweep_due && !m->caught_up))
+		return CT_RETRY_MS;
+	return ctconn_next_due(m->tab, now, m->active_ms);
+}
+
 void
 ctmode_flush(struct ctmode *m)
 {
@@ -218,7 +218,7 @@ on_refreshed(void *arg, const struct ctconn_info *ci)
 }
 
 void
-ctmode_walk(struct ctmode *m, uint32_t now, ctconn_export_fn fn, void *arg)
+ctmode_walk(struct ctmode *m, uint32_t now, struct rec_sink sink)
 {
 	/*
 	 * Only the counters of known connections change: the resync state
@@ -227,7 +227,7 @@ ctmode_walk(struct ctmode *m, uint32_t now, ctconn_export_fn fn, void *arg)
 	if (ctnl_dump(m->nl, on_refreshed, m) < 0)
 		log_debug(1, "conntrack: dump for the listing failed (%s): "
 		    "last known counters", strerror(errno));
-	ctconn_walk(m->tab, now, fn, arg);
+	ctconn_walk(m->tab, now, sink);
 }
 
 const struct ctmode_stats *

@@ -35,7 +35,7 @@
 
 #include "input/ctconn.h"
 #include "input/ctnl.h"
-#include "export/export.h"
+#include "flow/record.h"
 
 struct ctmode;
 
@@ -47,10 +47,10 @@ struct ctmode_stats {
 };
 
 /*
- * Track connections read through nl (the caller keeps it open) and export
- * their flows to xp.  NULL (logged, errno set) on failure.
+ * Track connections read through nl (the caller keeps it open) and hand
+ * their flows to sink.  NULL (logged, errno set) on failure.
  */
-struct ctmode *ctmode_new(struct ctnl *nl, struct exporter *xp,
+struct ctmode *ctmode_new(struct ctnl *nl, struct rec_sink sink,
     uint32_t maxconns, uint32_t active_ms);
 void ctmode_free(struct ctmode *m);
 
@@ -70,6 +70,8 @@ void ctmode_sweep(struct ctmode *m, uint32_t now);
 /* Tick, step 3: active-timeout delta exports (a bounded number per tick). */
 void ctmode_active(struct ctmode *m, uint32_t now);
 
+/* ms from now until ctmode has periodic work (UINT32_MAX: none). */
+uint32_t ctmode_next(const struct ctmode *m, uint32_t now);
 /* Export every connection's delta from fresh counters; they stay tracked. */
 void ctmode_flush(struct ctmode *m);
 
@@ -81,8 +83,7 @@ void ctmode_reconfig(struct ctmode *m, uint32_t maxconns, uint32_t active_ms);
  * ctconn_walk (ctconn.h).  Only counters change: nothing is exported,
  * inserted or forgotten.
  */
-void ctmode_walk(struct ctmode *m, uint32_t now, ctconn_export_fn fn,
-    void *arg);
+void ctmode_walk(struct ctmode *m, uint32_t now, struct rec_sink sink);
 
 const struct ctmode_stats *ctmode_stats(const struct ctmode *m);
 const struct ctconn_stats *ctmode_table_stats(const struct ctmode *m);

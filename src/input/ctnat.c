@@ -11,7 +11,7 @@
 #define NAT_FLAGS_DESTROY	0x05	/* FIN|RST */
 
 unsigned
-ctnat_event(struct exporter *xp, const struct ctconn_info *ci, int create,
+ctnat_event(struct rec_sink sink, const struct ctconn_info *ci, int create,
     uint32_t now)
 {
 	static const uint32_t nat[2] = { IPS_SRC_NAT, IPS_DST_NAT };
@@ -43,7 +43,7 @@ ctnat_event(struct exporter *xp, const struct ctconn_info *ci, int create,
 			r.dst_as = ctconn_has_ports(ci->key.proto) ?
 			    ci->key.dport : 0;
 		}
-		export_add(xp, &r, now);
+		rec_sink_put(&sink, &r, now);
 		n++;
 	}
 	return n;

@@ -15,14 +15,14 @@
 
 #include <stdint.h>
 
+#include "flow/record.h"
 #include "input/ctconn.h"
-#include "export/export.h"
 
 /*
- * Send ci's NAT event records (create or destroy) to xp; now is the uptime
- * when the event arrived.  Returns how many were sent: 0 without NAT, 1 or 2.
+ * Hand ci's NAT event records (create or destroy) to sink; now is the
+ * uptime when the event arrived.  Returns how many: 0 without NAT, 1 or 2.
  */
-unsigned ctnat_event(struct exporter *xp, const struct ctconn_info *ci,
+unsigned ctnat_event(struct rec_sink sink, const struct ctconn_info *ci,
     int create, uint32_t now);
 
 #endif

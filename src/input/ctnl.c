@@ -387,7 +387,6 @@ struct ctnl *
 ctnl_open(int rcvbuf, int rcvbuf_max, int reliable, uint32_t events)
 {
 	struct ctnl *nl;
-	int save;
 
 	if ((nl = calloc(1, sizeof(*nl))) == NULL ||
 	    (nl->buf = malloc(CT_BUF)) == NULL) {
@@ -397,9 +396,7 @@ ctnl_open(int rcvbuf, int rcvbuf_max, int reliable, uint32_t events)
 	}
 	nl->st.rcvbuf_max = rcvbuf_max;
 	if (open_ev(nl, rcvbuf, reliable, events) < 0 || open_req(nl) < 0) {
-		save = errno;
 		ctnl_close(nl);
-		errno = save;
 		return NULL;
 	}
 	return nl;
@@ -408,6 +405,8 @@ ctnl_open(int rcvbuf, int rcvbuf_max, int reliable, uint32_t events)
 void
 ctnl_close(struct ctnl *nl)
 {
+	int e = errno;
+
 	if (nl == NULL)
 		return;
 	if (nl->ev)
@@ -416,6 +415,7 @@ ctnl_close(struct ctnl *nl)
 		mnl_socket_close(nl->req);
 	free(nl->buf);
 	free(nl);
+	errno = e;
 }
 
 int

@@ -165,7 +165,7 @@ nlg_reconfig(struct nlg *g, const struct nlg_cfg *cfg)
 void
 nlg_close(struct nlg *g)
 {
-	int save = errno;
+	int e = errno;
 
 	if (g == NULL)
 		return;
@@ -175,7 +175,7 @@ nlg_close(struct nlg *g)
 	}
 	free(g->buf);
 	free(g);
-	errno = save;
+	errno = e;
 }
 
 int

@@ -17,7 +17,7 @@ static struct flow_rec recs[MAXREC];
 static unsigned nrec;
 
 static void
-collect(void *arg, const struct flow_rec *r)
+collect(void *arg, const struct flow_rec *r, uint32_t now)
 {
 	(void)arg;
 	if (nrec < MAXREC)
@@ -81,7 +81,7 @@ test_keys(void)
 static void
 test_lifecycle(void)
 {
-	struct ctconn *t = ctconn_new(0, collect, NULL);
+	struct ctconn *t = ctconn_new(0, (struct rec_sink){ collect, NULL });
 	struct ctconn_info ci = mkconn(7, 1234);
 	struct ctconn_key k;
 	uint64_t p0 = 0, b0 = 0;
@@ -136,7 +136,7 @@ test_lifecycle(void)
 static void
 test_max_sweep_flush(void)
 {
-	struct ctconn *t = ctconn_new(2, collect, NULL);
+	struct ctconn *t = ctconn_new(2, (struct rec_sink){ collect, NULL });
 	struct ctconn_info a = mkconn(1, 1000), b = mkconn(2, 1001),
 	    c = mkconn(3, 1002);
 
@@ -176,7 +176,7 @@ test_max_sweep_flush(void)
 static void
 test_big_counters(void)
 {
-	struct ctconn *t = ctconn_new(0, collect, NULL);
+	struct ctconn *t = ctconn_new(0, (struct rec_sink){ collect, NULL });
 	struct ctconn_info a = mkconn(1, 1000);
 	uint64_t b = 0;
 	unsigned i;
@@ -195,7 +195,7 @@ test_big_counters(void)
 static void
 test_many(void)
 {
-	struct ctconn *t = ctconn_new(0, collect, NULL);
+	struct ctconn *t = ctconn_new(0, (struct rec_sink){ collect, NULL });
 	struct ctconn_info ci;
 	uint32_t i;
 

@@ -37,9 +37,22 @@ rulesnl_batch_open(struct rulesnl_batch *bt)
 static void
 rulesnl_batch_close(struct rulesnl_batch *bt)
 {
+	int e = errno;
+
 	if (bt->b)
 		mnl_nlmsg_batch_stop(bt->b);
 	free(bt->buf);
+	errno = e;
+}
+
+/* mnl_socket_close() that keeps errno (util/err.h), for error paths. */
+static void
+sock_close(struct mnl_socket *nl)
+{
+	int e = errno;
+
+	mnl_socket_close(nl);
+	errno = e;
 }
 
 struct nlmsghdr *
@@ -64,15 +77,12 @@ static struct mnl_socket *
 rulesnl_send(const void *buf, size_t len)
 {
 	struct mnl_socket *nl;
-	int save;
 
 	if ((nl = mnl_socket_open(NETLINK_NETFILTER)) == NULL)
 		return NULL;
 	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0 ||
 	    mnl_socket_sendto(nl, buf, len) < 0) {
-		save = errno;
-		mnl_socket_close(nl);
-		errno = save;
+		sock_close(nl);
 		return NULL;
 	}
 	return nl;
@@ -119,12 +129,10 @@ rulesnl_batch_send(struct rulesnl_batch *bt)
 int
 rulesnl_batch_commit(struct rulesnl_batch *bt)
 {
-	int r, save;
+	int r;
 
 	r = rulesnl_batch_send(bt);
-	save = errno;
 	rulesnl_batch_close(bt);
-	errno = save;
 	return r;
 }
 
@@ -135,7 +143,7 @@ rulesnl_query(struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	uint32_t portid;
 	ssize_t n;
-	int r = -1, save;
+	int r = -1;
 
 	if ((nl = rulesnl_send(nlh, nlh->nlmsg_len)) == NULL)
 		return -1;
@@ -148,8 +156,6 @@ rulesnl_query(struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 	}
 	if (n < 0)
 		r = -1;
-	save = errno;
-	mnl_socket_close(nl);
-	errno = save;
+	sock_close(nl);
 	return r < 0 ? -1 : 0;
 }

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/err.h"
 #include "util/file.h"
 
 int
@@ -114,7 +115,7 @@ file_replace(const char *path, const char *text, mode_t mode)
 {
 	char tmp[PATH_MAX + 16], dir[PATH_MAX], *old;
 	size_t len = strlen(text);
-	int fd, save;
+	int fd;
 
 	if ((old = file_read(path)) != NULL) {
 		int same = strcmp(old, text) == 0;
@@ -132,10 +133,8 @@ file_replace(const char *path, const char *text, mode_t mode)
 		return -1;
 	if (write(fd, text, len) != (ssize_t)len || fchmod(fd, mode) < 0 ||
 	    fsync(fd) < 0 || close(fd) < 0 || rename(tmp, path) < 0) {
-		save = errno;
-		close(fd);
-		unlink(tmp);
-		errno = save;
+		close_keep_errno(fd);
+		unlink_keep_errno(tmp);
 		return -1;
 	}
 	return 1;

@@ -34,10 +34,12 @@ log_get_debug(void)
 	return log_debug_level;
 }
 
+/* Never changes errno (util/err.h): callers log, then return -1. */
 static void
 log_vemit(int pri, const char *suffix, const char *fmt, va_list ap)
 {
 	char msg[1024];
+	int e = errno;
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (log_foreground) {
@@ -45,12 +47,11 @@ log_vemit(int pri, const char *suffix, const char *fmt, va_list ap)
 			fprintf(stderr, "%s: %s: %s\n", log_ident, msg, suffix);
 		else
 			fprintf(stderr, "%s: %s\n", log_ident, msg);
-		return;
-	}
-	if (suffix)
+	} else if (suffix)
 		syslog(pri, "%s: %s", msg, suffix);
 	else
 		syslog(pri, "%s", msg);
+	errno = e;
 }
 
 #define LOG_BODY(pri, suffix)                                   \

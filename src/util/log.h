@@ -4,7 +4,8 @@
  * Foreground: messages go to stderr.  Daemon: to syslog.
  * log_warn() appends strerror(errno); log_warnx() does not.
  * log_debug(level, ...) prints only when level <= the configured debug level.
- * fatal()/fatalx() log and exit(1).
+ * fatal()/fatalx() log and exit(1).  None of them changes errno.
+ * The error convention they belong to is in util/err.h.
  *
  * Never call any of these per packet: the hot path counts, it does not log.
  */
