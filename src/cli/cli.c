@@ -64,6 +64,8 @@ static const struct opt opts[] = {
 	  "config file (/etc/nft-netflow/...)" },
 	{ 0, "capture", OPT_PARAM, "capture", 0, "nflog|conntrack",
 	  "per packet (default) or connection events" },
+	{ 0, "rules", OPT_PARAM, "rules", 0, "nft|iptables",
+	  "nft table (default) or iptables chain NETFLOW" },
 	{ 0, "json", OPT_BOOL, NULL, B_JSON, "[true|false]",
 	  "show and flows print JSON" },
 	{ 'o', "option", OPT_KV, NULL, 0, "KEY=VALUE",

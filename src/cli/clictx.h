@@ -14,12 +14,14 @@
 #include "conf/conf.h"
 
 #define CLICTX_INCLUDE_NAME	"nft-netflow.nft"
+#define CLICTX_IPTFRAG_NAME	"nft-netflow.rules.v4"
 #define CLICTX_PIDFILE_NAME	"nft-netflowd.pid"
 
 struct clictx {
 	const struct cli	*o;
 	char			 conf_path[PATH_MAX];	/* absolute */
 	char			 include[PATH_MAX];
+	char			 iptfrag[PATH_MAX];	/* rules = iptables */
 	char			 pidfile[PATH_MAX];
 	int			 file_exists;
 	struct conf		 file;	/* as on disk, else the defaults */

@@ -14,6 +14,7 @@
 #include "cli/cliconf.h"
 #include "cli/clisetup.h"
 #include "util/file.h"
+#include "rules/ipt.h"
 #include "rules/rules.h"
 #include "cli/svc.h"
 
@@ -90,13 +91,71 @@ fail:
 	return -1;
 }
 
+/* rules = iptables: the restore fragment for rules.v4, beside the include. */
+static int
+write_iptfrag(struct clictx *x, char *err, size_t errlen)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m;
+	int r;
+
+	if (x->want.rules != RULES_IPTABLES)
+		return 0;
+	if ((m = open_memstream(&buf, &len)) == NULL)
+		goto fail;
+	r = ipt_write_fragment(&x->want, x->conf_path, m);
+	fclose(m);
+	if (r < 0) {
+		free(buf);
+		goto fail;
+	}
+	r = file_replace(x->iptfrag, buf, 0644);
+	free(buf);
+	if (r < 0)
+		goto fail;
+	clictx_say(x, "iptables rules %s: %s (merge its *filter lines into "
+	    "/etc/iptables/rules.v4 to keep them across reboots)", x->iptfrag,
+	    r ? "written" : "unchanged");
+	return 0;
+fail:
+	snprintf(err, errlen, "%s: %s", x->iptfrag, strerror(errno));
+	return -1;
+}
+
 int
 clisetup_install(struct clictx *x, char *err, size_t errlen)
 {
-	if (write_conf(x, err, errlen) < 0 || write_include(x, err, errlen) < 0)
+	if (write_conf(x, err, errlen) < 0 ||
+	    write_include(x, err, errlen) < 0 ||
+	    write_iptfrag(x, err, errlen) < 0)
 		return -1;
 	if (svc_systemd(x) && svc_systemctl(x, "daemon-reload") != 0)
 		clictx_say(x, "systemctl daemon-reload failed");
+	return 0;
+}
+
+/*
+ * Load the front end the config asks for and take the other away, so that
+ * a switch of "rules" never leaves both metering.  iptables is asked only
+ * when it is or was the front end: an nft-only host needs no iptables.
+ */
+static int
+load_front(struct clictx *x, char *err, size_t errlen)
+{
+	if (x->want.rules == RULES_IPTABLES) {
+		if (ipt_load(&x->want, err, errlen) < 0)
+			return -1;
+		clictx_say(x, "iptables chain %s: loaded", IPT_CHAIN);
+		if (rules_delete(err, errlen) < 0)
+			return -1;
+		return 0;
+	}
+	if (rules_load(&x->want, err, errlen) < 0)
+		return -1;
+	clictx_say(x, "table %s %s: loaded", RULES_FAMILY, RULES_TABLE);
+	if (x->file.rules == RULES_IPTABLES && ipt_delete(err, errlen) < 0)
+		return -1;
 	return 0;
 }
 
@@ -131,9 +190,8 @@ clisetup_enable(struct clictx *x, char *err, size_t errlen)
 	if (rules_state(&st, err, errlen) < 0)
 		goto out;
 	had_table = st.table;
-	if (rules_load(&x->want, err, errlen) < 0)
+	if (load_front(x, err, errlen) < 0)
 		goto out;
-	clictx_say(x, "table %s %s: loaded", RULES_FAMILY, RULES_TABLE);
 	if (pid > 0) {
 		clictx_say(x, "%s: running (pid %d)", SVC_DAEMON, (int)pid);
 		r = 0;
@@ -141,7 +199,10 @@ clisetup_enable(struct clictx *x, char *err, size_t errlen)
 		/* rules with no reader only cost: back to where we were */
 		char e2[256];
 
-		rules_delete(e2, sizeof(e2));
+		if (x->want.rules == RULES_IPTABLES)
+			ipt_delete(e2, sizeof(e2));
+		else
+			rules_delete(e2, sizeof(e2));
 	}
 out:
 	free(running);
@@ -155,6 +216,13 @@ clisetup_disable(struct clictx *x, char *err, size_t errlen)
 		return -1;
 	clictx_say(x, "table %s %s: deleted (or was not loaded)",
 	    RULES_FAMILY, RULES_TABLE);
+	/* ours only: the user's jumps stay, NETFLOW stays (empty) for them */
+	if (x->file.rules == RULES_IPTABLES) {
+		if (ipt_delete(err, errlen) < 0)
+			return -1;
+		clictx_say(x, "iptables: the rules nft-netflow added are "
+		    "deleted");
+	}
 	/* rules first: no packet is logged that the daemon would not export */
 	if (svc_stop(x, &x->file, err, errlen) < 0)
 		return -1;
@@ -179,6 +247,7 @@ clisetup_remove(struct clictx *x, char *err, size_t errlen)
 	if (svc_systemd(x))
 		svc_systemctl(x, "disable");
 	remove_file(x, x->include);
+	remove_file(x, x->iptfrag);
 	remove_file(x, x->conf_path);
 	/* the directories go too, but only when nothing else lives there */
 	file_dir(x->conf_path, dir, sizeof(dir));

@@ -16,6 +16,7 @@
 #include "cli/clishow.h"
 #include "util/file.h"
 #include "util/log.h"
+#include "rules/ipt.h"
 #include "rules/rules.h"
 #include "cli/svc.h"
 
@@ -28,6 +29,72 @@ rules_loaded(const struct conf *c, struct rules_state *st, char *err,
 		return -1;
 	return st->table && (c->capture == CAPTURE_CONNTRACK ?
 	    st->ct_rules > 0 : st->log_rules > 0);
+}
+
+/* The same for rules = iptables: NETFLOW filled and reached (ipt.h). */
+static int
+ipt_rules_loaded(const struct conf *c, struct ipt_state *st,
+    const char **backend, char *err, size_t errlen)
+{
+	if (ipt_state(st, backend, err, errlen) < 0)
+		return -1;
+	return ipt_loaded(c, st);
+}
+
+/*
+ * ipt_NETFLOW still loaded would meter every packet a second time, and a
+ * "-j NETFLOW" that reaches its kernel target rather than our chain fails
+ * once the module is gone: say so.
+ */
+static void
+warn_ipt_netflow(int json)
+{
+	static const char *const marks[] = { "/proc/net/stat/ipt_netflow",
+	    "/sys/module/ipt_NETFLOW" };
+	size_t i;
+
+	for (i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
+		if (access(marks[i], F_OK) == 0)
+			break;
+	if (i == sizeof(marks) / sizeof(marks[0]))
+		return;
+	if (json)
+		printf("  \"warning\": \"the ipt_NETFLOW kernel module is "
+		    "loaded (%s)\",\n", marks[i]);
+	else
+		printf("\nWARNING: the ipt_NETFLOW kernel module is loaded "
+		    "(%s): its \"-j NETFLOW\"\nrules meter every packet a "
+		    "second time.  Remove them and the module\n(rmmod "
+		    "ipt_NETFLOW), then run \"nft-netflow -m enable --rules "
+		    "iptables\":\nthe same jumps then reach nft-netflow's "
+		    "chain NETFLOW.\n", marks[i]);
+}
+
+/* show's report of the iptables front end (rules = iptables). */
+static void
+show_ipt(const struct conf *c, int json)
+{
+	struct ipt_state st;
+	const char *be = "?";
+	char err[256] = "";
+	int loaded = ipt_rules_loaded(c, &st, &be, err, sizeof(err));
+
+	if (json) {
+		printf("  \"iptables\": {\"backend\": \"%s\", \"loaded\": "
+		    "%s, \"chain_rules\": %u, \"our_jumps\": %u, "
+		    "\"user_jumps\": %u},\n", be, loaded > 0 ? "true" :
+		    "false", st.chain_rules, st.our_jumps, st.user_jumps);
+		return;
+	}
+	if (loaded < 0) {
+		printf("\nThe iptables chain %s: %s\n", IPT_CHAIN, err);
+		return;
+	}
+	printf("\nThe iptables chain %s (iptables-%s) is %s (%u rules); "
+	    "jumps to it:\n%u added by nft-netflow, %u of your own.\n",
+	    IPT_CHAIN, be, loaded ? "loaded" : st.chain ? "present but "
+	    "incomplete for this config" : "not loaded", st.chain_rules,
+	    st.our_jumps, st.user_jumps);
 }
 
 static void
@@ -181,8 +248,11 @@ clishow_show(struct clictx *x, char *err, size_t errlen)
 	loaded = rules_loaded(c, &st, rerr, sizeof(rerr));
 	if (json)
 		printf("{\n");
+	warn_ipt_netflow(json);
 	show_files(x, json);
 	show_params(x, c, pid, json);
+	if (c->rules == RULES_IPTABLES)
+		show_ipt(c, json);
 	if (json) {
 		printf("  \"rules\": {\"table\": \"%s %s\", \"loaded\": %s, "
 		    "\"chains\": %u, \"rules\": %u},\n", RULES_FAMILY,
@@ -216,8 +286,12 @@ int
 clishow_status(struct clictx *x, char *err, size_t errlen)
 {
 	struct rules_state st;
+	struct ipt_state ist;
+	const char *be;
 	pid_t pid = svc_ping(&x->file);
-	int loaded = rules_loaded(&x->file, &st, err, errlen);
+	int ipt = x->file.rules == RULES_IPTABLES;
+	int loaded = ipt ? ipt_rules_loaded(&x->file, &ist, &be, err, errlen) :
+	    rules_loaded(&x->file, &st, err, errlen);
 
 	if (loaded < 0)
 		return -1;
@@ -225,7 +299,12 @@ clishow_status(struct clictx *x, char *err, size_t errlen)
 		clictx_say(x, "%s is running (pid %d)", SVC_DAEMON, (int)pid);
 	else
 		clictx_say(x, "%s is not running", SVC_DAEMON);
-	if (loaded)
+	if (ipt)
+		clictx_say(x, "iptables chain %s (iptables-%s) is %s (%u rules, "
+		    "%u jumps added, %u of your own)", IPT_CHAIN, be, loaded ?
+		    "loaded" : "not loaded or incomplete for this config",
+		    ist.chain_rules, ist.our_jumps, ist.user_jumps);
+	else if (loaded)
 		clictx_say(x, "table %s %s is loaded (%u chains, %u rules)",
 		    RULES_FAMILY, RULES_TABLE, st.chains, st.rules);
 	else

@@ -55,6 +55,7 @@ conf_defaults(struct conf *c)
 	c->conntrack_reliable = 0;
 	c->export_mark = 0x6e66;	/* "nf" */
 	snprintf(c->control, sizeof(c->control), "%s", CONF_DEFAULT_CONTROL);
+	c->rules = RULES_NFT;
 	/* Numeric and well-formed: these cannot fail. */
 	if (conf_set(c, "destination", "127.0.0.1:2055", err,
 	    sizeof(err)) < 0)

@@ -30,6 +30,9 @@
 
 enum capture_mode { CAPTURE_NFLOG = 0, CAPTURE_CONNTRACK = 1 };
 
+/* Which front end carries the metering rules (rules.h, rules/ipt.h). */
+enum rules_front { RULES_NFT = 0, RULES_IPTABLES = 1 };
+
 /* hooks bitmask */
 #define HOOK_INPUT	0x1
 #define HOOK_FORWARD	0x2
@@ -64,6 +67,7 @@ struct conf {
 	uint32_t conntrack_reliable;		/* 0/1: NETLINK_BROADCAST_ERROR */
 	uint32_t export_mark;			/* SO_MARK of export sockets; rules skip it */
 	char control[CONF_TEXT_MAX];		/* control socket path */
+	enum rules_front rules;			/* nft | iptables */
 };
 
 void conf_defaults(struct conf *c);

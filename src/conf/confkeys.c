@@ -68,6 +68,9 @@ static const struct confkeys_key confkeys_tab[] = {
 	    "0 = no mark" },
 	{ "control", T_PATH, U32(control), 0, 0,
 	    "control socket of the daemon" },
+	{ "rules", T_RULES, U32(rules), 0, 0,
+	    "front end of the metering rules: the nft table, or an "
+	    "iptables chain NETFLOW for rulesets that jump to it" },
 };
 
 #define CONFKEYS_N	(sizeof(confkeys_tab) / sizeof(confkeys_tab[0]))
@@ -78,7 +81,7 @@ static const char *const confkeys_namelist[CONFKEYS_N + 1] = {
 	"engine_type", "engine_id", "capture", "nflog_group", "copy_range",
 	"queue_threshold", "flush_timeout", "nlbufsiz", "netlink_rcvbuf",
 	"hooks", "natevents", "conntrack_rcvbuf", "conntrack_rcvbuf_max",
-	"conntrack_reliable", "export_mark", "control", NULL
+	"conntrack_reliable", "export_mark", "control", "rules", NULL
 };
 
 _Static_assert(sizeof(confkeys_namelist) / sizeof(confkeys_namelist[0]) ==
@@ -158,6 +161,9 @@ confkeys_allowed(const struct confkeys_key *k, char *buf, size_t len)
 	case T_PATH:
 		snprintf(buf, len, "absolute path shorter than %zu bytes",
 		    CONF_SUN_PATH);
+		break;
+	case T_RULES:
+		snprintf(buf, len, "nft or iptables");
 		break;
 	}
 }

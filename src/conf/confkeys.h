@@ -24,6 +24,7 @@ enum confkeys_type {
 	T_CAPTURE,	/* nflog | conntrack */
 	T_HOOKS,	/* comma list of hook names */
 	T_PATH,		/* absolute path of a unix socket */
+	T_RULES,	/* nft | iptables */
 };
 
 struct confkeys_key {

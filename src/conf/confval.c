@@ -253,6 +253,20 @@ confval_path(struct conf *c, const struct confkeys_key *k, const char *v,
 	return 0;
 }
 
+static int
+confval_rules(struct conf *c, const struct confkeys_key *k, const char *v,
+    char *err, size_t errlen)
+{
+	if (strcmp(v, "nft") == 0)
+		c->rules = RULES_NFT;
+	else if (strcmp(v, "iptables") == 0)
+		c->rules = RULES_IPTABLES;
+	else
+		return confval_err(err, errlen, k, v,
+		    "must be nft or iptables");
+	return 0;
+}
+
 typedef int confval_setter(struct conf *, const struct confkeys_key *,
     const char *, char *, size_t);
 
@@ -266,10 +280,11 @@ static confval_setter *const confval_setters[] = {
 	[T_CAPTURE] = confval_capture,
 	[T_HOOKS] = confval_hooks,
 	[T_PATH] = confval_path,
+	[T_RULES] = confval_rules,
 };
 
 _Static_assert(sizeof(confval_setters) / sizeof(confval_setters[0]) ==
-    T_PATH + 1, "confval_setters[] must cover every key type");
+    T_RULES + 1, "confval_setters[] must cover every key type");
 
 int
 confval_set(struct conf *c, const struct confkeys_key *k, const char *value,
@@ -319,6 +334,10 @@ confval_get(const struct conf *c, const struct confkeys_key *k, char *buf,
 	case T_CAPTURE:
 		r = snprintf(buf, len, "%s",
 		    c->capture == CAPTURE_CONNTRACK ? "conntrack" : "nflog");
+		break;
+	case T_RULES:
+		r = snprintf(buf, len, "%s",
+		    c->rules == RULES_IPTABLES ? "iptables" : "nft");
 		break;
 	case T_HOOKS:
 		bits = *confval_cu32(c, k);

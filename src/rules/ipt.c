@@ -1,0 +1,478 @@
+/*
+ * ipt: the NETFLOW chain's plans as iptables-restore text, and the reading
+ * of iptables-save output.  See ipt.h for the ruleset and why.  No I/O but
+ * the FILE the caller gives.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules/ipt.h"
+#include "rules/iptcmd.h"
+#include "util/log.h"
+
+/* One "-A CHAIN SPEC" line of a saved ruleset. */
+struct ipt_rule {
+	const char	*table;		/* "filter", "raw", ... */
+	const char	*chain;
+	const char	*spec;		/* everything after the chain name */
+	const char	*target;	/* of -j or -g, "" if none */
+	int		 ours;		/* carries --comment nft-netflow */
+	int		 nflog, ct;	/* -j NFLOG, -m conntrack */
+};
+
+struct ipt_saved {
+	char		*buf;		/* the saved text, cut into lines */
+	char		*words;		/* the same, lines cut into words */
+	struct ipt_rule	*rule;
+	size_t		 n, cap;
+	int		 chain;		/* filter has NETFLOW */
+};
+
+static const struct {
+	const char	*chain;
+	uint32_t	 bit;
+} ipt_hooks[] = {
+	{ "INPUT", HOOK_INPUT },
+	{ "FORWARD", HOOK_FORWARD },
+	{ "OUTPUT", HOOK_OUTPUT },
+};
+
+#define IPT_NHOOKS	(sizeof(ipt_hooks) / sizeof(ipt_hooks[0]))
+
+/*
+ * Next word of s (NUL-terminated in place); a word in double quotes, as
+ * iptables-save writes a comment with blanks, loses its quotes.
+ */
+static char *
+ipt_word(char **s)
+{
+	char *p = *s, *w;
+
+	p += strspn(p, " \t");
+	if (*p == '\0')
+		return NULL;
+	if (*p == '"') {
+		w = ++p;
+		while (*p && *p != '"')
+			p += p[0] == '\\' && p[1] ? 2 : 1;
+	} else {
+		w = p;
+		p += strcspn(p, " \t");
+	}
+	if (*p)
+		*p++ = '\0';
+	*s = p;
+	return w;
+}
+
+static int
+ipt_add(struct ipt_saved *sv, const struct ipt_rule *r)
+{
+	struct ipt_rule *n;
+
+	if (sv->n == sv->cap) {
+		sv->cap = sv->cap ? 2 * sv->cap : 64;
+		if ((n = realloc(sv->rule, sv->cap * sizeof(*n))) == NULL)
+			return -1;
+		sv->rule = n;
+	}
+	sv->rule[sv->n++] = *r;
+	return 0;
+}
+
+/*
+ * words is a line "-A CHAIN SPEC" of the second copy; in the first the
+ * same line stays whole (for "-D CHAIN SPEC") and is cut
+ * into words here to find the target and our comment.
+ */
+static int
+ipt_rule_parse(struct ipt_saved *sv, const char *table, char *words)
+{
+	struct ipt_rule r = { .table = table, .target = "" };
+	char *w, *prev = NULL;
+
+	words += 3;
+	if ((r.chain = ipt_word(&words)) == NULL)
+		return 0;
+	words += strspn(words, " \t");
+	r.spec = sv->buf + (words - sv->words);
+	for (; (w = ipt_word(&words)) != NULL; prev = w) {
+		if (prev && (!strcmp(prev, "-j") || !strcmp(prev, "-g")))
+			r.target = w;
+		if (prev && !strcmp(prev, "--comment") &&
+		    !strcmp(w, IPT_COMMENT))
+			r.ours = 1;
+		if (prev && !strcmp(prev, "-m") && !strcmp(w, "conntrack"))
+			r.ct = 1;
+	}
+	r.nflog = !strcmp(r.target, "NFLOG");
+	return ipt_add(sv, &r);
+}
+
+static void
+ipt_saved_free(struct ipt_saved *sv)
+{
+	free(sv->buf);
+	free(sv->words);
+	free(sv->rule);
+}
+
+/* Two copies of saved, cut into lines alike (ipt_rule_parse()). */
+static int
+ipt_saved_parse(const char *saved, struct ipt_saved *sv)
+{
+	const char *table = "";
+	char *line, *next;
+
+	memset(sv, 0, sizeof(*sv));
+	if ((sv->buf = strdup(saved)) == NULL ||
+	    (sv->words = strdup(saved)) == NULL)
+		goto fail;
+	for (line = sv->buf; line && *line; line = next) {
+		if ((next = strchr(line, '\n')) != NULL) {
+			*next++ = '\0';
+			sv->words[next - 1 - sv->buf] = '\0';
+		}
+		if (line[0] == '*')
+			table = line + 1;
+		else if (line[0] == ':' && !strcmp(table, "filter") &&
+		    !strncmp(line + 1, IPT_CHAIN " ", sizeof(IPT_CHAIN)))
+			sv->chain = 1;
+		else if (!strncmp(line, "-A ", 3) && ipt_rule_parse(sv, table,
+		    sv->words + (line - sv->buf)) < 0)
+			goto fail;
+	}
+	return 0;
+fail:
+	ipt_saved_free(sv);
+	return -1;
+}
+
+/*
+ * Does chain reach NETFLOW through the filter table's jumps (our own rules
+ * counted only with ours)?  depth bounds a ruleset that loops.
+ */
+static int
+ipt_reaches(const struct ipt_saved *sv, const char *chain, int ours,
+    unsigned depth)
+{
+	size_t i;
+
+	if (depth > 32)
+		return 0;
+	for (i = 0; i < sv->n; i++) {
+		const struct ipt_rule *r = &sv->rule[i];
+
+		if (strcmp(r->table, "filter") || strcmp(r->chain, chain) ||
+		    r->target[0] == '\0' || (r->ours && !ours))
+			continue;
+		if (!strcmp(r->target, IPT_CHAIN) ||
+		    ipt_reaches(sv, r->target, ours, depth + 1))
+			return 1;
+	}
+	return 0;
+}
+
+static void
+ipt_state_of(const struct ipt_saved *sv, struct ipt_state *st)
+{
+	size_t i;
+
+	memset(st, 0, sizeof(*st));
+	st->chain = sv->chain;
+	for (i = 0; i < sv->n; i++) {
+		const struct ipt_rule *r = &sv->rule[i];
+		int filter = !strcmp(r->table, "filter");
+		int jump = filter && !strcmp(r->target, IPT_CHAIN);
+
+		if (filter && !strcmp(r->chain, IPT_CHAIN)) {
+			st->chain_rules++;
+			st->nflog_rules += r->nflog;
+			st->ct_rules += r->ct;
+		}
+		st->ours += r->ours;
+		st->our_jumps += r->ours && jump;
+		st->user_jumps += !r->ours && jump;
+	}
+	for (i = 0; i < IPT_NHOOKS; i++) {
+		if (ipt_reaches(sv, ipt_hooks[i].chain, 0, 0))
+			st->user_hooks |= ipt_hooks[i].bit;
+		if (ipt_reaches(sv, ipt_hooks[i].chain, 1, 0))
+			st->hooks |= ipt_hooks[i].bit;
+	}
+}
+
+int
+ipt_parse(const char *saved, struct ipt_state *st)
+{
+	struct ipt_saved sv;
+
+	if (ipt_saved_parse(saved, &sv) < 0)
+		return -1;
+	ipt_state_of(&sv, st);
+	ipt_saved_free(&sv);
+	return 0;
+}
+
+/* "-D CHAIN SPEC" for each rule of ours in table. */
+static void
+ipt_delete_ours(const struct ipt_saved *sv, const char *table, FILE *f)
+{
+	size_t i;
+
+	for (i = 0; i < sv->n; i++)
+		if (sv->rule[i].ours && !strcmp(sv->rule[i].table, table))
+			fprintf(f, "-D %s %s\n", sv->rule[i].chain,
+			    sv->rule[i].spec);
+}
+
+static unsigned
+ipt_count_ours(const struct ipt_saved *sv, const char *table)
+{
+	unsigned n = 0;
+	size_t i;
+
+	for (i = 0; i < sv->n; i++)
+		n += sv->rule[i].ours && !strcmp(sv->rule[i].table, table);
+	return n;
+}
+
+/* The NETFLOW chain's own rules ("-A NETFLOW ..."). */
+static void
+ipt_chain_rules(const struct conf *c, FILE *f)
+{
+	uint32_t m = c->export_mark;
+
+	if (m && c->capture == CAPTURE_NFLOG) {
+		fprintf(f, "-A %s -m mark --mark 0x%x -j RETURN\n",
+		    IPT_CHAIN, m);
+		fprintf(f, "-A %s -m connmark --mark 0x%x -j RETURN\n",
+		    IPT_CHAIN, m);
+	}
+	/* a conntrack match turns conntrack on, as the nft table's ct rule */
+	fprintf(f, "-A %s -m conntrack --ctstate "
+	    "NEW,RELATED,ESTABLISHED,UNTRACKED\n", IPT_CHAIN);
+	if (c->capture == CAPTURE_NFLOG)
+		fprintf(f, "-A %s -j NFLOG --nflog-group %u --nflog-size %u "
+		    "--nflog-threshold %u\n", IPT_CHAIN, c->nflog_group,
+		    c->copy_range, c->queue_threshold);
+}
+
+/* Our rules of the built-in chains, "-I" first (cmd "-I %s 1") or commented. */
+static void
+ipt_builtin_rules(const struct conf *c, uint32_t user_hooks, const char *pfx,
+    FILE *f)
+{
+	uint32_t m = c->export_mark;
+	size_t i;
+
+	/*
+	 * Inserted at the top one after the other: the last comes first.
+	 * Conntrack capture needs no jump: the conntrack match turns
+	 * conntrack on by being loaded, whether packets reach it or not.
+	 */
+	for (i = IPT_NHOOKS; c->capture == CAPTURE_NFLOG && i-- > 0;)
+		if ((c->hooks & ipt_hooks[i].bit) &&
+		    !(user_hooks & ipt_hooks[i].bit))
+			fprintf(f, "%s-I %s 1 -m comment --comment %s -j %s\n",
+			    pfx, ipt_hooks[i].chain, IPT_COMMENT, IPT_CHAIN);
+	if (m && c->capture == CAPTURE_NFLOG &&
+	    (c->hooks & (HOOK_INPUT | HOOK_OUTPUT)))
+		fprintf(f, "-I OUTPUT 1 -m mark --mark 0x%x -m comment "
+		    "--comment %s -j CONNMARK --set-xmark 0x%x/0xffffffff\n",
+		    m, IPT_COMMENT, m);
+}
+
+static void
+ipt_raw_rules(const struct conf *c, FILE *f)
+{
+	if (c->export_mark && c->capture == CAPTURE_CONNTRACK)
+		fprintf(f, "-A OUTPUT -m mark --mark 0x%x -m comment "
+		    "--comment %s -j CT --notrack\n", c->export_mark,
+		    IPT_COMMENT);
+}
+
+static int
+ipt_wants_raw(const struct conf *c)
+{
+	return c->export_mark && c->capture == CAPTURE_CONNTRACK;
+}
+
+int
+ipt_plan_load(const struct conf *c, const char *saved, FILE *f)
+{
+	struct ipt_saved sv;
+	struct ipt_state st;
+
+	if (ipt_saved_parse(saved, &sv) < 0)
+		return -1;
+	ipt_state_of(&sv, &st);
+	/*
+	 * One table, one transaction: our old rules go, the chain is
+	 * declared again (which empties it) and refilled, the jumps come
+	 * back where the user's rules do not reach NETFLOW.
+	 */
+	fprintf(f, "*filter\n:%s - [0:0]\n", IPT_CHAIN);
+	ipt_delete_ours(&sv, "filter", f);
+	ipt_chain_rules(c, f);
+	ipt_builtin_rules(c, st.user_hooks, "", f);
+	fprintf(f, "COMMIT\n");
+	if (ipt_wants_raw(c) || ipt_count_ours(&sv, "raw")) {
+		fprintf(f, "*raw\n");
+		ipt_delete_ours(&sv, "raw", f);
+		ipt_raw_rules(c, f);
+		fprintf(f, "COMMIT\n");
+	}
+	ipt_saved_free(&sv);
+	return ferror(f) ? -1 : 0;
+}
+
+int
+ipt_plan_delete(const char *saved, FILE *f)
+{
+	struct ipt_saved sv;
+	struct ipt_state st;
+
+	if (ipt_saved_parse(saved, &sv) < 0)
+		return -1;
+	ipt_state_of(&sv, &st);
+	if (st.chain || ipt_count_ours(&sv, "filter")) {
+		fprintf(f, "*filter\n");
+		ipt_delete_ours(&sv, "filter", f);
+		if (st.chain)
+			fprintf(f, "-F %s\n", IPT_CHAIN);
+		/* a chain the user still jumps to stays, empty (ipt.h) */
+		if (st.chain && st.user_jumps == 0)
+			fprintf(f, "-X %s\n", IPT_CHAIN);
+		fprintf(f, "COMMIT\n");
+	}
+	if (ipt_count_ours(&sv, "raw")) {
+		fprintf(f, "*raw\n");
+		ipt_delete_ours(&sv, "raw", f);
+		fprintf(f, "COMMIT\n");
+	}
+	ipt_saved_free(&sv);
+	return ferror(f) ? -1 : 0;
+}
+
+int
+ipt_loaded(const struct conf *c, const struct ipt_state *st)
+{
+	if (!st->chain)
+		return 0;
+	if (c->capture == CAPTURE_CONNTRACK)
+		return st->ct_rules > 0;
+	return st->nflog_rules > 0 && (c->hooks & ~st->hooks) == 0;
+}
+
+int
+ipt_write_fragment(const struct conf *c, const char *src, FILE *f)
+{
+	fprintf(f, "# nft-netflow: iptables rules (rules = iptables), written "
+	    "by nft-netflow from\n# %s.\n#\n", src ? src :
+	    "the default configuration");
+	fprintf(f, "# \"nft-netflow -m enable\" loads these itself.  To keep "
+	    "them across reboots\n# with iptables-persistent, copy the "
+	    "*filter lines between \"*filter\" and\n# \"COMMIT\" into the "
+	    "*filter section of /etc/iptables/rules.v4 (they declare\n# the "
+	    "chain NETFLOW, so a saved \"-j NETFLOW\" loads without the "
+	    "ipt_NETFLOW\n# module), or load this file once with "
+	    "\"iptables-restore --noflush\".\n#\n");
+	fprintf(f, "# The jumps below are commented out: add them only for "
+	    "the chains where your\n# ruleset does not already jump to "
+	    "NETFLOW, or packets are metered twice.\n");
+	fprintf(f, "# NFLOG group %u, copy %u bytes, queue threshold %u: "
+	    "these must match the\n# config (NFLOG uses the smaller of the "
+	    "rule's and the reader's values).\n",
+	    c->nflog_group, c->copy_range, c->queue_threshold);
+	fprintf(f, "*filter\n:%s - [0:0]\n", IPT_CHAIN);
+	ipt_chain_rules(c, f);
+	ipt_builtin_rules(c, 0, "# ", f);
+	fprintf(f, "COMMIT\n");
+	if (ipt_wants_raw(c)) {
+		fprintf(f, "# the daemon's export datagrams are not tracked\n"
+		    "*raw\n");
+		ipt_raw_rules(c, f);
+		fprintf(f, "COMMIT\n");
+	}
+	return ferror(f) ? -1 : 0;
+}
+
+/* ---- on this host ------------------------------------------------------ */
+
+static enum iptcmd_backend
+ipt_backend(void)
+{
+	int both;
+	enum iptcmd_backend b = iptcmd_backend(&both);
+
+	if (both)
+		log_warnx("both iptables backends hold tables here; using "
+		    "iptables-%s", iptcmd_backend_name(b));
+	return b;
+}
+
+/* plan(saved) into restore text, run it unless it is empty. */
+static int
+ipt_apply(const struct conf *c, char *err, size_t errlen)
+{
+	enum iptcmd_backend b = ipt_backend();
+	char *saved, *text = NULL;
+	size_t len = 0;
+	FILE *m;
+	int r;
+
+	if (iptcmd_save(b, &saved, err, errlen) < 0)
+		return -1;
+	if ((m = open_memstream(&text, &len)) == NULL) {
+		free(saved);
+		snprintf(err, errlen, "iptables: %s", strerror(errno));
+		return -1;
+	}
+	r = c ? ipt_plan_load(c, saved, m) : ipt_plan_delete(saved, m);
+	fclose(m);
+	free(saved);
+	if (r < 0) {
+		free(text);
+		snprintf(err, errlen, "iptables: %s", strerror(errno));
+		return -1;
+	}
+	r = len ? iptcmd_restore(b, text, err, errlen) : 0;
+	free(text);
+	return r;
+}
+
+int
+ipt_load(const struct conf *c, char *err, size_t errlen)
+{
+	return ipt_apply(c, err, errlen);
+}
+
+int
+ipt_delete(char *err, size_t errlen)
+{
+	return ipt_apply(NULL, err, errlen);
+}
+
+int
+ipt_state(struct ipt_state *st, const char **backend, char *err,
+    size_t errlen)
+{
+	int both;
+	enum iptcmd_backend b = iptcmd_backend(&both);
+	char *saved;
+	int r;
+
+	*backend = iptcmd_backend_name(b);
+	memset(st, 0, sizeof(*st));
+	if (iptcmd_save(b, &saved, err, errlen) < 0)
+		return -1;
+	r = ipt_parse(saved, st);
+	free(saved);
+	if (r < 0)
+		snprintf(err, errlen, "iptables: %s", strerror(errno));
+	return r;
+}

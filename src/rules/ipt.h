@@ -1,0 +1,105 @@
+/*
+ * ipt: the iptables front end of the metering rules (rules = iptables), for
+ * rulesets written for ipt_NETFLOW, whose "-j NETFLOW" jumps keep working:
+ * NETFLOW becomes a user-defined chain of the filter table, which a jump
+ * reaches as it reached the kernel target.
+ *
+ *   :NETFLOW - [0:0]
+ *   -A NETFLOW -m mark --mark M -j RETURN         export datagrams (SO_MARK)
+ *   -A NETFLOW -m connmark --mark M -j RETURN     and their connection,
+ *                                                 ICMP errors about it too
+ *   -A NETFLOW -m conntrack --ctstate ...         turns conntrack on
+ *   -A NETFLOW -j NFLOG --nflog-group G --nflog-size C --nflog-threshold Q
+ *                                                 (capture = nflog only)
+ *
+ * with, in the built-in chains, rules of our own, each carrying the comment
+ * "nft-netflow" so that they and only they are ever deleted:
+ *
+ *   OUTPUT: -m mark --mark M -j CONNMARK --set-xmark M   (nflog mode, when
+ *           input or output is metered: marks the export connections)
+ *   INPUT/FORWARD/OUTPUT (the configured hooks; capture = nflog only):
+ *           -j NETFLOW, first in the chain, but only where the ruleset
+ *           does not already reach NETFLOW (directly or through its own
+ *           chains), so that no packet is metered twice
+ *   raw OUTPUT: -m mark --mark M -j CT --notrack   (capture = conntrack: the
+ *           daemon's export datagrams never become connections it exports)
+ *
+ * M = export_mark; with export_mark 0 (no mark) the mark rules are left out.
+ * Capture = conntrack adds no jump: the conntrack match turns conntrack on
+ * in the namespace by being loaded, and nothing else is needed.
+ * Only IPv4: NetFlow v5 carries no IPv6, and the nft table logs IPv4 only
+ * too, so ip6tables is not touched.
+ *
+ * Deleting takes away the rules with our comment and empties NETFLOW; the
+ * chain itself is deleted only when no rule of the user still jumps to it
+ * (iptables refuses to delete a referenced chain, and the user's jumps are
+ * never changed): an empty NETFLOW returns at once, so those jumps then
+ * meter nothing.
+ *
+ * The plans (which restore text to send, what a saved ruleset holds) are
+ * pure text functions, unit-tested; iptcmd.h runs the backend's commands.
+ */
+#ifndef NFN_IPT_H
+#define NFN_IPT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include <stdint.h>
+
+#include "conf/conf.h"
+
+#define IPT_CHAIN	"NETFLOW"
+#define IPT_COMMENT	"nft-netflow"
+
+/* What a saved ruleset (iptables-save output) holds of ours and the user's. */
+struct ipt_state {
+	int		chain;		/* NETFLOW exists in filter */
+	unsigned	chain_rules;	/* rules in it */
+	unsigned	nflog_rules;	/* of which -j NFLOG */
+	unsigned	ct_rules;	/* of which -m conntrack */
+	unsigned	ours;		/* rules with our comment, all tables */
+	unsigned	our_jumps;	/* of which jumps to NETFLOW */
+	unsigned	user_jumps;	/* -j/-g NETFLOW without our comment */
+	uint32_t	user_hooks;	/* HOOK_* reaching NETFLOW by user rules */
+	uint32_t	hooks;		/* HOOK_* reaching NETFLOW at all */
+};
+
+/* ---- on this host (iptcmd.h's backend), each 0 or -1 with err ---- */
+
+/* Take the ruleset to what c asks for, in one restore per table. */
+int	ipt_load(const struct conf *c, char *err, size_t errlen);
+
+/* Take away what is ours (nothing to do is success). */
+int	ipt_delete(char *err, size_t errlen);
+
+/* What is loaded; *backend names the backend used ("nft", "legacy"). */
+int	ipt_state(struct ipt_state *st, const char **backend, char *err,
+	    size_t errlen);
+
+/* ---- pure text ---- */
+
+/* Parse saved (iptables-save, every table) into st.  0, or -1 (ENOMEM). */
+int	ipt_parse(const char *saved, struct ipt_state *st);
+
+/*
+ * The restore text (for "iptables-restore --noflush") that takes the
+ * ruleset saved to what c asks for: our rules replaced, NETFLOW refilled,
+ * jumps added where none reach it.  0 or -1 (ENOMEM).
+ */
+int	ipt_plan_load(const struct conf *c, const char *saved, FILE *f);
+
+/* The restore text that takes away what is ours (see above).  0 or -1. */
+int	ipt_plan_delete(const char *saved, FILE *f);
+
+/* Does st hold what c's capture mode needs, reached from every hook? */
+int	ipt_loaded(const struct conf *c, const struct ipt_state *st);
+
+/*
+ * The fragment install writes for persistence, in iptables-restore format,
+ * to merge into /etc/iptables/rules.v4 (iptables-persistent).  src names
+ * the config for the comment.  0 or -1.
+ */
+int	ipt_write_fragment(const struct conf *c, const char *src, FILE *f);
+
+#endif
