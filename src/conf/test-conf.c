@@ -74,13 +74,14 @@ test_defaults(void)
 	CHECK_EQ(c.natevents, 0);
 	CHECK_EQ(c.export_mark, 0x6e66);
 	CHECK(strcmp(c.control, CONF_DEFAULT_CONTROL) == 0);
+	CHECK_EQ(c.rules, RULES_NFT);
 
 	/* every key: help, a text form; the list starts with SPEC 3's */
 	for (k = conf_keys(); *k; k++, n++) {
 		CHECK(conf_help(*k) != NULL && conf_help(*k)[0] != '\0');
 		CHECK(conf_get(&c, *k, buf, sizeof(buf)) == 0);
 	}
-	CHECK_EQ(n, 25);
+	CHECK_EQ(n, 26);
 	CHECK(strcmp(conf_keys()[0], "destination") == 0);
 	CHECK(strcmp(conf_keys()[7], "debug") == 0);
 	CHECK(conf_help("nosuchkey") == NULL);
@@ -244,6 +245,11 @@ test_words(void)
 	bad("capture", "pcap", "capture = \"pcap\": must be nflog or conntrack");
 	bad("capture", "", NULL);
 	bad("capture", "nflog,conntrack", NULL);
+	good("rules", "nft", NULL);
+	good("rules", "iptables", NULL);
+	bad("rules", "ip6tables", "rules = \"ip6tables\": must be nft or "
+	    "iptables");
+	bad("rules", "", NULL);
 	conf_defaults(&c);
 	CHECK(conf_set(&c, "capture", "conntrack", err, sizeof(err)) == 0);
 	CHECK_EQ(c.capture, CAPTURE_CONNTRACK);
