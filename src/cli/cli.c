@@ -16,11 +16,12 @@
 #include "cli/clictx.h"
 #include "cli/clisetup.h"
 #include "cli/clishow.h"
+#include "conf/iptmig.h"
 #include "util/log.h"
 
 /* ---- options ----------------------------------------------------------- */
 
-enum opt_kind { OPT_MODE, OPT_PARAM, OPT_BOOL, OPT_CONFIG, OPT_KV };
+enum opt_kind { OPT_MODE, OPT_PARAM, OPT_BOOL, OPT_CONFIG, OPT_KV, OPT_FROM };
 enum bool_id { B_HELP, B_HELP_LONG, B_VERBOSE, B_VERSION, B_JSON };
 
 struct opt {
@@ -70,6 +71,8 @@ static const struct opt opts[] = {
 	  "show and flows print JSON" },
 	{ 'o', "option", OPT_KV, NULL, 0, "KEY=VALUE",
 	  "any key of nft-netflow.conf(5)" },
+	{ 0, "from-ipt-netflow", OPT_FROM, NULL, 0, "[FILE]",
+	  "take ipt_NETFLOW's options (modprobe.d, sysctl)" },
 };
 #define NOPTS	(sizeof(opts) / sizeof(opts[0]))
 
@@ -94,7 +97,8 @@ cli_usage(FILE *f)
 	size_t i;
 
 	fprintf(f, "nft-netflow %s: make this host a NetFlow v5 source with "
-	    "nftables\n", NFN_VERSION);
+	    "nftables or iptables\nrules (NFLOG, conntrack), no kernel "
+	    "module\n", NFN_VERSION);
 	for (i = 0; i < NOPTS; i++) {
 		if (opts[i].sname)
 			snprintf(left, sizeof(left), "-%c, --%s %s",
@@ -225,6 +229,9 @@ apply_opt(struct cli *o, const struct opt *op, const char *as, const char *val,
 	case OPT_PARAM:
 		return add_set(o, op->key, strlen(op->key), as, val, err,
 		    errlen);
+	case OPT_FROM:
+		o->from_ipt = val;
+		return 0;
 	case OPT_KV:
 		if ((eq = strchr(val, '=')) == NULL || eq == val) {
 			snprintf(err, errlen, "%s: \"%s\" is not KEY=VALUE "
@@ -271,6 +278,13 @@ validate(const struct cli *o, char *err, size_t errlen)
 	conf_defaults(c);
 	r = cli_apply(o, c, err, errlen);
 	free(c);
+	if (r == 0 && o->from_ipt && o->mode != CLI_INSTALL &&
+	    o->mode != CLI_ENABLE) {
+		snprintf(err, errlen, "--from-ipt-netflow is only used with "
+		    "--mode install or --mode enable (mode is %s)",
+		    cli_mode_name(o->mode));
+		r = -1;
+	}
 	if (r == 0 && o->nset > 0 && o->mode != CLI_INSTALL &&
 	    o->mode != CLI_ENABLE && !o->help && !o->version &&
 	    !o->help_long) {
@@ -327,6 +341,12 @@ cli_parse(struct cli *o, int argc, char **argv, char *err, size_t errlen)
 			if (val == NULL && i + 1 < argc &&
 			    parse_bool(argv[i + 1], &b) == 0)
 				val = argv[++i];
+		} else if (op->kind == OPT_FROM) {
+			/* an optional FILE: the next word unless an option */
+			if (val == NULL && i + 1 < argc && argv[i + 1][0] != '-')
+				val = argv[++i];
+			if (val == NULL)
+				val = IPTMIG_MODPROBE;
 		} else if (val == NULL) {
 			if (i + 1 >= argc) {
 				snprintf(err, errlen, "%s needs a value (%s)",

@@ -8,7 +8,8 @@
  *       [-h|--help [true|false]] [-H|--help-long [true|false]]
  *       [-v|--verbose [true|false]] [--version [true|false]]
  *   and our own: [-c|--config FILE] [--capture nflog|conntrack] [--json]
- *       [-o|--option KEY=VALUE]
+ *       [-o|--option KEY=VALUE] [--rules nft|iptables]
+ *       [--from-ipt-netflow [FILE]]
  *
  * Long options also work with one dash ("-destination X", as in the
  * ipt_netflow manual's own example) and as "--opt=value".  A boolean takes
@@ -49,6 +50,7 @@ struct cli_set {
 struct cli {
 	enum cli_mode	 mode;
 	const char	*config;		/* -c, default CONF_DEFAULT_PATH */
+	const char	*from_ipt;		/* --from-ipt-netflow FILE, or NULL */
 	int		 help, help_long, verbose, version, json;
 	unsigned	 nset;
 	struct cli_set	 set[CLI_SET_MAX];	/* parameters, validated, in order */

@@ -5,10 +5,13 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "cli/clictx.h"
+#include "conf/iptmig.h"
 #include "util/file.h"
 #include "util/log.h"
 
@@ -36,6 +39,37 @@ load_file_conf(struct clictx *x, char *err, size_t errlen)
 	if (x->file_exists &&
 	    conf_load(&x->file, x->conf_path, err, errlen) < 0)
 		return -1;
+	return 0;
+}
+
+/*
+ * --from-ipt-netflow: ipt_NETFLOW's options from its modprobe.d file, then
+ * its live sysctls (what is in effect wins), into want, before the
+ * command line's options (which win over both).
+ */
+static int
+migrate(struct clictx *x, char *err, size_t errlen)
+{
+	char unknown[512] = "";
+	char *text;
+	int r;
+
+	if ((text = file_read(x->o->from_ipt)) == NULL) {
+		snprintf(err, errlen, "--from-ipt-netflow: %s: %s",
+		    x->o->from_ipt, strerror(errno));
+		return -1;
+	}
+	r = iptmig_modprobe(&x->want, text, x->o->from_ipt, unknown,
+	    sizeof(unknown), err, errlen);
+	free(text);
+	if (r < 0 || iptmig_sysctl(&x->want, IPTMIG_SYSCTL, unknown,
+	    sizeof(unknown), err, errlen) < 0)
+		return -1;
+	if (unknown[0])
+		log_warnx("ipt_NETFLOW options with no nft-netflow key, not "
+		    "migrated: %s", unknown);
+	clictx_say(x, "ipt_NETFLOW options taken from %s%s", x->o->from_ipt,
+	    access(IPTMIG_SYSCTL, F_OK) == 0 ? " and " IPTMIG_SYSCTL : "");
 	return 0;
 }
 
@@ -70,5 +104,7 @@ clictx_init(struct clictx *x, const struct cli *o, char *err, size_t errlen)
 		return -1;
 	}
 	x->want = x->file;
+	if (o->from_ipt && migrate(x, err, errlen) < 0)
+		return -1;
 	return cli_apply(o, &x->want, err, errlen);
 }
