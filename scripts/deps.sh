@@ -8,5 +8,5 @@ apt-get install -y -qq --no-install-recommends \
 	build-essential meson ninja-build pkg-config \
 	libmnl-dev libnetfilter-log-dev libnetfilter-conntrack-dev \
 	libnftnl-dev libiniparser-dev \
-	nftables iproute2 iputils-ping ethtool conntrack procps python3 \
+	nftables iptables iproute2 iputils-ping ethtool conntrack procps python3 \
 	nfdump tshark scdoc mandoc man-db >/dev/null
