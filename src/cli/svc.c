@@ -343,14 +343,7 @@ svc_stop(struct clictx *x, const struct conf *c, char *err, size_t errlen)
 int
 svc_needs_restart(const struct conf *running, const struct conf *want)
 {
-	static const char *const keys[] = { "capture", "protocol",
-	    "export_mark", "control" };
-	size_t i;
-
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		if (cliconf_differs(running, want, keys[i]))
-			return 1;
-	return 0;
+	return conf_restart_changed(running, want) != NULL;
 }
 
 /*

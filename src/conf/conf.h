@@ -89,6 +89,19 @@ int conf_get(const struct conf *c, const char *key, char *buf, size_t len);
 const char *const *conf_keys(void);
 const char *conf_help(const char *key);
 
+/* "nflog" or "conntrack": the one spelling of each capture mode. */
+const char *conf_capture_name(enum capture_mode m);
+
+/*
+ * 1 when key cannot change while the daemon runs (capture, protocol,
+ * export_mark, control): a restart applies it.  0 for every other key and
+ * for an unknown one.
+ */
+int conf_needs_restart(const char *key);
+
+/* The first such key whose value differs between a and b, or NULL. */
+const char *conf_restart_changed(const struct conf *a, const struct conf *b);
+
 /* Write c as an INI file (every key, with its help as a comment). */
 int conf_write(const struct conf *c, FILE *f);
 

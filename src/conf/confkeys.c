@@ -12,65 +12,77 @@
 
 #define U32(f)	offsetof(struct conf, f)
 
-/* File order: SPEC 3's keys first, then ours. */
+/*
+ * File order: SPEC 3's keys first, then ours.  CONFKEYS_RESTART marks the
+ * keys the daemon refuses to change live: the capture mode and the export
+ * version decide which sockets exist, the export mark is what the loaded
+ * nft rules skip, and the control socket is how it is reached.
+ */
 static const struct confkeys_key confkeys_tab[] = {
 	{ "destination", T_DEST, U32(destination), 0, 0,
-	    "collectors that receive every export datagram" },
+	    "collectors that receive every export datagram", 0 },
 	{ "active_timeout", T_UINT, U32(active_timeout), 1, 86400,
-	    "seconds after which a long-lived flow is exported and restarted" },
+	    "seconds after which a long-lived flow is exported and restarted",
+	    0 },
 	{ "inactive_timeout", T_UINT, U32(inactive_timeout), 1, 86400,
-	    "seconds of silence after which a flow is exported" },
+	    "seconds of silence after which a flow is exported", 0 },
 	{ "maxflows", T_UINT, U32(maxflows), 0, UINT32_MAX,
 	    "most flows tracked at once, 0 = unlimited; packets past the cap "
-	    "are counted as dropped" },
+	    "are counted as dropped", 0 },
 	{ "hashsize", T_HASH, U32(hashsize), 256, 2147483648u,
-	    "flow hash buckets, 0 = automatic (starts at 4096, doubles as flows grow)" },
+	    "flow hash buckets, 0 = automatic (starts at 4096, doubles as flows grow)",
+	    0 },
 	{ "sndbuf", T_UINT, U32(sndbuf), 0, 2147483647u,
-	    "send buffer of each export socket in bytes, 0 = system default" },
+	    "send buffer of each export socket in bytes, 0 = system default",
+	    0 },
 	{ "aggregation", T_AGG, U32(aggregation), 0, 0,
-	    "aggregation rules applied to the flow key, empty = none" },
+	    "aggregation rules applied to the flow key, empty = none", 0 },
 	{ "debug", T_UINT, U32(debug), 0, 255,
-	    "log verbosity, 0 = quiet" },
+	    "log verbosity, 0 = quiet", 0 },
 	{ "protocol", T_PROTO, U32(protocol), 5, 5,
-	    "NetFlow export version" },
+	    "NetFlow export version", CONFKEYS_RESTART },
 	{ "engine_type", T_UINT, U32(engine_type), 0, 255,
-	    "engine_type field of every export header" },
+	    "engine_type field of every export header", 0 },
 	{ "engine_id", T_UINT, U32(engine_id), 0, 255,
-	    "engine_id field of every export header" },
+	    "engine_id field of every export header", 0 },
 	{ "capture", T_CAPTURE, U32(capture), 0, 0,
-	    "nflog meters every packet; conntrack uses connection events only" },
+	    "nflog meters every packet; conntrack uses connection events only",
+	    CONFKEYS_RESTART },
 	{ "nflog_group", T_UINT, U32(nflog_group), 0, 65535,
-	    "NFLOG group the nft rules send packets to" },
+	    "NFLOG group the nft rules send packets to", 0 },
 	{ "copy_range", T_UINT, U32(copy_range), 64, 65535,
-	    "bytes of each packet copied to the daemon" },
+	    "bytes of each packet copied to the daemon", 0 },
 	{ "queue_threshold", T_UINT, U32(queue_threshold), 1, 65535,
-	    "packets the kernel batches into one NFLOG message" },
+	    "packets the kernel batches into one NFLOG message", 0 },
 	{ "flush_timeout", T_UINT, U32(flush_timeout), 1, 65535,
-	    "longest wait before a partial NFLOG batch is sent, in 1/100 s" },
+	    "longest wait before a partial NFLOG batch is sent, in 1/100 s",
+	    0 },
 	{ "nlbufsiz", T_UINT, U32(nlbufsiz), 4096, 131072,
-	    "NFLOG kernel buffer in bytes (the kernel ignores larger values)" },
+	    "NFLOG kernel buffer in bytes (the kernel ignores larger values)",
+	    0 },
 	{ "netlink_rcvbuf", T_UINT, U32(netlink_rcvbuf), 65536, 1073741824,
-	    "receive buffer of the netlink sockets in bytes" },
+	    "receive buffer of the netlink sockets in bytes", 0 },
 	{ "hooks", T_HOOKS, U32(hooks), 0, 0,
-	    "netfilter hooks whose packets are metered (capture = nflog)" },
+	    "netfilter hooks whose packets are metered (capture = nflog)", 0 },
 	{ "natevents", T_UINT, U32(natevents), 0, 1,
-	    "1 = also export NAT translation events" },
+	    "1 = also export NAT translation events", 0 },
 	{ "conntrack_rcvbuf", T_UINT, U32(conntrack_rcvbuf), 4096, 1073741824,
-	    "initial receive buffer of the conntrack event socket in bytes" },
+	    "initial receive buffer of the conntrack event socket in bytes",
+	    0 },
 	{ "conntrack_rcvbuf_max", T_UINT, U32(conntrack_rcvbuf_max), 4096,
 	    1073741824, "the conntrack event socket's receive buffer grows "
-	    "up to this on overruns" },
+	    "up to this on overruns", 0 },
 	{ "conntrack_reliable", T_UINT, U32(conntrack_reliable), 0, 1,
 	    "1 = reliable conntrack events: the kernel keeps a connection "
-	    "until its destroy event is delivered" },
+	    "until its destroy event is delivered", 0 },
 	{ "export_mark", T_MARK, U32(export_mark), 0, UINT32_MAX,
 	    "mark of the export packets, which the rules never meter; "
-	    "0 = no mark" },
+	    "0 = no mark", CONFKEYS_RESTART },
 	{ "control", T_PATH, U32(control), 0, 0,
-	    "control socket of the daemon" },
+	    "control socket of the daemon", CONFKEYS_RESTART },
 	{ "rules", T_RULES, U32(rules), 0, 0,
 	    "front end of the metering rules: the nft table, or an "
-	    "iptables chain NETFLOW for rulesets that jump to it" },
+	    "iptables chain NETFLOW for rulesets that jump to it", 0 },
 };
 
 #define CONFKEYS_N	(sizeof(confkeys_tab) / sizeof(confkeys_tab[0]))
@@ -123,6 +135,14 @@ confkeys_names(void)
 	return confkeys_namelist;
 }
 
+int
+conf_needs_restart(const char *key)
+{
+	const struct confkeys_key *k = confkeys_find(key);
+
+	return k != NULL && (k->flags & CONFKEYS_RESTART) != 0;
+}
+
 void
 confkeys_allowed(const struct confkeys_key *k, char *buf, size_t len)
 {
@@ -152,7 +172,8 @@ confkeys_allowed(const struct confkeys_key *k, char *buf, size_t len)
 		    "P=Q port rules, comma separated");
 		break;
 	case T_CAPTURE:
-		snprintf(buf, len, "nflog or conntrack");
+		snprintf(buf, len, "%s or %s", conf_capture_name(CAPTURE_NFLOG),
+		    conf_capture_name(CAPTURE_CONNTRACK));
 		break;
 	case T_HOOKS:
 		snprintf(buf, len, "comma separated list of input, forward, "

@@ -27,12 +27,16 @@ enum confkeys_type {
 	T_RULES,	/* nft | iptables */
 };
 
+/* flags */
+#define CONFKEYS_RESTART	0x1	/* the running daemon cannot change it */
+
 struct confkeys_key {
 	const char		*name;
 	enum confkeys_type	 type;
 	size_t			 off;		/* of the field in struct conf */
 	uint32_t		 min, max;	/* T_UINT, T_HASH */
 	const char		*help;
+	unsigned		 flags;		/* CONFKEYS_* */
 };
 
 /*

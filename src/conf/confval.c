@@ -22,6 +22,12 @@ static const struct {
 
 #define CONFVAL_NHOOKS	(sizeof(confval_hooktab) / sizeof(confval_hooktab[0]))
 
+const char *
+conf_capture_name(enum capture_mode m)
+{
+	return m == CAPTURE_CONNTRACK ? "conntrack" : "nflog";
+}
+
 static uint32_t *
 confval_u32(struct conf *c, const struct confkeys_key *k)
 {
@@ -189,13 +195,14 @@ static int
 confval_capture(struct conf *c, const struct confkeys_key *k, const char *v,
     char *err, size_t errlen)
 {
-	if (strcmp(v, "nflog") == 0)
+	if (strcmp(v, conf_capture_name(CAPTURE_NFLOG)) == 0)
 		c->capture = CAPTURE_NFLOG;
-	else if (strcmp(v, "conntrack") == 0)
+	else if (strcmp(v, conf_capture_name(CAPTURE_CONNTRACK)) == 0)
 		c->capture = CAPTURE_CONNTRACK;
 	else
-		return confval_err(err, errlen, k, v,
-		    "must be nflog or conntrack");
+		return confval_err(err, errlen, k, v, "must be %s or %s",
+		    conf_capture_name(CAPTURE_NFLOG),
+		    conf_capture_name(CAPTURE_CONNTRACK));
 	return 0;
 }
 
@@ -332,8 +339,7 @@ confval_get(const struct conf *c, const struct confkeys_key *k, char *buf,
 		r = snprintf(buf, len, "%s", confval_ctext(c, k));
 		break;
 	case T_CAPTURE:
-		r = snprintf(buf, len, "%s",
-		    c->capture == CAPTURE_CONNTRACK ? "conntrack" : "nflog");
+		r = snprintf(buf, len, "%s", conf_capture_name(c->capture));
 		break;
 	case T_RULES:
 		r = snprintf(buf, len, "%s",
@@ -355,4 +361,22 @@ confval_get(const struct conf *c, const struct confkeys_key *k, char *buf,
 		break;
 	}
 	return r < 0 || (size_t)r >= len ? -1 : 0;
+}
+
+/* Compared in text form, as the CLI compares a running daemon's config. */
+const char *
+conf_restart_changed(const struct conf *a, const struct conf *b)
+{
+	const struct confkeys_key *k;
+	char va[CONF_TEXT_MAX], vb[CONF_TEXT_MAX];
+	size_t i;
+
+	for (i = 0; (k = confkeys_at(i)) != NULL; i++) {
+		if ((k->flags & CONFKEYS_RESTART) == 0)
+			continue;
+		if (confval_get(a, k, va, sizeof(va)) < 0 ||
+		    confval_get(b, k, vb, sizeof(vb)) < 0 || strcmp(va, vb) != 0)
+			return k->name;
+	}
+	return NULL;
 }

@@ -1,7 +1,8 @@
 /*
  * test-conf: every key at and beyond its bounds, the INI file (unknown keys
  * and sections, bad values, quoting), the all-or-nothing rule, the
- * conf_write() -> conf_load() round trip and the shipped conf file.
+ * conf_write() -> conf_load() round trip, the keys that need a restart, the
+ * capture mode's names and the shipped conf file.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -342,6 +343,98 @@ test_keys(void)
 	CHECK(conf_set(&c, "maxflows_", "7", err, sizeof(err)) == -1);
 }
 
+/*
+ * The restart column: exactly the keys the daemon cannot change live are
+ * flagged, and conf_restart_changed() names one only when its value
+ * differs.
+ */
+static void
+test_restart(void)
+{
+	static const char *const restart[] = { "protocol", "capture",
+	    "export_mark", "control" };
+	/* one changed value per key: the restart keys and a few others */
+	static const struct {
+		const char *key, *value;
+	} change[] = {
+		{ "capture", "conntrack" },
+		{ "export_mark", "0x10" },
+		{ "control", "/tmp/other.sock" },
+		{ "active_timeout", "60" },
+		{ "destination", "198.18.0.1:9995" },
+		{ "hashsize", "1024" },
+		{ "nflog_group", "7" },
+		{ "hooks", "input" },
+		{ "natevents", "1" },
+		{ "debug", "2" },
+	};
+	const char *const *k;
+	struct conf a, b;
+	char err[512];
+	size_t i;
+	unsigned n = 0;
+	int want;
+
+	for (k = conf_keys(); *k; k++) {
+		for (want = 0, i = 0; i < sizeof(restart) / sizeof(restart[0]);
+		    i++)
+			want |= strcmp(*k, restart[i]) == 0;
+		if (conf_needs_restart(*k) != want) {
+			fprintf(stderr, "  %s: restart flag %d, want %d\n", *k,
+			    conf_needs_restart(*k), want);
+			CHECK(0);
+		}
+		n += (unsigned)want;
+	}
+	CHECK_EQ(n, sizeof(restart) / sizeof(restart[0]));
+	CHECK(conf_needs_restart("Export-Mark") == 1);
+	CHECK(conf_needs_restart("nosuchkey") == 0);
+
+	conf_defaults(&a);
+	b = a;
+	CHECK(conf_restart_changed(&a, &b) == NULL);
+	for (i = 0; i < sizeof(change) / sizeof(change[0]); i++) {
+		b = a;
+		CHECK(conf_set(&b, change[i].key, change[i].value, err,
+		    sizeof(err)) == 0);
+		if (conf_needs_restart(change[i].key))
+			CHECK(conf_restart_changed(&a, &b) != NULL &&
+			    strcmp(conf_restart_changed(&a, &b),
+			    change[i].key) == 0);
+		else
+			CHECK(conf_restart_changed(&a, &b) == NULL);
+	}
+	/* protocol has one valid value yet; a daemon built later has more */
+	b = a;
+	b.protocol = 9;
+	CHECK(conf_restart_changed(&a, &b) != NULL &&
+	    strcmp(conf_restart_changed(&a, &b), "protocol") == 0);
+}
+
+/* conf_capture_name() is the spelling conf_set() reads and conf_get() writes. */
+static void
+test_capture_name(void)
+{
+	static const enum capture_mode modes[] = { CAPTURE_NFLOG,
+	    CAPTURE_CONNTRACK };
+	struct conf c;
+	char err[512], v[CONF_TEXT_MAX];
+	size_t i;
+
+	CHECK(strcmp(conf_capture_name(CAPTURE_NFLOG), "nflog") == 0);
+	CHECK(strcmp(conf_capture_name(CAPTURE_CONNTRACK), "conntrack") == 0);
+	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		conf_defaults(&c);
+		c.capture = modes[i] == CAPTURE_NFLOG ? CAPTURE_CONNTRACK :
+		    CAPTURE_NFLOG;
+		CHECK(conf_set(&c, "capture", conf_capture_name(modes[i]), err,
+		    sizeof(err)) == 0);
+		CHECK_EQ(c.capture, modes[i]);
+		CHECK(conf_get(&c, "capture", v, sizeof(v)) == 0);
+		CHECK(strcmp(v, conf_capture_name(modes[i])) == 0);
+	}
+}
+
 /* Write text to a fresh temporary file; the caller unlinks path. */
 static void
 tmpfile_with(char *path, size_t len, const char *text)
@@ -587,6 +680,8 @@ main(void)
 	test_words();
 	test_lists();
 	test_keys();
+	test_restart();
+	test_capture_name();
 	test_load();
 	test_round_trip();
 	test_shipped();

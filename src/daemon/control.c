@@ -25,8 +25,7 @@ static void
 h_ping(struct daemon *d, char *args, FILE *out)
 {
 	fprintf(out, "OK pid=%d version=%s capture=%s\n", (int)getpid(),
-	    NFN_VERSION,
-	    d->conf.capture == CAPTURE_CONNTRACK ? "conntrack" : "nflog");
+	    NFN_VERSION, conf_capture_name(d->conf.capture));
 }
 
 static void

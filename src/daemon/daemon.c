@@ -270,21 +270,13 @@ daemon_init(struct daemon *d, const struct conf *c, const char *conf_path)
 	return 0;
 }
 
-/* Keys that the running daemon cannot take over without a restart. */
+/* Keys that the running daemon cannot take over (conf_needs_restart()). */
 static int
 check_restart_keys(const struct conf *o, const struct conf *n, char *err,
     size_t errlen)
 {
-	const char *key = NULL;
+	const char *key = conf_restart_changed(o, n);
 
-	if (o->capture != n->capture)
-		key = "capture";
-	else if (o->protocol != n->protocol)
-		key = "protocol";
-	else if (o->export_mark != n->export_mark)
-		key = "export_mark";
-	else if (strcmp(o->control, n->control) != 0)
-		key = "control";
 	if (key == NULL)
 		return 0;
 	snprintf(err, errlen, "%s cannot change while the daemon runs: restart "

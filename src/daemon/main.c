@@ -148,7 +148,7 @@ main(int argc, char **argv)
 	if (priv_drop() < 0)
 		log_warn("cannot drop privileges; running with those given");
 	log_info("started: capture %s, %u destination(s), control %s",
-	    c.capture == CAPTURE_CONNTRACK ? "conntrack" : "nflog", c.dests.n,
+	    conf_capture_name(c.capture), c.dests.n,
 	    c.control);
 	notify_send("READY=1");
 	rc = daemon_run(&d);

@@ -14,12 +14,6 @@
 #include "daemon/daemon.h"
 #include "daemon/stats.h"
 
-static const char *
-capture_name(const struct conf *c)
-{
-	return c->capture == CAPTURE_CONNTRACK ? "conntrack" : "nflog";
-}
-
 static void
 fmt_ago(char *buf, size_t len, uint32_t ms)
 {
@@ -49,7 +43,7 @@ stats_text(const struct daemon *d, FILE *f)
 
 	fmt_ago(ago, sizeof(ago), d->now - fs->peak_at);
 	fprintf(f, "nft-netflowd %s, capture %s, protocol %u, uptime %us\n",
-	    NFN_VERSION, capture_name(&d->conf), d->conf.protocol,
+	    NFN_VERSION, conf_capture_name(d->conf.capture), d->conf.protocol,
 	    d->now / 1000);
 	fprintf(f, "Flows: active %u (peak %u reached %s ago), mem %zuK\n",
 	    fs->active, fs->peak, ago, ft_memory(d->ft) / 1024);
@@ -108,7 +102,7 @@ stats_json(const struct daemon *d, FILE *f)
 	uint32_t i;
 
 	fprintf(f, "{\"version\":\"%s\",\"capture\":\"%s\",", NFN_VERSION,
-	    capture_name(&d->conf));
+	    conf_capture_name(d->conf.capture));
 	JU("uptime_ms", d->now);
 	fprintf(f, "\"flows\":{");
 	JU("active", fs->active);

@@ -119,7 +119,7 @@ ctin_open(const struct conf *c, struct ft *ft, struct rec_sink sink,
 		goto fail;
 	}
 	log_debug(1, "conntrack: events on, %s mode, receive buffer %d",
-	    ct->capture == CAPTURE_CONNTRACK ? "conntrack" : "nflog",
+	    conf_capture_name(ct->capture),
 	    ctnl_stats(ct->nl)->rcvbuf);
 	return ct;
 fail:
@@ -234,7 +234,7 @@ ctin_reconfig(struct ctin *ct, const struct conf *c, char *err,
 static const char *
 mode_name(const struct ctin *ct)
 {
-	return ct->capture == CAPTURE_CONNTRACK ? "conntrack" : "nflog";
+	return conf_capture_name(ct->capture);
 }
 
 void
