@@ -8,8 +8,9 @@
 #include <unistd.h>
 
 #include "util/clock.h"
+#include "daemon/control.h"
 #include "daemon/ctl.h"
-#include "daemon/daemon.h"
+#include "daemon/daemon_priv.h"
 #include "util/log.h"
 #include "daemon/stats.h"
 

@@ -1,6 +1,6 @@
 /*
  * daemon: nft-netflowd's event loop, packet path and live changes.
- * See daemon.h.  Statistics text lives in stats.c, the control commands in
+ * See daemon_priv.h.  Statistics text lives in stats.c, the control commands in
  * control.c.
  */
 #include <errno.h>
@@ -14,8 +14,9 @@
 
 #include "flow/agg.h"
 #include "util/clock.h"
+#include "daemon/control.h"
 #include "daemon/ctl.h"
-#include "daemon/daemon.h"
+#include "daemon/daemon_priv.h"
 #include "util/log.h"
 #include "flow/pkt.h"
 

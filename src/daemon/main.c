@@ -13,7 +13,7 @@
 
 #include "util/clock.h"
 #include "conf/conf.h"
-#include "daemon/daemon.h"
+#include "daemon/daemon_priv.h"
 #include "util/log.h"
 #include "util/notify.h"
 #include "util/priv.h"

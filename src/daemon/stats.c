@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "daemon/daemon.h"
+#include "daemon/daemon_priv.h"
 #include "daemon/stats.h"
 
 static void

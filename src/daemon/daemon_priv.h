@@ -1,13 +1,15 @@
 /*
- * daemon: nft-netflowd's state and event loop.
+ * daemon: nft-netflowd's state and event loop.  Private to src/daemon/:
+ * only daemon.c, control.c, stats.c and main.c include it; the CLI talks to
+ * the daemon through the control protocol (ctl.h) and nothing else.
  *
  * One thread, one epoll set: the NFLOG socket, the signalfd (TERM, INT,
  * HUP), the control socket and, in later work, the conntrack event socket.
  * Every 250 ms (or on the way out of a busy batch) a tick expires flows,
  * sends partial datagrams and updates the rates.
  */
-#ifndef NFN_DAEMON_H
-#define NFN_DAEMON_H
+#ifndef NFN_DAEMON_PRIV_H
+#define NFN_DAEMON_PRIV_H
 
 #include <stdint.h>
 #include <time.h>
@@ -68,8 +70,5 @@ int daemon_apply(struct daemon *d, const struct conf *nc, char *err,
 
 /* Re-read the config file and apply it (SIGHUP, "reload"); -1 with err. */
 int daemon_reload(struct daemon *d, char *err, size_t errlen);
-
-/* Control-socket request → malloc'd response text. */
-char *daemon_control(struct daemon *d, const char *req);
 
 #endif
