@@ -36,15 +36,15 @@ sleep_ms(long ms)
 pid_t
 svc_ping(const struct conf *c)
 {
-	char *resp = NULL, *p;
-	pid_t pid = 0;
+	struct ctl_reply r;
+	struct ctl_ping p;
 
-	if (ctl_request(c->control, "ping", &resp) < 0)
+	if (ctl_request(c->control, "ping", &r) < 0)
 		return 0;
-	if (strncmp(resp, "OK", 2) == 0 && (p = strstr(resp, "pid=")) != NULL)
-		pid = (pid_t)strtol(p + 4, NULL, 10);
-	free(resp);
-	return pid;
+	if (ctl_ping_parse(&r, &p) < 0)
+		p.pid = 0;
+	ctl_reply_free(&r);
+	return p.pid;
 }
 
 /* One control request; the body after "OK\n" in *body (malloc'd). */
@@ -52,26 +52,21 @@ int
 svc_ask(const struct conf *c, const char *req, char **body, char *err,
     size_t errlen)
 {
-	char *resp = NULL, *nl;
+	struct ctl_reply r;
 
 	*body = NULL;
-	if (ctl_request(c->control, req, &resp) < 0) {
+	if (ctl_request(c->control, req, &r) < 0) {
 		snprintf(err, errlen, "control socket %s: %s", c->control,
-		    strerror(errno));
+		    errno == EPROTO ? "malformed response" : strerror(errno));
 		return -1;
 	}
-	if (strncmp(resp, "OK", 2) != 0) {
-		nl = strchr(resp, '\n');
-		if (nl)
-			*nl = '\0';
-		snprintf(err, errlen, "nft-netflowd: %s",
-		    strncmp(resp, "ERR ", 4) == 0 ? resp + 4 : resp);
-		free(resp);
+	if (!r.ok) {
+		snprintf(err, errlen, "nft-netflowd: %s", r.line);
+		ctl_reply_free(&r);
 		return -1;
 	}
-	nl = strchr(resp, '\n');
-	*body = strdup(nl ? nl + 1 : "");
-	free(resp);
+	*body = strdup(r.body);
+	ctl_reply_free(&r);
 	return *body ? 0 : -1;
 }
 

@@ -25,14 +25,14 @@ is_json(const char *args)
 static void
 h_ping(struct daemon *d, char *args, FILE *out)
 {
-	fprintf(out, "OK pid=%d version=%s capture=%s\n", (int)getpid(),
-	    NFN_VERSION, conf_capture_name(d->conf.capture));
+	ctl_reply_ping(out, getpid(), NFN_VERSION,
+	    conf_capture_name(d->conf.capture));
 }
 
 static void
 h_stats(struct daemon *d, char *args, FILE *out)
 {
-	fputs("OK\n", out);
+	ctl_reply_ok(out);
 	if (is_json(args))
 		stats_json(d, out);
 	else
@@ -42,7 +42,7 @@ h_stats(struct daemon *d, char *args, FILE *out)
 static void
 h_flows(struct daemon *d, char *args, FILE *out)
 {
-	fputs("OK\n", out);
+	ctl_reply_ok(out);
 	stats_flows(d, out, is_json(args));
 }
 
@@ -52,7 +52,7 @@ h_config(struct daemon *d, char *args, FILE *out)
 	const char *const *k;
 	char val[CONF_TEXT_MAX];
 
-	fputs("OK\n", out);
+	ctl_reply_ok(out);
 	for (k = conf_keys(); *k; k++)
 		if (conf_get(&d->conf, *k, val, sizeof(val)) == 0)
 			fprintf(out, "%s = %s\n", *k, val);
@@ -67,17 +67,17 @@ h_set(struct daemon *d, char *args, FILE *out)
 
 	key = args ? strtok_r(args, " \t", &val) : NULL;
 	if (key == NULL) {
-		fputs("ERR usage: set KEY VALUE\n", out);
+		ctl_reply_err(out, "usage: set KEY VALUE");
 		return;
 	}
 	val += strspn(val, " \t");
 	if (conf_set(&nc, key, val, err, sizeof(err)) < 0 ||
 	    daemon_apply(d, &nc, err, sizeof(err)) < 0) {
-		fprintf(out, "ERR %s\n", err);
+		ctl_reply_err(out, "%s", err);
 		return;
 	}
 	log_info("live change: %s = %s", key, val);
-	fputs("OK\n", out);
+	ctl_reply_ok(out);
 }
 
 static void
@@ -90,7 +90,8 @@ h_flush(struct daemon *d, char *args, FILE *out)
 		ctin_flush(d->ct, d->now);
 	n = ft_flush(d->ft, d->now);
 	export_flush(d->xp, d->now);
-	fprintf(out, "OK\nexported %u flows\n", n);
+	ctl_reply_ok(out);
+	fprintf(out, "exported %u flows\n", n);
 }
 
 static void
@@ -99,9 +100,9 @@ h_reload(struct daemon *d, char *args, FILE *out)
 	char err[512];
 
 	if (daemon_reload(d, err, sizeof(err)) < 0)
-		fprintf(out, "ERR %s\n", err);
+		ctl_reply_err(out, "%s", err);
 	else
-		fputs("OK\n", out);
+		ctl_reply_ok(out);
 }
 
 static const struct {
@@ -137,9 +138,9 @@ daemon_control(struct daemon *d, const char *req)
 			break;
 	d->now = clk_uptime_ms();
 	if (cmd == NULL || i == sizeof(ctl_cmds) / sizeof(ctl_cmds[0]))
-		fprintf(out, "ERR unknown request \"%s\": allowed ping, stats "
+		ctl_reply_err(out, "unknown request \"%s\": allowed ping, stats "
 		    "[json], flows [json], config, set KEY VALUE, flush, "
-		    "reload\n", cmd ? cmd : "");
+		    "reload", cmd ? cmd : "");
 	else
 		ctl_cmds[i].fn(d, args, out);
 	fclose(out);

@@ -8,7 +8,7 @@
  * "ERR <one-line reason>"; the body follows.
  *
  * Requests:
- *   ping                 OK pid=<pid> version=<v>
+ *   ping                 OK pid=<pid> version=<v> capture=<mode>
  *   stats [json]         statistics (text like /proc/net/stat/ipt_netflow, or JSON)
  *   flows [json]         the active flows
  *   config               every parameter, "key = value" per line
@@ -20,6 +20,8 @@
 #define NFN_CTL_H
 
 #include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
 
 #define CTL_REQ_MAX	4096
 
@@ -32,9 +34,55 @@ int ctl_read_request(int fd, char *buf, size_t len);
 int ctl_write_all(int fd, const char *buf, size_t len);
 
 /*
- * Client side: send req, return the whole response (malloc'd, NUL-terminated)
- * in *resp.  Returns 0, or -1 with errno (ENOENT / ECONNREFUSED: no daemon).
+ * Server side, the framing of a response written to out (a memstream the
+ * caller sends): "OK\n" followed by the body the caller writes, or one
+ * "ERR <reason>\n" line (a newline inside the reason becomes a space, so
+ * a reason is always one line), or the ping line.
  */
-int ctl_request(const char *path, const char *req, char **resp);
+void	ctl_reply_ok(FILE *out);
+void	ctl_reply_err(FILE *out, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	ctl_reply_ping(FILE *out, pid_t pid, const char *version,
+	    const char *capture);
+
+/*
+ * Client side.  A response split in place: ok is 1 for "OK", 0 for "ERR";
+ * line is the rest of the first line (the ERR reason, the ping fields);
+ * body is everything after the first newline.  Both point into text.
+ */
+struct ctl_reply {
+	int		 ok;
+	const char	*line;
+	const char	*body;
+	char		*text;		/* the whole response, malloc'd */
+};
+
+/*
+ * Split text (malloc'd; the reply owns it from now on, also on error).
+ * -1 with EPROTO when the first line is neither "OK[ ...]" nor "ERR ...".
+ */
+int	ctl_reply_parse(char *text, struct ctl_reply *r);
+void	ctl_reply_free(struct ctl_reply *r);
+
+/*
+ * Send req, read and split the whole response into *r (free it with
+ * ctl_reply_free()).  0, or -1 with errno: ENOENT / ECONNREFUSED when no
+ * daemon listens, EPROTO when the response is malformed.
+ */
+int	ctl_request(const char *path, const char *req, struct ctl_reply *r);
+
+/* What "ping" answers. */
+struct ctl_ping {
+	pid_t	pid;
+	char	version[32];
+	char	capture[16];
+};
+
+/*
+ * The ping fields of an OK reply, in any order (unknown fields are
+ * skipped).  -1 with EPROTO unless the reply is OK with a pid > 0, a
+ * version and a capture mode.
+ */
+int	ctl_ping_parse(const struct ctl_reply *r, struct ctl_ping *p);
 
 #endif
