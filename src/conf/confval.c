@@ -375,7 +375,8 @@ conf_restart_changed(const struct conf *a, const struct conf *b)
 		if ((k->flags & CONFKEYS_RESTART) == 0)
 			continue;
 		if (confval_get(a, k, va, sizeof(va)) < 0 ||
-		    confval_get(b, k, vb, sizeof(vb)) < 0 || strcmp(va, vb) != 0)
+		    confval_get(b, k, vb, sizeof(vb)) < 0 ||
+		    strcmp(va, vb) != 0)
 			return k->name;
 	}
 	return NULL;

@@ -411,7 +411,7 @@ test_restart(void)
 	    strcmp(conf_restart_changed(&a, &b), "protocol") == 0);
 }
 
-/* conf_capture_name() is the spelling conf_set() reads and conf_get() writes. */
+/* conf_capture_name(): the spelling conf_set() reads and conf_get() writes. */
 static void
 test_capture_name(void)
 {

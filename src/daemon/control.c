@@ -138,9 +138,9 @@ daemon_control(struct daemon *d, const char *req)
 			break;
 	d->now = clk_uptime_ms();
 	if (cmd == NULL || i == sizeof(ctl_cmds) / sizeof(ctl_cmds[0]))
-		ctl_reply_err(out, "unknown request \"%s\": allowed ping, stats "
-		    "[json], flows [json], config, set KEY VALUE, flush, "
-		    "reload", cmd ? cmd : "");
+		ctl_reply_err(out, "unknown request \"%s\": allowed ping, "
+		    "stats [json], flows [json], config, set KEY VALUE, "
+		    "flush, reload", cmd ? cmd : "");
 	else
 		ctl_cmds[i].fn(d, args, out);
 	fclose(out);

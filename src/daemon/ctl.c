@@ -214,7 +214,8 @@ ctl_reply_parse(char *text, struct ctl_reply *r)
 		goto malformed;
 	*nl = '\0';
 	r->body = nl + 1;
-	if (strncmp(text, "OK", 2) == 0 && (text[2] == '\0' || text[2] == ' ')) {
+	if (strncmp(text, "OK", 2) == 0 &&
+	    (text[2] == '\0' || text[2] == ' ')) {
 		r->ok = 1;
 		r->line = text[2] ? text + 3 : text + 2;
 		return 0;
@@ -267,9 +268,11 @@ ctl_ping_parse(const struct ctl_reply *r, struct ctl_ping *p)
 			    pid > INT_MAX;
 			p->pid = bad ? 0 : (pid_t)pid;
 		} else if (strncmp(tok, "version=", 8) == 0)
-			bad = ping_text(tok + 8, p->version, sizeof(p->version));
+			bad = ping_text(tok + 8, p->version,
+			    sizeof(p->version));
 		else if (strncmp(tok, "capture=", 8) == 0)
-			bad = ping_text(tok + 8, p->capture, sizeof(p->capture));
+			bad = ping_text(tok + 8, p->capture,
+			    sizeof(p->capture));
 	}
 	free(line);
 	if (bad || p->pid <= 0 || !p->version[0] || !p->capture[0]) {

@@ -54,7 +54,7 @@ struct ctl_reply {
 	int		 ok;
 	const char	*line;
 	const char	*body;
-	char		*text;		/* the whole response, malloc'd */
+	char		*text;		/* the response, malloc'd */
 };
 
 /*
