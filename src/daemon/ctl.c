@@ -233,8 +233,13 @@ malformed:
 void
 ctl_reply_free(struct ctl_reply *r)
 {
+	int e = errno;
+
+	if (r == NULL)
+		return;
 	free(r->text);
 	memset(r, 0, sizeof(*r));
+	errno = e;
 }
 
 /* A ping field's value into dst; -1 when it is empty or does not fit. */
@@ -307,7 +312,6 @@ ctl_request(const char *path, const char *req, struct ctl_reply *r)
 	close(fd);
 	if (ctl_reply_parse(resp, r) < 0) {
 		ctl_reply_free(r);
-		errno = EPROTO;
 		return -1;
 	}
 	return 0;

@@ -62,6 +62,7 @@ struct ctl_reply {
  * -1 with EPROTO when the first line is neither "OK[ ...]" nor "ERR ...".
  */
 int	ctl_reply_parse(char *text, struct ctl_reply *r);
+/* Accepts NULL, keeps errno (util/err.h). */
 void	ctl_reply_free(struct ctl_reply *r);
 
 /*
