@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""ctl.py SOCKET REQUEST: one control-socket request (see src/ctl.h).
+"""ctl.py SOCKET REQUEST: one control-socket request (see src/daemon/ctl.h).
 
 Prints the response body; exits 1 if the daemon answered ERR."""
 import socket
