@@ -21,7 +21,8 @@
 
 /* ---- options ----------------------------------------------------------- */
 
-enum opt_kind { OPT_MODE, OPT_PARAM, OPT_BOOL, OPT_CONFIG, OPT_KV, OPT_FROM };
+enum opt_kind { OPT_MODE, OPT_PARAM, OPT_BOOL, OPT_CONFIG, OPT_KV, OPT_FROM,
+	OPT_FORMAT };
 enum bool_id { B_HELP, B_HELP_LONG, B_VERBOSE, B_VERSION, B_JSON };
 
 struct opt {
@@ -69,6 +70,8 @@ static const struct opt opts[] = {
 	  "nft table (default) or iptables chain NETFLOW" },
 	{ 0, "json", OPT_BOOL, NULL, B_JSON, "[true|false]",
 	  "show and flows print JSON" },
+	{ 0, "format", OPT_FORMAT, NULL, 0, "text|json|prometheus",
+	  "output of show (prometheus: metrics only)" },
 	{ 'o', "option", OPT_KV, NULL, 0, "KEY=VALUE",
 	  "any key of nft-netflow.conf(5)" },
 	{ 0, "from-ipt-netflow", OPT_FROM, NULL, 0, "[FILE]",
@@ -225,6 +228,18 @@ apply_opt(struct cli *o, const struct opt *op, const char *as, const char *val,
 			return -1;
 		}
 		*flags[op->flag] = b;
+		if (op->flag == B_JSON)
+			o->prometheus = 0;	/* --json is --format json */
+		return 0;
+	case OPT_FORMAT:
+		if (strcmp(val, "text") != 0 && strcmp(val, "json") != 0 &&
+		    strcmp(val, "prometheus") != 0) {
+			snprintf(err, errlen, "%s: unknown format \"%s\" "
+			    "(allowed: text, json, prometheus)", as, val);
+			return -1;
+		}
+		o->json = strcmp(val, "json") == 0;
+		o->prometheus = strcmp(val, "prometheus") == 0;
 		return 0;
 	case OPT_PARAM:
 		return add_set(o, op->key, strlen(op->key), as, val, err,
@@ -291,6 +306,11 @@ validate(const struct cli *o, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: parameters are only used with "
 		    "--mode install or --mode enable (mode is %s)",
 		    o->set[0].opt, cli_mode_name(o->mode));
+		r = -1;
+	}
+	if (r == 0 && o->prometheus && o->mode != CLI_SHOW) {
+		snprintf(err, errlen, "--format prometheus: only with --mode "
+		    "show (mode is %s)", cli_mode_name(o->mode));
 		r = -1;
 	}
 	return r;

@@ -8,7 +8,8 @@
  *       [-h|--help [true|false]] [-H|--help-long [true|false]]
  *       [-v|--verbose [true|false]] [--version [true|false]]
  *   and our own: [-c|--config FILE] [--capture nflog|conntrack] [--json]
- *       [-o|--option KEY=VALUE] [--rules nft|iptables]
+ *       [--format text|json|prometheus] [-o|--option KEY=VALUE]
+ *       [--rules nft|iptables]
  *       [--from-ipt-netflow [FILE]]
  *
  * Long options also work with one dash ("-destination X", as in the
@@ -52,6 +53,7 @@ struct cli {
 	const char	*config;		/* -c, default CONF_DEFAULT_PATH */
 	const char	*from_ipt;		/* --from-ipt-netflow FILE, or NULL */
 	int		 help, help_long, verbose, version, json;
+	int		 prometheus;		/* --format prometheus (show) */
 	unsigned	 nset;
 	struct cli_set	 set[CLI_SET_MAX];	/* parameters, validated, in order */
 };

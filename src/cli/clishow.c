@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli/clishow.h"
+#include "daemon/metrics.h"
 #include "util/file.h"
 #include "util/log.h"
 #include "rules/ipt.h"
@@ -226,8 +227,30 @@ show_params(struct clictx *x, const struct conf *c, pid_t pid, int json)
 		printf("\n  },\n");
 }
 
-int
-clishow_show(struct clictx *x, char *err, size_t errlen)
+/*
+ * --format prometheus: the daemon's metrics alone, for a scraper or
+ * node_exporter's textfile collector.  A daemon that does not answer is
+ * nft_netflow_up 0 (an alert, not a failed write of the file).
+ */
+static int
+show_metrics(struct clictx *x, char *err, size_t errlen)
+{
+	char *body;
+
+	if (svc_ping(&x->file) <= 0) {
+		metrics_write_down(stdout);
+		return 0;
+	}
+	if (svc_ask(&x->file, "metrics", &body, err, errlen) < 0)
+		return -1;
+	fputs(body, stdout);
+	free(body);
+	return 0;
+}
+
+/* Files, parameters, table and statistics, as text or JSON. */
+static int
+show_report(struct clictx *x, char *err, size_t errlen)
 {
 	struct conf *c;
 	struct rules_state st;
@@ -280,6 +303,14 @@ clishow_show(struct clictx *x, char *err, size_t errlen)
 	free(stats);
 	free(c);
 	return 0;
+}
+
+int
+clishow_show(struct clictx *x, char *err, size_t errlen)
+{
+	if (x->o->prometheus)
+		return show_metrics(x, err, errlen);
+	return show_report(x, err, errlen);
 }
 
 int

@@ -40,6 +40,13 @@ h_stats(struct daemon *d, char *args, FILE *out)
 }
 
 static void
+h_metrics(struct daemon *d, char *args, FILE *out)
+{
+	ctl_reply_ok(out);
+	stats_prometheus(d, out);
+}
+
+static void
 h_flows(struct daemon *d, char *args, FILE *out)
 {
 	ctl_reply_ok(out);
@@ -111,6 +118,7 @@ static const struct {
 } ctl_cmds[] = {
 	{ "ping", h_ping },
 	{ "stats", h_stats },
+	{ "metrics", h_metrics },
 	{ "flows", h_flows },
 	{ "config", h_config },
 	{ "set", h_set },
@@ -139,8 +147,8 @@ daemon_control(struct daemon *d, const char *req)
 	d->now = clk_uptime_ms();
 	if (cmd == NULL || i == sizeof(ctl_cmds) / sizeof(ctl_cmds[0]))
 		ctl_reply_err(out, "unknown request \"%s\": allowed ping, "
-		    "stats [json], flows [json], config, set KEY VALUE, "
-		    "flush, reload", cmd ? cmd : "");
+		    "stats [json], metrics, flows [json], config, set KEY "
+		    "VALUE, flush, reload", cmd ? cmd : "");
 	else
 		ctl_cmds[i].fn(d, args, out);
 	fclose(out);

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "daemon/daemon_priv.h"
+#include "daemon/metrics.h"
 #include "daemon/stats.h"
 
 static void
@@ -171,6 +172,39 @@ stats_json(const struct daemon *d, FILE *f)
 	fprintf(f, "\"reload\":{");
 	JU("ok", d->reloads);
 	fprintf(f, "\"rejected\":%" PRIu64 "}}\n", d->reload_errors);
+}
+
+void
+stats_prometheus(const struct daemon *d, FILE *f)
+{
+	const struct ft_stats *fs = ft_stats(d->ft);
+	struct ctin_counters ct;
+	struct metrics_view v = {
+		.version = NFN_VERSION,
+		.capture = conf_capture_name(d->conf.capture),
+		.protocol = d->conf.protocol,
+		.nflog_group = d->conf.nflog_group,
+		.uptime_ms = d->now,
+		.active_timeout = d->conf.active_timeout,
+		.inactive_timeout = d->conf.inactive_timeout,
+		.maxflows = d->conf.maxflows,
+		.hashsize = ft_hashsize(d->ft),
+		.peak_age_ms = d->now - fs->peak_at,
+		.memory = ft_memory(d->ft),
+		.flow = fs,
+		.pkt = &d->ps,
+		.rates = &d->rates,
+		.nlg = nlgs(d),
+		.exp = export_stats(d->xp),
+		.reloads = d->reloads,
+		.reload_errors = d->reload_errors,
+	};
+
+	if (d->ct) {
+		ctin_counters(d->ct, &ct);
+		v.ct = &ct;
+	}
+	metrics_write(&v, f);
 }
 
 struct flows_ctx {

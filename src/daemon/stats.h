@@ -1,6 +1,7 @@
 /*
  * stats: the daemon's statistics as text (resembling ipt_NETFLOW's
- * /proc/net/stat/ipt_netflow) and as JSON, and the active-flow listing.
+ * /proc/net/stat/ipt_netflow), as JSON and in the Prometheus text format
+ * (metrics.h), and the active-flow listing.
  * Formatting only: the counters live in the modules that own them.
  */
 #ifndef NFN_STATS_H
@@ -12,6 +13,7 @@ struct daemon;
 
 void stats_text(const struct daemon *d, FILE *f);
 void stats_json(const struct daemon *d, FILE *f);
+void stats_prometheus(const struct daemon *d, FILE *f);
 void stats_flows(const struct daemon *d, FILE *f, int json);
 
 #endif

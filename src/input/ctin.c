@@ -238,6 +238,16 @@ mode_name(const struct ctin *ct)
 }
 
 void
+ctin_counters(const struct ctin *ct, struct ctin_counters *c)
+{
+	c->nl = ctnl_stats(ct->nl);
+	c->end = ct->end ? ctend_stats(ct->end) : NULL;
+	c->mode = ct->mode ? ctmode_stats(ct->mode) : NULL;
+	c->table = ct->mode ? ctmode_table_stats(ct->mode) : NULL;
+	c->nat_events = ct->nat_events;
+}
+
+void
 ctin_stats_text(const struct ctin *ct, FILE *f)
 {
 	const struct ctnl_stats *n = ctnl_stats(ct->nl);

@@ -68,6 +68,18 @@ int ctin_reconfig(struct ctin *ct, const struct conf *c, char *err,
  * nothing (the flows are in the flow table).
  */
 void ctin_walk(struct ctin *ct, uint32_t now, struct rec_sink sink);
+/*
+ * The counters of each part, for formatters of the statistics: end is set
+ * in capture = nflog, mode and table in capture = conntrack, else NULL.
+ */
+struct ctin_counters {
+	const struct ctnl_stats *nl;
+	const struct ctend_stats *end;
+	const struct ctmode_stats *mode;
+	const struct ctconn_stats *table;
+	uint64_t nat_events;
+};
+void ctin_counters(const struct ctin *ct, struct ctin_counters *c);
 /* Statistics lines (text) and a JSON object member "conntrack":{...}. */
 void ctin_stats_text(const struct ctin *ct, FILE *f);
 void ctin_stats_json(const struct ctin *ct, FILE *f);
