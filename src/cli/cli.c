@@ -22,7 +22,7 @@
 /* ---- options ----------------------------------------------------------- */
 
 enum opt_kind { OPT_MODE, OPT_PARAM, OPT_BOOL, OPT_CONFIG, OPT_KV, OPT_FROM,
-	OPT_FORMAT };
+	OPT_FORMAT, OPT_OUTPUT };
 enum bool_id { B_HELP, B_HELP_LONG, B_VERBOSE, B_VERSION, B_JSON };
 
 struct opt {
@@ -72,6 +72,8 @@ static const struct opt opts[] = {
 	  "show and flows print JSON" },
 	{ 0, "format", OPT_FORMAT, NULL, 0, "text|json|prometheus",
 	  "output of show (prometheus: metrics only)" },
+	{ 0, "output", OPT_OUTPUT, NULL, 0, "FILE",
+	  "prometheus: replace FILE atomically" },
 	{ 'o', "option", OPT_KV, NULL, 0, "KEY=VALUE",
 	  "any key of nft-netflow.conf(5)" },
 	{ 0, "from-ipt-netflow", OPT_FROM, NULL, 0, "[FILE]",
@@ -214,11 +216,15 @@ apply_opt(struct cli *o, const struct opt *op, const char *as, const char *val,
 		}
 		return 0;
 	case OPT_CONFIG:
+	case OPT_OUTPUT:
 		if (*val == '\0') {
 			snprintf(err, errlen, "%s: empty file name", as);
 			return -1;
 		}
-		o->config = val;
+		if (op->kind == OPT_CONFIG)
+			o->config = val;
+		else
+			o->output = val;
 		return 0;
 	case OPT_BOOL:
 		b = 1;
@@ -311,6 +317,11 @@ validate(const struct cli *o, char *err, size_t errlen)
 	if (r == 0 && o->prometheus && o->mode != CLI_SHOW) {
 		snprintf(err, errlen, "--format prometheus: only with --mode "
 		    "show (mode is %s)", cli_mode_name(o->mode));
+		r = -1;
+	}
+	if (r == 0 && o->output && !o->prometheus) {
+		snprintf(err, errlen, "--output %s: only with --format "
+		    "prometheus", o->output);
 		r = -1;
 	}
 	return r;

@@ -8,8 +8,8 @@
  *       [-h|--help [true|false]] [-H|--help-long [true|false]]
  *       [-v|--verbose [true|false]] [--version [true|false]]
  *   and our own: [-c|--config FILE] [--capture nflog|conntrack] [--json]
- *       [--format text|json|prometheus] [-o|--option KEY=VALUE]
- *       [--rules nft|iptables]
+ *       [--format text|json|prometheus] [--output FILE]
+ *       [-o|--option KEY=VALUE] [--rules nft|iptables]
  *       [--from-ipt-netflow [FILE]]
  *
  * Long options also work with one dash ("-destination X", as in the
@@ -54,6 +54,7 @@ struct cli {
 	const char	*from_ipt;		/* --from-ipt-netflow FILE, or NULL */
 	int		 help, help_long, verbose, version, json;
 	int		 prometheus;		/* --format prometheus (show) */
+	const char	*output;		/* --output: replaced atomically */
 	unsigned	 nset;
 	struct cli_set	 set[CLI_SET_MAX];	/* parameters, validated, in order */
 };

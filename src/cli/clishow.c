@@ -230,22 +230,37 @@ show_params(struct clictx *x, const struct conf *c, pid_t pid, int json)
 /*
  * --format prometheus: the daemon's metrics alone, for a scraper or
  * node_exporter's textfile collector.  A daemon that does not answer is
- * nft_netflow_up 0 (an alert, not a failed write of the file).
+ * nft_netflow_up 0 (an alert, not a failed write of the file).  --output
+ * replaces the file in one rename, so a reader never sees half of it.
  */
 static int
 show_metrics(struct clictx *x, char *err, size_t errlen)
 {
-	char *body;
+	char *body = NULL;
+	size_t len = 0;
+	FILE *f;
+	int r = 0;
 
-	if (svc_ping(&x->file) <= 0) {
-		metrics_write_down(stdout);
-		return 0;
+	if (svc_ping(&x->file) > 0) {
+		if (svc_ask(&x->file, "metrics", &body, err, errlen) < 0)
+			return -1;
+	} else {
+		if ((f = open_memstream(&body, &len)) == NULL) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		metrics_write_down(f);
+		fclose(f);
 	}
-	if (svc_ask(&x->file, "metrics", &body, err, errlen) < 0)
-		return -1;
-	fputs(body, stdout);
+	if (x->o->output == NULL)
+		fputs(body, stdout);
+	else if (file_replace(x->o->output, body, 0644) < 0) {
+		snprintf(err, errlen, "--output %s: %s", x->o->output,
+		    strerror(errno));
+		r = -1;
+	}
 	free(body);
-	return 0;
+	return r;
 }
 
 /* Files, parameters, table and statistics, as text or JSON. */

@@ -255,6 +255,12 @@ static const struct tcase cases[] = {
 	    "text, json, prometheus") },
 	{ { "--format", "prometheus", "-m", "flows" },
 	    BAD("--format prometheus", "only with --mode show", "flows") },
+	{ { "--format", "prometheus", "--output", "/tmp/m.prom" }, 1, { NULL },
+	    { -1, -1, -1, -1, -1, 0, NULL, NULL, NULL } },
+	{ { "--output", "/tmp/m.prom" },
+	    BAD("--output /tmp/m.prom", "only with --format prometheus") },
+	{ { "--format", "prometheus", "--output=" },
+	    BAD("--output", "empty file name") },
 	/* help is given even when a parameter would be out of place */
 	{ { "-h", "--active-timeout", "5" }, 1, { NULL },
 	    { -1, 1, -1, -1, -1, -1, NULL, NULL, NULL } },

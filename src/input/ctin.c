@@ -310,12 +310,14 @@ ctin_stats_json(const struct ctin *ct, FILE *f)
 	J("overruns", n->overruns);
 	J("resyncs", m->resyncs);
 	J("rcvbuf", n->rcvbuf);
+	J("rcvbuf_asked", n->rcvbuf_set);
 	J("rcvbuf_max", n->rcvbuf_max);
 	J("reliable", n->reliable);
 	J("nat_events", ct->nat_events);
 	J("own_export_skipped", n->ev_own);
 	J("ended_connections", e->conns);
 	J("ended_flows", e->flows);
+	J("ended_pending", e->pending);
 	J("tracked", s->tracked);
 	J("peak", s->peak);
 	J("new", s->inserted);
