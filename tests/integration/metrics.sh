@@ -79,8 +79,12 @@ check "the control command answers the same families" eval \
 	'ctl metrics | grep "^# TYPE" | diff - <(grep "^# TYPE" "$T/show.prom")'
 
 # node_exporter with only the textfile collector, on R's loopback
-check "--output writes the textfile" \
-	cli -m show --format prometheus --output "$TEXTFILE/nft_netflow.prom"
+# as nft-netflow-metrics.service runs it: no capability, no network but
+# AF_UNIX (its own empty network namespace here)
+check "--output writes the textfile, without capabilities" \
+	unshare -n setpriv --no-new-privs --bounding-set=-all -- \
+	"$NFN" -c "$CONF" -m show --format prometheus \
+	--output "$TEXTFILE/nft_netflow.prom"
 # read now: node_exporter's HTTP on R's loopback is traffic R meters
 cli -m show --json > "$T/show.json"
 check "no temporary file left" test "$(ls -A "$TEXTFILE")" = nft_netflow.prom
