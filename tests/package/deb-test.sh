@@ -82,6 +82,7 @@ traffic "$NS_A" tcp $B_IP 6000 100000 2 >/dev/null
 inA ping -c 3 -i 0.2 -q $B_IP >/dev/null
 wait $SRV 2>/dev/null
 capture_stop
+check "daemon still running after the traffic" eval '! gone "$pid"'
 # the metrics unit's own command line, as systemd would run it
 cmd=$(sed -n 's/^ExecStart=//p' /lib/systemd/system/nft-netflow-metrics.service)
 mkdir -p "$TEXTFILE"
