@@ -131,9 +131,7 @@ if [ "$CAPTURE" = nflog ]; then
 fi
 check "user tables intact while enabled" user_intact
 
-inB python3 "$NFN_SRCDIR/tests/integration/traffic.py" tcp-server 6000 30 &
-SRV=$!
-sleep 0.5
+tcp_sink 30
 # phase 1: short flows, then a look at the flow table
 traffic "$NS_A" udp $B_IP 5000 10 20 100
 traffic "$NS_A" tcp $B_IP 6000 100000 2

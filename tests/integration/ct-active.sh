@@ -6,7 +6,7 @@
 . "$(dirname "$0")/ct-lib.sh"
 
 ct_setup conntrack active_timeout=2
-ct_tcp_server 15
+tcp_sink 15
 # one slow connection: 1000 bytes every 0.1 s for 7 s, then close
 inA python3 - "$B_IP" <<-'PY'
 import socket, sys, time

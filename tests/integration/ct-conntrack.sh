@@ -27,7 +27,7 @@ while time.monotonic() < end:
     s.sendto(d[:len(d) // 2], a)
 PY
 ECHO=$!
-ct_tcp_server 15
+tcp_sink 15
 inA python3 - "$B_IP" <<-'PY'
 import socket, sys
 for i in range(3):                      # 3 UDP connections, 6 datagrams each

@@ -44,14 +44,7 @@ ct_setup() {
 	start_daemon "$T/nfn.conf" || exit 1
 }
 
-# ct_tcp_server SECONDS: B's TCP sink on port 6000 in the background (SRV)
-ct_tcp_server() {
-	inB python3 "$NFN_SRCDIR/tests/integration/traffic.py" tcp-server 6000 "$1" &
-	SRV=$!
-	sleep 0.5
-}
-
-# ct_stop_traffic: stop B's TCP sink, if any, and the capture
+# ct_stop_traffic: stop B's TCP sink (tcp_sink), if any, and the capture
 ct_stop_traffic() {
 	[ -n "${SRV:-}" ] && kill "$SRV" 2>/dev/null
 	capture_stop

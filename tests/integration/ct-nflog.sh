@@ -7,7 +7,7 @@
 . "$(dirname "$0")/ct-lib.sh"
 
 ct_setup nflog active_timeout=1800
-ct_tcp_server 20
+tcp_sink 20
 traffic "$NS_A" tcp $B_IP 6000 100000 3
 sleep 0.3
 ct_stop_traffic

@@ -11,9 +11,7 @@ write_conf "$T/nfn.conf" destination=127.0.0.1:9995 inactive_timeout=60
 start_daemon "$T/nfn.conf" || exit 1
 capture_start || exit 1
 
-inB python3 "$NFN_SRCDIR/tests/integration/traffic.py" tcp-server 6000 20 &
-SRV=$!
-sleep 0.5
+tcp_sink 20
 traffic "$NS_A" udp $B_IP 5000 20 7 100
 traffic "$NS_A" udp $B_IP 5100 5 3 1400 41000
 traffic "$NS_A" tcp $B_IP 6000 200000 3
