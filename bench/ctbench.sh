@@ -1,15 +1,17 @@
 #!/bin/bash
 # ctbench.sh: issue 4's benchmark: nft-netflowd in capture = conntrack
 # against capture = nflog and against conntrack alone, on the same traffic
-# in the same run.  Root; prints figures and ratios, never asserts on speed.
+# in the same run.  Root (without it: exit 77, meson's skip); prints
+# figures and ratios, never asserts on speed.
 #
 #	bench/ctbench.sh [--quick] [--seconds N] [--rounds N] [--rate PPS]
 #	                 [--flows N] [--conn-rates "25000 50000 0"]
 #	                 [--conns N] [--expire-rates "50000"] [--parts "1 2"]
 #	                 [--build DIR] [--out FILE]
 #
-# The topology of bench/lib-bench.sh (namespaces A -> R -> B, 198.18.0.0/15,
-# removed on exit).  On R one configuration at a time:
+# The topology of tests/lib/netns.sh with bench/lib-bench.sh's additions
+# (namespaces A -> R -> B, 198.18.0.0/15, removed on exit).  On R one
+# configuration at a time:
 #
 #   ct       the shipped table minus its log rules: conntrack tracking, no
 #            exporter (the stateful-router baseline)
@@ -95,46 +97,15 @@ else
 	TAIL=1 SETTLE=0.5 QUIET=1
 fi
 
+. "$SRCDIR/bench/lib-bench.sh"
+bench_init nfn-ctbench conntrack
 BLAST=$BUILD/bench/blast
-NFND=$BUILD/src/nft-netflowd
-GROUP=2055
-SINK=127.0.0.1		# nothing listens: export is counted by the daemon
-
-if [ "$(id -u)" != 0 ]; then
-	echo "ctbench.sh: needs root (network namespaces)"; exit 1
-fi
-for tool in ip nft ethtool taskset pgrep python3 conntrack; do
-	command -v "$tool" >/dev/null || { echo "ctbench.sh: $tool missing"; exit 1; }
-done
+NFND=$NFT_NETFLOWD
 for f in "$BLAST" "$NFND"; do
 	[ -x "$f" ] || { echo "ctbench.sh: $f not built (scripts/bench.sh builds it)"; exit 1; }
 done
 
-T=$(mktemp -d /tmp/nfn-ctbench.XXXXXX)
-. "$SRCDIR/bench/lib-bench.sh"
-trap bench_cleanup EXIT
-trap 'echo "ctbench.sh: interrupted"; exit 130' INT TERM
-
 # ---- the daemon ----------------------------------------------------------
-
-nfnd_conf() {	# nfnd_conf FILE [key=value...] (run.sh's settings)
-	local f=$1; shift
-	{
-		echo "[netflow]"
-		echo "destination = $SINK:9995"
-		echo "inactive_timeout = 15"
-		echo "active_timeout = 1800"
-		echo "maxflows = 2000000"
-		echo "nflog_group = $GROUP"
-		echo "copy_range = 128"
-		echo "queue_threshold = 256"
-		echo "flush_timeout = 10"
-		echo "nlbufsiz = 131072"
-		echo "netlink_rcvbuf = 8388608"
-		echo "control = $T/control"
-		for kv in "$@"; do echo "${kv%%=*} = ${kv#*=}"; done
-	} > "$f"
-}
 
 ctstats() {	# ctstats PREFIX [flush]: "PREFIXkey=value ..." (bench/ctstats.py)
 	python3 -I -S "$SRCDIR/bench/ctstats.py" "$T/control" "$@" 2>> "$T/ctstats.err"
@@ -150,22 +121,17 @@ mode_start() {
 		net.netfilter.nf_conntrack_timestamp=0 2>/dev/null
 	case $1 in
 	ct)	rules ct ;;
-	nfnd-ct) rules ct && nfnd_conf "$T/nfnd.conf" capture=conntrack ;;
+	nfnd-ct) rules ct && bench_conf "$T/nfnd.conf" capture=conntrack ;;
 	nfnd-ctr) rules ct &&
-		nfnd_conf "$T/nfnd.conf" capture=conntrack conntrack_reliable=1 ;;
-	nfnd)	rules nflog && nfnd_conf "$T/nfnd.conf" capture=nflog ;;
+		bench_conf "$T/nfnd.conf" capture=conntrack conntrack_reliable=1 ;;
+	nfnd)	rules nflog && bench_conf "$T/nfnd.conf" capture=nflog ;;
 	esac || return 1
 	[ "$1" = ct ] && return 0
-	rm -f "$T/control"
-	ip netns exec "$NS_R" "$NFND" -f -c "$T/nfnd.conf" -p - 2>> "$T/daemon.log" &
-	EXP_PID=$!
-	wait_for 5 eval '[ -S "$T/control" ] &&
-		python3 "$SRCDIR/tests/integration/ctl.py" "$T/control" ping >/dev/null 2>&1' ||
-		{ echo "nft-netflowd did not start:"; tail -5 "$T/daemon.log"; return 1; }
+	bench_daemon "$T/nfnd.conf"
 }
 
 mode_stop() {
-	[ -n "$EXP_PID" ] && stop_pid "$EXP_PID" TERM 10
+	[ -n "$EXP_PID" ] && stop_daemon 10
 	EXP_PID=
 }
 
@@ -307,7 +273,7 @@ RESULTS=$T/results.txt
 : > "$RESULTS"
 bench_topology || exit 1
 # B: a quiet sink for part 2's destination ports too
-inB nft add rule inet sink in udp dport 6000-15999 drop
+sink_ports 6000-15999
 
 start=$(date +%s)
 echo "nft-netflow conntrack benchmark: $(nproc) CPUs, $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg)"

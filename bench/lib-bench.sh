@@ -1,111 +1,82 @@
-# lib-bench.sh: topology and measurement helpers of the forwarding benchmark
-# (sourced by bench/run.sh; bash).
+# lib-bench.sh: what the benchmarks (bench/run.sh, bench/ctbench.sh) add to
+# the namespace harness tests/lib/netns.sh: the measurement helpers.
+# Sourced, bash, after BUILD is set.
 #
-# The topology is TESTING.md's, in namespaces named after this PID:
+# The topology is the harness's, in namespaces nfb{A,R,B}$$, with a second
+# address on A for the generator:
 #
 #   A 198.18.1.2,.3 --a0/ra-- R 198.18.1.1 | 198.19.1.1 --rb/b0-- B 198.19.1.2
 #
 # A runs the traffic generator, R forwards and runs the rules and one
 # exporter at a time, B drops the UDP quietly (no ICMP errors).  Traffic
 # goes only to B's address, from addresses assigned here.  Everything is
-# removed by bench_cleanup, which run.sh installs as the EXIT trap.
+# removed by the harness's EXIT trap.
 #
 # Measurements never run a command inside R while an exporter is being
-# measured: a "holder" process (sleep) lives in each namespace, and R's
-# interface counters and NFLOG instances are read through /proc/HOLDER/net,
-# which shows the holder's namespace.
+# measured: a "holder" process (sleep) lives in R, and R's interface
+# counters and NFLOG instances are read through /proc/HOLDER/net, which
+# shows the holder's namespace.
 
 set -u
 
-NS_A=nfbA$$ NS_R=nfbR$$ NS_B=nfbB$$
-A_IPS=198.18.1.2,198.18.1.3
-RA_IP=198.18.1.1 RB_IP=198.19.1.1 B_IP=198.19.1.2
+. "$(dirname "${BASH_SOURCE[0]}")/../tests/lib/netns.sh"
+
 HOLD_R= EXP_PID=
 CLK_TCK=$(getconf CLK_TCK)
+GROUP=2055
+# Exporters send to ports on R's loopback where nothing listens: export
+# is not what is measured, and nothing expires during a run anyway.
+SINK=127.0.0.1
 
-# Background processes are started with "ip netns exec" itself, never
-# through these functions: "inR cmd &" would fork a subshell, and $! would
-# be that subshell (in the root namespace), not the process to measure.
-inA() { ip netns exec "$NS_A" "$@"; }
-inR() { ip netns exec "$NS_R" "$@"; }
-inB() { ip netns exec "$NS_B" "$@"; }
-
-bench_cleanup() {
-	if [ -n "$EXP_PID" ]; then
-		kill -TERM "$EXP_PID" 2>/dev/null
-		sleep 0.3
-	fi
-	# Only processes inside our own namespaces: the exporter and holders.
-	for ns in "$NS_R" "$NS_A" "$NS_B"; do
-		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
-	done
-	# reap them here, quietly (no "Killed" job notices)
-	{ wait; } 2>/dev/null
-	for ns in "$NS_A" "$NS_R" "$NS_B"; do
-		ip netns del "$ns" 2>/dev/null
-	done
-	if [ "${KEEP_TMP:-0}" = 1 ]; then
-		echo "kept $T"
-	else
-		rm -rf "$T"
-	fi
+# bench_init NAME TOOL...: root, the harness's tools and TOOLs (or exit 77,
+# meson's skip), $T (/tmp/NAME.XXXXXX) and the EXIT trap
+bench_init() {
+	local name=$1
+	shift
+	harness_require taskset pgrep python3 "$@"
+	harness_init "$name" nfb
+	trap "echo '$name: interrupted'; exit 130" INT TERM
+	A_IPS=$A_IP,198.18.1.3
+	NFT_NETFLOWD=$BUILD/src/nft-netflowd
 }
 
+# bench_topology: the harness's topology, R's holder, and the neighbours
+# resolved once, so that no run pays for ARP
 bench_topology() {
-	local x ns ip
-	ip netns add "$NS_A" && ip netns add "$NS_R" && ip netns add "$NS_B" ||
-		{ echo "bench: cannot create network namespaces"; return 1; }
-	ip link add a0 netns "$NS_A" type veth peer name ra netns "$NS_R"
-	ip link add rb netns "$NS_R" type veth peer name b0 netns "$NS_B"
-	for ip in ${A_IPS//,/ }; do
-		inA ip addr add "$ip/24" dev a0
-	done
-	inR ip addr add $RA_IP/24 dev ra
-	inR ip addr add $RB_IP/24 dev rb
-	inB ip addr add $B_IP/24 dev b0
-	for x in "A a0" "R ra" "R rb" "B b0"; do
-		set -- $x
-		ns=NS_$1
-		ip netns exec "${!ns}" ip link set lo up
-		ip netns exec "${!ns}" ip link set "$2" up
-		# one skb = one wire packet, so counts mean packets
-		ip netns exec "${!ns}" ethtool -K "$2" tso off gso off gro off \
-			>/dev/null 2>&1
-	done
-	inA ip route add default via $RA_IP
-	inB ip route add default via $RB_IP
-	inR sysctl -qw net.ipv4.ip_forward=1
-	# B: a quiet sink for the generator's destination ports
-	inB nft -f - <<-NFT
-	table inet sink {
-		chain in {
-			type filter hook input priority 0; policy accept;
-			udp dport 5000-5999 drop
-		}
-	}
-	NFT
+	setup_topology
 	ip netns exec "$NS_R" sleep 100000 &
 	HOLD_R=$!
 	disown "$HOLD_R"	# killed at cleanup: no job notice
-	# resolve the neighbours once, so no run pays for ARP
 	inA ping -c 1 -W 1 -q $B_IP >/dev/null 2>&1
 	inB ping -c 1 -W 1 -q "${A_IPS%%,*}" >/dev/null 2>&1
 	return 0
 }
 
-# rules MODE: R's ruleset.  none: no table at all (plain forwarding); ct:
-# the shipped table without its log rules (conntrack only); nflog: the
-# shipped table as is (conntrack + NFLOG group 2055, snaplen 128,
-# queue-threshold 256).
+# rules MODE: R's ruleset is exactly the harness's MODE (load_rules: none,
+# ct or nflog)
 rules() {
 	inR nft flush ruleset
-	case $1 in
-	none)	;;
-	ct)	sed '/ log group /d' "$SRCDIR/nft/nft-netflow.nft" > "$T/rules.nft"
-		inR nft -f "$T/rules.nft" ;;
-	nflog)	inR nft -f "$SRCDIR/nft/nft-netflow.nft" ;;
-	*)	echo "bench: unknown rules $1"; return 1 ;;
-	esac
+	load_rules "$1"
+}
+
+# bench_conf FILE [key=value...]: the daemon's settings in every benchmark
+# (big table and buffers, nothing expires during a run), then the given keys
+bench_conf() {
+	local f=$1; shift
+	write_conf "$f" destination=$SINK:9995 inactive_timeout=15 \
+		active_timeout=1800 maxflows=2000000 nflog_group=$GROUP \
+		copy_range=128 queue_threshold=256 flush_timeout=10 \
+		nlbufsiz=131072 netlink_rcvbuf=8388608 "$@"
+}
+
+# bench_daemon CONF: nft-netflowd started by the harness, measured as the
+# exporter (EXP_PID, set even when it does not come up, so it is stopped)
+bench_daemon() {
+	local rc
+	start_daemon "$1"
+	rc=$?
+	EXP_PID=$DAEMON_PID
+	return $rc
 }
 
 # R's counters, "ra_rx ra_drop forwarded", read through the holder so that
@@ -126,15 +97,6 @@ r_counters() {
 nflog_bound() {
 	awk -v g="$1" '$1 == g { f = 1 } END { exit !f }' \
 		"/proc/$HOLD_R/net/netfilter/nfnetlink_log" 2>/dev/null
-}
-
-# tree_pids PID: PID and all its descendants (uacctd forks its plugins).
-tree_pids() {
-	local p
-	echo "$1"
-	for p in $(pgrep -P "$1" 2>/dev/null); do
-		tree_pids "$p"
-	done
 }
 
 # tree_cpu PID: "NS TICKS" for PID and its descendants: NS from each
@@ -217,20 +179,4 @@ wait_for() {
 		sleep 0.1
 	done
 	return 1
-}
-
-# stop_pid PID SIGNAL SECONDS: signal, wait up to SECONDS, then SIGKILL.
-stop_pid() {
-	local pid=$1 sig=$2 secs=$3 i
-	kill "-$sig" "$pid" 2>/dev/null
-	for ((i = 0; i < secs * 10; i++)); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$pid" 2>/dev/null; then
-		echo "bench: pid $pid ignored SIG$sig for ${secs}s, killing" >&2
-		kill -9 $(tree_pids "$pid") 2>/dev/null
-	fi
-	wait "$pid" 2>/dev/null
-	return 0
 }

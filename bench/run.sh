@@ -1,6 +1,7 @@
 #!/bin/bash
 # run.sh: the forwarding benchmark (issue 2, "Benchmark"); scripts/bench.sh
-# builds and calls it.  Root; prints, never asserts on speed.
+# builds and calls it.  Root (without it: exit 77, meson's skip); prints,
+# never asserts on speed.
 #
 #	bench/run.sh [--quick] [--conntrack] [--seconds N] [--rate PPS]
 #	             [--flows "1000 100000"] [--modes "none ct floor ..."]
@@ -84,28 +85,14 @@ case " $MODES " in
 *) MODES="ct $MODES" ;;	# the baseline of "machine +"
 esac
 
+. "$SRCDIR/bench/lib-bench.sh"
+bench_init nfn-bench
 BLAST=$BUILD/bench/blast
 FLOOR=$BUILD/bench/nflog-floor
-NFND=$BUILD/src/nft-netflowd
-GROUP=2055
-# Exporters send to ports on R's loopback where nothing listens: export
-# is not what is measured, and nothing expires during a run anyway.
-SINK=127.0.0.1
-
-if [ "$(id -u)" != 0 ]; then
-	echo "run.sh: needs root (network namespaces)"; exit 1
-fi
-for tool in ip nft ethtool taskset pgrep python3; do
-	command -v "$tool" >/dev/null || { echo "run.sh: $tool missing"; exit 1; }
-done
+NFND=$NFT_NETFLOWD
 for f in "$BLAST" "$FLOOR"; do
 	[ -x "$f" ] || { echo "run.sh: $f not built (scripts/bench.sh builds it)"; exit 1; }
 done
-
-T=$(mktemp -d /tmp/nfn-bench.XXXXXX)
-. "$SRCDIR/bench/lib-bench.sh"
-trap bench_cleanup EXIT
-trap 'echo "run.sh: interrupted"; exit 130' INT TERM
 
 # Skip what is not there, say so, and go on with the rest.
 have_mode() {
@@ -153,38 +140,10 @@ mode_floor_stats() {	# SIGUSR1 makes it print a line; take the new one
 }
 mode_floor_stop() { stop_pid "$EXP_PID" TERM 5; }
 
-nfnd_conf() {	# nfnd_conf FILE [key=value...]
-	local f=$1; shift
-	{
-		echo "[netflow]"
-		echo "destination = $SINK:9995"
-		echo "inactive_timeout = 15"
-		echo "active_timeout = 1800"
-		echo "maxflows = 2000000"
-		echo "nflog_group = $GROUP"
-		echo "copy_range = 128"
-		echo "queue_threshold = 256"
-		echo "flush_timeout = 10"
-		echo "nlbufsiz = 131072"
-		echo "netlink_rcvbuf = 8388608"
-		echo "control = $T/control"
-		for kv in "$@"; do echo "${kv%%=*} = ${kv#*=}"; done
-	} > "$f"
-}
-nfnd_ctl() {
-	python3 "$SRCDIR/tests/integration/ctl.py" "$T/control" "$*"
-}
-nfnd_launch() {	# nfnd_launch CONF
-	rm -f "$T/control"
-	ip netns exec "$NS_R" "$NFND" -f -c "$1" -p - 2>> "$T/daemon.log" &
-	EXP_PID=$!
-	wait_for 5 eval '[ -S "$T/control" ] && nfnd_ctl ping >/dev/null 2>&1' ||
-		{ echo "nft-netflowd did not start:"; tail -5 "$T/daemon.log"; return 1; }
-}
 mode_nfnd_start() {
 	rules nflog || return 1
-	nfnd_conf "$T/nfnd.conf"
-	nfnd_launch "$T/nfnd.conf"
+	bench_conf "$T/nfnd.conf"
+	bench_daemon "$T/nfnd.conf"
 }
 mode_nfnd_stats() {	# one python process: query and sum (it is slow to start)
 	python3 -I -S - "$T/control" <<-'PY' 2>/dev/null || no_stats
@@ -208,7 +167,7 @@ mode_nfnd_stats() {	# one python process: query and sum (it is slow to start)
 	print(st["flows"]["metered_pkts"], drops, st.get("nflog", {}).get("lost", 0))
 	PY
 }
-mode_nfnd_stop() { stop_pid "$EXP_PID" TERM 10; }
+mode_nfnd_stop() { stop_daemon 10; }
 
 # issue 4: the conntrack-event-only mode on the same traffic.  No NFLOG rule
 # (the conntrack rule still turns tracking on); the daemon reads conntrack
@@ -225,8 +184,8 @@ mode_nfnd_ct_start() {
 	# connections made before the daemon turns nf_conntrack_acct on (by
 	# earlier modes' runs) carry no counters: start from an empty table
 	inR conntrack -F >/dev/null 2>&1
-	nfnd_conf "$T/nfnd-ct.conf" capture=conntrack
-	nfnd_launch "$T/nfnd-ct.conf"
+	bench_conf "$T/nfnd-ct.conf" capture=conntrack
+	bench_daemon "$T/nfnd-ct.conf"
 }
 mode_nfnd_ct_stats() {
 	python3 -I -S "$SRCDIR/bench/ctstats.py" "$T/control" "" flush \

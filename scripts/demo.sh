@@ -11,7 +11,9 @@ sh scripts/deps.sh
 sh scripts/build.sh
 export NFT_NETFLOWD=$PWD/build/src/nft-netflowd NFN_SRCDIR=$PWD
 set +e
-. tests/integration/lib.sh
+. tests/lib/netns.sh
+harness_require nfcapd nfdump tshark python3
+harness_init nfn-demo nfn
 
 setup_topology
 load_rules
@@ -20,9 +22,7 @@ write_conf "$T/demo.conf" destination=127.0.0.1:2055 inactive_timeout=5
 echo "== config"; cat "$T/demo.conf"
 start_daemon "$T/demo.conf" || exit 1
 capture_start || exit 1
-inB python3 tests/integration/traffic.py tcp-server 6000 10 &
-SRV=$!
-sleep 0.5
+tcp_sink 10
 echo "== traffic from A ($A_IP) through R to B ($B_IP)"
 traffic "$NS_A" udp $B_IP 5000 3 10 500
 traffic "$NS_A" tcp $B_IP 6000 100000 2
