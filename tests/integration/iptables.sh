@@ -84,9 +84,7 @@ check "enable again: exit 0, same rules" eval 'silent cli -m enable &&
 	saved | diff -q - "$T/enabled.txt" >/dev/null'
 check "user's rules unchanged while enabled" eval 'user_rules | diff - "$T/user-before.txt"'
 
-inB python3 "$NFN_SRCDIR/tests/integration/traffic.py" tcp-server 6000 30 &
-SRV=$!
-sleep 0.5
+tcp_sink 30
 traffic "$NS_A" udp $B_IP 5000 10 20 100
 traffic "$NS_A" tcp $B_IP 6000 100000 2
 inA ping -c 3 -i 0.2 -s 100 -q $B_IP >/dev/null
