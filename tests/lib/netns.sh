@@ -146,16 +146,27 @@ load_rules() {
 # is expected
 start_collector() {
 	mkdir -p "$T/$1"
+	echo "$2" > "$T/nfcapd-$1.port"
 	inR nfcapd -b 127.0.0.1 -p "$2" ${3:+-B "$3"} -w "$T/$1" -D \
 		-P "$T/nfcapd-$1.pid" >/dev/null 2>&1
 	for _ in $(seq 50); do [ -f "$T/nfcapd-$1.pid" ] && return 0; sleep 0.1; done
 	echo "nfcapd $1 did not start"; return 1
 }
 
-# stop_collector NAME: stop nfcapd so that its data is in a closed file
+# udp_queued PORT: datagrams wait in R's socket on 127.0.0.1:PORT
+# (/proc/net/udp: local address and port in hex, then tx:rx queue bytes)
+udp_queued() {
+	inR awk -v a="$(printf '0100007F:%04X' "$1")" \
+		'$2 == a && $5 !~ /:00000000$/ { f = 1 } END { exit !f }' /proc/net/udp
+}
+
+# stop_collector NAME: stop nfcapd so that its data is in a closed file.
+# nfcapd drops on SIGTERM what it has not read yet: the datagrams that
+# reached its socket (the daemon's last export) are read first.
 stop_collector() {
 	local pid
 	pid=$(cat "$T/nfcapd-$1.pid" 2>/dev/null) || return 0
+	for _ in $(seq 50); do udp_queued "$(cat "$T/nfcapd-$1.port")" || break; sleep 0.1; done
 	kill "$pid"
 	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 }
