@@ -50,9 +50,7 @@ check "enable ($CAPTURE capture)" cli -m enable \
 	-d 127.0.0.1:9995,127.0.0.1:9 -o control="$T/control" \
 	--capture "$CAPTURE" --inactive-timeout 1 -o flush_timeout=1
 
-inB python3 "$NFN_SRCDIR/tests/integration/traffic.py" tcp-server 6000 10 &
-SRV=$!
-sleep 0.5
+tcp_sink 10
 traffic "$NS_A" udp $B_IP 5000 4 25 100 >/dev/null
 traffic "$NS_A" tcp $B_IP 6000 50000 2 >/dev/null
 inA ping -c 3 -i 0.2 -q $B_IP >/dev/null

@@ -38,11 +38,11 @@ inR() { ip netns exec "$NS_R" "$@"; }
 inB() { ip netns exec "$NS_B" "$@"; }
 
 # harness_init TMPNAME NSPREFIX: a fresh directory $T (/tmp/TMPNAME.XXXXXX),
-# namespaces NSPREFIX{A,R,B}$$, and harness_cleanup as the EXIT trap
+# namespaces NSPREFIX{A,R,B}$$, and cleanup as the EXIT trap
 harness_init() {
 	T=$(mktemp -d "/tmp/$1.XXXXXX") || exit 1
 	NS_A=$2A$$ NS_R=$2R$$ NS_B=$2B$$
-	trap harness_cleanup EXIT
+	trap cleanup EXIT
 }
 
 # harness_require TOOL...: root and every TOOL, or say why and exit 77
@@ -61,10 +61,10 @@ harness_require() {
 	done
 }
 
-# harness_cleanup: every process in our namespaces gets SIGTERM, then
+# cleanup: every process in our namespaces gets SIGTERM, then
 # SIGKILL; the namespaces and $T go (KEEP_TMP=1 keeps $T).  Nothing outside
 # the namespaces made here is touched.
-harness_cleanup() {
+cleanup() {
 	local ns pids
 	pids=$(for ns in "$NS_R" "$NS_A" "$NS_B"; do ip netns pids "$ns" 2>/dev/null; done)
 	if [ -n "$pids" ]; then
