@@ -61,9 +61,9 @@ harness_require() {
 	done
 }
 
-# cleanup: every process in our namespaces gets SIGTERM, then
-# SIGKILL; the namespaces and $T go (KEEP_TMP=1 keeps $T).  Nothing outside
-# the namespaces made here is touched.
+# cleanup: every process in our namespaces gets SIGTERM, then SIGKILL; the
+# namespaces and $T go (KEEP_TMP=1 keeps $T).  Nothing outside the
+# namespaces made here is touched.
 cleanup() {
 	local ns pids
 	pids=$(for ns in "$NS_R" "$NS_A" "$NS_B"; do ip netns pids "$ns" 2>/dev/null; done)
