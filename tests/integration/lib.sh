@@ -36,3 +36,17 @@ for k in sys.argv[1].split("."):
     v = v[int(k)] if isinstance(v, list) else v[k]
 print(v)' "$1"
 }
+
+# settle N: wait (at most 5 s) until the daemon has read N packets in all
+# (traffic.pkts), so that a check made right after sending does not race
+# the kernel's NFLOG batching and the daemon's read.  The check itself
+# still compares exact values; this only removes the race.
+settle() {
+	local i
+	for i in $(seq 50); do
+		[ "$(jget traffic.pkts)" -ge "$1" ] 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "settle: the daemon read $(jget traffic.pkts) packets, not $1"
+	return 1
+}

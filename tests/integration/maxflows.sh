@@ -11,6 +11,7 @@ write_conf "$T/nfn.conf" destination=127.0.0.1:9995 maxflows=5 \
 start_daemon "$T/nfn.conf" || exit 1
 capture_start || exit 1
 traffic "$NS_A" udp $B_IP 5000 12 4 100
+settle 48
 
 check "5 flows active" test "$(jget flows.active)" = 5
 DP=$(jget drops.maxflows_pkts) DB=$(jget drops.maxflows_bytes)
@@ -18,6 +19,7 @@ check "28 packets dropped by maxflows (7 flows x 4)" test "$DP" = 28
 check "28 x 128 bytes dropped by maxflows" test "$DB" = $((28 * 128))
 ctl set maxflows 0 >/dev/null
 traffic "$NS_A" udp $B_IP 5500 3 2 100 44000
+settle 54
 check "maxflows 0 (live): unlimited" test "$(jget flows.active)" = 8
 capture_stop
 stop_daemon
