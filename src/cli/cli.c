@@ -265,22 +265,6 @@ apply_opt(struct cli *o, const struct opt *op, const char *as, const char *val,
 	return -1;
 }
 
-int
-cli_apply(const struct cli *o, struct conf *c, char *err, size_t errlen)
-{
-	char cerr[512];
-	unsigned i;
-
-	for (i = 0; i < o->nset; i++) {
-		if (conf_set(c, o->set[i].key, o->set[i].value, cerr,
-		    sizeof(cerr)) < 0) {
-			snprintf(err, errlen, "%s: %s", o->set[i].opt, cerr);
-			return -1;
-		}
-	}
-	return 0;
-}
-
 /*
  * Each parameter goes through conf_set() on a scratch configuration, in
  * order, so a bad one is reported with the file's own rules and message

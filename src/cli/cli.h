@@ -22,42 +22,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "cli/cliopt.h"
 #include "conf/conf.h"
-
-enum cli_mode {
-	CLI_SHOW = 0,	/* the default */
-	CLI_STATUS,
-	CLI_INSTALL,
-	CLI_ENABLE,
-	CLI_DISABLE,
-	CLI_REMOVE,
-	CLI_FLOWS,
-};
-
-/* Exit codes. */
-#define CLI_EXIT_OK	0
-#define CLI_EXIT_FAIL	1	/* something could not be done; status: not on */
-#define CLI_EXIT_USAGE	2	/* bad option or value: nothing was changed */
-
-#define CLI_SET_MAX	64
-#define CLI_KEY_MAX	64
-
-struct cli_set {
-	char		 key[CLI_KEY_MAX];	/* conf key */
-	const char	*opt;			/* the option as given, for messages */
-	const char	*value;			/* points into argv */
-};
-
-struct cli {
-	enum cli_mode	 mode;
-	const char	*config;		/* -c, default CONF_DEFAULT_PATH */
-	const char	*from_ipt;		/* --from-ipt-netflow FILE, or NULL */
-	int		 help, help_long, verbose, version, json;
-	int		 prometheus;		/* --format prometheus (show) */
-	const char	*output;		/* --output: replaced atomically */
-	unsigned	 nset;
-	struct cli_set	 set[CLI_SET_MAX];	/* parameters, validated, in order */
-};
 
 /*
  * Parse argv into o.  Every parameter is validated with conf_set() against
@@ -65,13 +31,6 @@ struct cli {
  * naming the option, the value and what is allowed (exit CLI_EXIT_USAGE).
  */
 int		 cli_parse(struct cli *o, int argc, char **argv, char *err,
-		    size_t errlen);
-
-/*
- * Apply o's parameters to c with conf_set(), in order.  0, or -1 with the
- * option as given and conf_set()'s message in err (c partly changed).
- */
-int		 cli_apply(const struct cli *o, struct conf *c, char *err,
 		    size_t errlen);
 
 /* The -h text: one line of description, then one line per option. */

@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "cli/cli.h"
+#include "cli/cliopt.h"
 #include "conf/conf.h"
 
 /* Most keys one edit changes: every key of conf_keys() fits. */

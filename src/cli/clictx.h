@@ -10,7 +10,7 @@
 #include <limits.h>
 #include <stddef.h>
 
-#include "cli/cli.h"
+#include "cli/cliopt.h"
 #include "conf/conf.h"
 
 #define CLICTX_INCLUDE_NAME	"nft-netflow.nft"

@@ -14,12 +14,12 @@
 #include <unistd.h>
 
 #include "cli/clishow.h"
-#include "daemon/metrics.h"
 #include "util/file.h"
 #include "util/log.h"
 #include "rules/ipt.h"
 #include "rules/rules.h"
 #include "cli/svc.h"
+#include "daemon/ctl.h"
 
 /* Our table is there and holds the capture rule c's mode needs. */
 static int
@@ -249,7 +249,7 @@ show_metrics(struct clictx *x, char *err, size_t errlen)
 			snprintf(err, errlen, "out of memory");
 			return -1;
 		}
-		metrics_write_down(f);
+		ctl_metrics_up(f, 0);
 		fclose(f);
 	}
 	if (x->o->output == NULL)

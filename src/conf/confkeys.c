@@ -105,6 +105,13 @@ _Static_assert(sizeof(confkeys_namelist) / sizeof(confkeys_namelist[0]) ==
  * anyway) and with '-' standing for '_', so the CLI's --active-timeout
  * spelling works on the control socket too.
  */
+/* The one spelling of each capture mode (config, CLI, control, stats). */
+const char *
+conf_capture_name(enum capture_mode m)
+{
+	return m == CAPTURE_CONNTRACK ? "conntrack" : "nflog";
+}
+
 const struct confkeys_key *
 confkeys_find(const char *name)
 {

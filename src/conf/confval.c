@@ -22,12 +22,6 @@ static const struct {
 
 #define CONFVAL_NHOOKS	(sizeof(confval_hooktab) / sizeof(confval_hooktab[0]))
 
-const char *
-conf_capture_name(enum capture_mode m)
-{
-	return m == CAPTURE_CONNTRACK ? "conntrack" : "nflog";
-}
-
 static uint32_t *
 confval_u32(struct conf *c, const struct confkeys_key *k)
 {

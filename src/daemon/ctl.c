@@ -316,3 +316,11 @@ ctl_request(const char *path, const char *req, struct ctl_reply *r)
 	}
 	return 0;
 }
+
+void
+ctl_metrics_up(FILE *f, int up)
+{
+	fprintf(f, "# HELP nft_netflow_up 1 if nft-netflowd answered on its "
+	    "control socket\n# TYPE nft_netflow_up gauge\nnft_netflow_up %d\n",
+	    up ? 1 : 0);
+}

@@ -86,4 +86,12 @@ struct ctl_ping {
  */
 int	ctl_ping_parse(const struct ctl_reply *r, struct ctl_ping *p);
 
+/*
+ * The nft_netflow_up metric (Prometheus text format): 1 in the daemon's
+ * "metrics" reply, 0 from a client whose request got no answer, so a
+ * scraper sees the daemon down rather than stale figures.  Both ends
+ * write it here, so its name and help cannot differ.
+ */
+void ctl_metrics_up(FILE *f, int up);
+
 #endif

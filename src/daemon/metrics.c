@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "daemon/daemon_priv.h"
+#include "daemon/ctl.h"
 #include "daemon/metrics.h"
 #include "input/ctconn.h"
 #include "input/ctend.h"
@@ -71,12 +72,6 @@ metrics_escape(const char *s, char *buf, size_t len)
 	}
 	if (len)
 		buf[o < len ? o : len - 1] = '\0';
-}
-
-void
-metrics_write_down(FILE *f)
-{
-	GAUGE("up", "1 if nft-netflowd answered on its control socket", 0);
 }
 
 static void
@@ -335,7 +330,7 @@ metrics_write(const struct metrics_view *v, FILE *f)
 {
 	char ver[64], lab[160];
 
-	GAUGE("up", "1 if nft-netflowd answered on its control socket", 1);
+	ctl_metrics_up(f, 1);
 	metrics_escape(v->version, ver, sizeof(ver));
 	snprintf(lab, sizeof(lab), "version=\"%s\",capture=\"%s\","
 	    "protocol=\"%u\",nflog_group=\"%u\"", ver, v->capture, v->protocol,

@@ -45,8 +45,6 @@ struct metrics_view {
 /* Every family, nft_netflow_up 1 first. */
 void metrics_write(const struct metrics_view *v, FILE *f);
 
-/* What a scrape shows when the daemon does not answer: nft_netflow_up 0. */
-void metrics_write_down(FILE *f);
 
 /*
  * A label value escaped as the format wants (\\, \" and \n) into buf; the

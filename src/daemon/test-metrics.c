@@ -11,6 +11,7 @@
 
 #include "util/check.h"
 #include "daemon/daemon_priv.h"
+#include "daemon/ctl.h"
 #include "daemon/metrics.h"
 #include "input/ctconn.h"
 #include "input/ctend.h"
@@ -330,7 +331,7 @@ test_down_and_escape(void)
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
-	metrics_write_down(f);
+	ctl_metrics_up(f, 0);
 	fclose(f);
 	CHECK(strcmp(buf, "# HELP nft_netflow_up 1 if nft-netflowd answered "
 	    "on its control socket\n# TYPE nft_netflow_up gauge\n"
