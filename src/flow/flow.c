@@ -473,6 +473,27 @@ hash_unlink(struct ft *ft, uint32_t i)
 
 /* --- export ----------------------------------------------------------- */
 
+/*
+ * The flowEndReason of an export (IPFIX, IE 136).  A connection's end seen
+ * by conntrack comes through ft_export_key/tuple as FT_EXP_FORCED too, and
+ * is told apart by the caller (end_eof).
+ */
+static uint8_t
+end_reason(enum ft_reason why, int end_eof)
+{
+	if (end_eof)
+		return REC_END_EOF;
+	switch (why) {
+	case FT_EXP_INACTIVE:
+		return REC_END_IDLE;
+	case FT_EXP_ACTIVE:
+	case FT_EXP_OVERFLOW:
+		return REC_END_ACTIVE;
+	default:
+		return REC_END_FORCED;
+	}
+}
+
 static void
 entry_to_rec(const struct ft_entry *e, struct flow_rec *r)
 {
@@ -494,12 +515,13 @@ entry_to_rec(const struct ft_entry *e, struct flow_rec *r)
  * callback does.
  */
 static void
-ft_remove_export(struct ft *ft, uint32_t i, enum ft_reason why,
+ft_remove_export(struct ft *ft, uint32_t i, enum ft_reason why, int end_eof,
     uint32_t now)
 {
 	struct flow_rec r;
 
 	entry_to_rec(E(ft, i), &r);
+	r.end_reason = end_reason(why, end_eof);
 	hash_unlink(ft, i);
 	wheel_unlink(ft, i);
 	list_unlink(ft, &ft->act, i);
@@ -517,6 +539,7 @@ ft_export_keep(struct ft *ft, uint32_t i, enum ft_reason why,
 	struct flow_rec r;
 
 	entry_to_rec(E(ft, i), &r);
+	r.end_reason = end_reason(why, 0);
 	ft->st.exported[why]++;
 	rec_sink_put(&ft->sink, &r, now);
 }
@@ -742,7 +765,7 @@ wheel_visit(struct ft *ft, uint32_t r, uint32_t now)
 	while ((i = ft->wheel[r]) != FT_NIL) {
 		e = E(ft, i);
 		if (age(now, e->last) >= ft->inactive_ms) {
-			ft_remove_export(ft, i, FT_EXP_INACTIVE, now);
+			ft_remove_export(ft, i, FT_EXP_INACTIVE, 0, now);
 			n++;
 			continue;
 		}
@@ -786,7 +809,7 @@ ft_expire(struct ft *ft, uint32_t now)
 	}
 	while ((i = ft->act.head) != FT_NIL &&
 	    age(now, E(ft, i)->first) >= ft->active_ms) {
-		ft_remove_export(ft, i, FT_EXP_ACTIVE, now);
+		ft_remove_export(ft, i, FT_EXP_ACTIVE, 0, now);
 		n++;
 	}
 	return n;
@@ -840,7 +863,7 @@ ft_flush(struct ft *ft, uint32_t now)
 	 * this is linear in the number of flows.
 	 */
 	while ((i = ft->act.head) != FT_NIL) {
-		ft_remove_export(ft, i, FT_EXP_FORCED, now);
+		ft_remove_export(ft, i, FT_EXP_FORCED, 0, now);
 		n++;
 	}
 	/* An empty table gives its slabs back (a flush after a flood). */
@@ -859,7 +882,7 @@ ft_export_key(struct ft *ft, const struct flow_key *key, uint32_t now)
 	for (; i != FT_NIL; i = e->hnext) {
 		e = E(ft, i);
 		if (key_eq(&e->key, key)) {
-			ft_remove_export(ft, i, FT_EXP_FORCED, now);
+			ft_remove_export(ft, i, FT_EXP_FORCED, 1, now);
 			return 1;
 		}
 	}
@@ -888,7 +911,7 @@ again:
 	for (i = *pp; i != FT_NIL; i = e->hnext) {
 		e = E(ft, i);
 		if (tuple_eq(&e->key, key)) {
-			ft_remove_export(ft, i, FT_EXP_FORCED, now);
+			ft_remove_export(ft, i, FT_EXP_FORCED, 1, now);
 			n++;
 			goto again;
 		}

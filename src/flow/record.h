@@ -7,7 +7,10 @@
  *
  * struct flow_rec is one finished flow as the exporter encodes it.  Times are
  * milliseconds on the daemon's uptime clock (util/clock.h), the clock NetFlow
- * v5 calls sys_uptime.
+ * v5 calls sys_uptime.  An IPv6 flow carries its addresses in a struct
+ * flow_v6 that rec->v6 points to (v5 cannot carry it; v9 and IPFIX use their
+ * IPv6 template); rec->v6 is NULL for IPv4 flows, whose addresses are in the
+ * key.
  *
  * struct rec_sink is where finished records go.  Every producer (the flow
  * table, conntrack mode, NAT events) hands its records to a sink and knows
@@ -37,8 +40,26 @@ flow_key_clear(struct flow_key *k)
 	memset(k, 0, sizeof(*k));
 }
 
+/* The IPv6 part of a record: what the IPv4 key has no room for. */
+struct flow_v6 {
+	uint8_t src[16];	/* network byte order */
+	uint8_t dst[16];
+	uint32_t flow_label;	/* 20 bits, of the first packet */
+};
+
+/* Why a flow ended, as IPFIX flowEndReason (IE 136) numbers it. */
+enum rec_end {
+	REC_END_UNKNOWN = 0,	/* not said by the producer */
+	REC_END_IDLE = 1,	/* inactive timeout */
+	REC_END_ACTIVE = 2,	/* active timeout (also: counter would wrap) */
+	REC_END_EOF = 3,	/* end of flow detected (FIN/RST, conntrack) */
+	REC_END_FORCED = 4,	/* flush, shutdown */
+	REC_END_RESOURCES = 5,	/* lack of resources */
+};
+
 struct flow_rec {
-	struct flow_key key;
+	struct flow_key key;	/* src/dst unused (zero) when v6 is set */
+	const struct flow_v6 *v6;	/* NULL: IPv4 flow */
 	uint32_t ifout;		/* output ifindex of the first packet */
 	uint32_t packets;
 	uint32_t bytes;		/* sum of IP total length */
@@ -50,6 +71,7 @@ struct flow_rec {
 	uint8_t tcp_flags;	/* OR of the flags of every packet */
 	uint8_t src_mask;	/* set by aggregation, else 0 */
 	uint8_t dst_mask;
+	uint8_t end_reason;	/* enum rec_end */
 };
 
 /*

@@ -1,0 +1,245 @@
+/*
+ * fmt: one export datagram in the configured protocol.  See fmt.h.
+ *
+ * v9/IPFIX datagram layout as built here:
+ *
+ *	header | [template set: IPv4 template, IPv6 template] |
+ *	data set (template A) | data set (template B) | ...
+ *
+ * Records go into the open data set while they use its template; a record
+ * of the other family closes it and opens another.  v9 pads each data set
+ * to 4 bytes (RFC 3954 asks that sets start 32-bit aligned); IPFIX makes
+ * padding optional and gets none.  Template records are 4 + 4n bytes, so
+ * the template set is always aligned.
+ *
+ * A datagram is "full" when the worst next record (a new set header, v9
+ * padding and the longer template's record) would not fit: so fmt_add()
+ * never has to refuse a record for room.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "export/fmt.h"
+#include "export/ipfix.h"
+#include "export/nf9.h"
+
+#define SET_HDR_LEN	4	/* the same in v9 and IPFIX */
+
+static int
+is_v5(const struct fmt *f)
+{
+	return f->cfg.protocol == 5;
+}
+
+static int
+is_ipfix(const struct fmt *f)
+{
+	return f->cfg.protocol == 10;
+}
+
+static void
+set_templates(struct fmt *f)
+{
+	enum ie_dialect d = is_ipfix(f) ? IE_IPFIX : IE_V9;
+	size_t a, b;
+
+	ie_tmpl_init(&f->tmpl[0], d, 0, f->cfg.masks);
+	ie_tmpl_init(&f->tmpl[1], d, 1, f->cfg.masks);
+	a = f->tmpl[0].reclen;
+	b = f->tmpl[1].reclen;
+	f->max_reclen = SET_HDR_LEN + 3 + (a > b ? a : b);
+}
+
+static void
+reset_dgram(struct fmt *f)
+{
+	f->len = f->hdr_len;
+	f->nrecs = 0;
+	f->ntmpl = 0;
+	f->set_off = 0;
+	f->set_id = 0;
+}
+
+void
+fmt_init(struct fmt *f, const struct fmt_cfg *cfg)
+{
+	memset(f, 0, sizeof(*f));
+	f->cfg = *cfg;
+	if (f->cfg.refresh_rate == 0)
+		f->cfg.refresh_rate = 1;
+	if (is_v5(f))
+		f->hdr_len = NF5_HDR_LEN;
+	else
+		f->hdr_len = is_ipfix(f) ? IPFIX_HDR_LEN : NF9_HDR_LEN;
+	set_templates(f);
+	reset_dgram(f);
+}
+
+void
+fmt_reconf(struct fmt *f, const struct fmt_cfg *cfg)
+{
+	struct fmt_stats st = f->st;
+	int masks = f->cfg.masks;
+
+	if (cfg->protocol != f->cfg.protocol ||
+	    cfg->engine_id != f->cfg.engine_id) {
+		fmt_init(f, cfg);
+		f->st = st;
+		return;
+	}
+	f->cfg = *cfg;
+	if (f->cfg.refresh_rate == 0)
+		f->cfg.refresh_rate = 1;
+	if (!!cfg->masks != !!masks) {
+		set_templates(f);
+		f->tmpl_sent = 0;
+	}
+}
+
+static int
+templates_due(const struct fmt *f, uint32_t now)
+{
+	return !f->tmpl_sent || f->since_tmpl >= f->cfg.refresh_rate ||
+	    (int32_t)(now - f->tmpl_at) >= (int32_t)f->cfg.timeout_ms;
+}
+
+static void
+put_set_hdr(struct fmt *f, size_t off, uint16_t id, size_t len)
+{
+	if (is_ipfix(f))
+		ipfix_put_set_hdr(f->buf + off, id, (uint16_t)len);
+	else
+		nf9_put_set_hdr(f->buf + off, id, (uint16_t)len);
+}
+
+static void
+put_templates(struct fmt *f, uint32_t now)
+{
+	size_t off = f->len;
+	unsigned i;
+
+	f->len += SET_HDR_LEN;
+	for (i = 0; i < 2; i++) {
+		ie_put_tmpl(f->buf + f->len, &f->tmpl[i]);
+		f->len += ie_tmpl_len(&f->tmpl[i]);
+	}
+	put_set_hdr(f, off, is_ipfix(f) ? IPFIX_TMPL_SET_ID : NF9_TMPL_SET_ID,
+	    f->len - off);
+	f->ntmpl += 2;
+	f->tmpl_sent = 1;
+	f->tmpl_at = now;
+	f->since_tmpl = 0;
+	f->st.templates++;
+}
+
+/* Close the open data set: v9 pads it to 4 bytes; write its length. */
+static void
+close_set(struct fmt *f)
+{
+	if (f->set_off == 0)
+		return;
+	if (!is_ipfix(f)) {
+		while ((f->len - f->set_off) % 4 != 0)
+			f->buf[f->len++] = 0;
+	}
+	put_set_hdr(f, f->set_off, f->set_id, f->len - f->set_off);
+	f->set_off = 0;
+}
+
+static int
+add_v5(struct fmt *f, const struct flow_rec *r)
+{
+	nf5_put_rec(f->buf, f->nrecs, r);
+	f->nrecs++;
+	return f->nrecs == NF5_MAXRECS;
+}
+
+int
+fmt_add(struct fmt *f, const struct flow_rec *r, const struct fmt_clock *c)
+{
+	const struct ie_tmpl *t;
+	struct ie_clock ic;
+
+	if (is_v5(f)) {
+		if (r->v6 != NULL) {
+			f->st.unsupported++;
+			errno = EAFNOSUPPORT;
+			return -1;
+		}
+		return add_v5(f, r);
+	}
+	if (f->nrecs == 0 && templates_due(f, c->uptime))
+		put_templates(f, c->uptime);
+	t = &f->tmpl[r->v6 != NULL];
+	if (f->set_off == 0 || f->set_id != t->id) {
+		close_set(f);
+		f->set_off = f->len;
+		f->set_id = t->id;
+		f->len += SET_HDR_LEN;
+	}
+	ic.uptime = c->uptime;
+	ic.wall_ms = (uint64_t)c->secs * 1000 + c->nsecs / 1000000;
+	ie_put_rec(f->buf + f->len, t, r, &ic);
+	f->len += t->reclen;
+	f->nrecs++;
+	return FMT_MAXLEN - f->len < f->max_reclen;
+}
+
+static size_t
+finish_v5(struct fmt *f, const struct fmt_clock *c)
+{
+	struct nf5_hdr h;
+	size_t len = NF5_HDR_LEN + (size_t)f->nrecs * NF5_REC_LEN;
+
+	memset(&h, 0, sizeof(h));
+	h.count = (uint16_t)f->nrecs;
+	h.sys_uptime = c->uptime;
+	h.unix_secs = c->secs;
+	h.unix_nsecs = c->nsecs;
+	h.flow_sequence = f->sequence;
+	h.engine_type = f->cfg.engine_type;
+	h.engine_id = f->cfg.engine_id;
+	h.sampling = 0;
+	nf5_put_hdr(f->buf, &h);
+	f->sequence += f->nrecs;
+	return len;
+}
+
+size_t
+fmt_finish(struct fmt *f, const struct fmt_clock *c)
+{
+	struct nf9_hdr h9;
+	struct ipfix_hdr hx;
+	size_t len;
+
+	if (f->nrecs == 0)
+		return 0;
+	if (is_v5(f)) {
+		len = finish_v5(f, c);
+		f->nrecs = 0;
+		return len;
+	}
+	close_set(f);
+	len = f->len;
+	if (is_ipfix(f)) {
+		memset(&hx, 0, sizeof(hx));
+		hx.length = (uint16_t)len;
+		hx.export_time = c->secs;
+		hx.sequence = f->sequence;
+		hx.domain = f->cfg.engine_id;
+		ipfix_put_hdr(f->buf, &hx);
+		f->sequence += f->nrecs;
+	} else {
+		memset(&h9, 0, sizeof(h9));
+		h9.count = (uint16_t)(f->nrecs + f->ntmpl);
+		h9.sys_uptime = c->uptime;
+		h9.unix_secs = c->secs;
+		h9.sequence = f->sequence;
+		h9.source_id = f->cfg.engine_id;
+		nf9_put_hdr(f->buf, &h9);
+		f->sequence++;
+	}
+	f->since_tmpl++;
+	reset_dgram(f);
+	return len;
+}
