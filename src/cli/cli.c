@@ -68,6 +68,8 @@ static const struct opt opts[] = {
 	  "per packet (default) or connection events" },
 	{ 0, "rules", OPT_PARAM, "rules", 0, "nft|iptables",
 	  "nft table (default) or iptables chain NETFLOW" },
+	{ 0, "protocol", OPT_PARAM, "protocol", 0, "5|9|10",
+	  "export NetFlow v5, v9 or IPFIX (5)" },
 	{ 0, "json", OPT_BOOL, NULL, B_JSON, "[true|false]",
 	  "show and flows print JSON" },
 	{ 0, "format", OPT_FORMAT, NULL, 0, "text|json|prometheus",
@@ -101,9 +103,9 @@ cli_usage(FILE *f)
 	char left[64];
 	size_t i;
 
-	fprintf(f, "nft-netflow %s: make this host a NetFlow v5 source with "
-	    "nftables or iptables\nrules (NFLOG, conntrack), no kernel "
-	    "module\n", NFN_VERSION);
+	fprintf(f, "nft-netflow %s: make this host a NetFlow v5/v9 or IPFIX "
+	    "source with nftables or\niptables rules (NFLOG, conntrack), no "
+	    "kernel module\n", NFN_VERSION);
 	for (i = 0; i < NOPTS; i++) {
 		if (opts[i].sname)
 			snprintf(left, sizeof(left), "-%c, --%s %s",

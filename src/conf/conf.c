@@ -39,6 +39,8 @@ conf_defaults(struct conf *c)
 	c->sndbuf = 0;
 	c->debug = 0;
 	c->protocol = 5;
+	c->refresh_rate = 20;
+	c->timeout_rate = 30;
 	c->engine_type = 0;
 	c->engine_id = 0;
 	c->capture = CAPTURE_NFLOG;

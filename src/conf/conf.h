@@ -51,7 +51,9 @@ struct conf {
 	struct agg agg;				/* parsed */
 	uint32_t debug;
 	/* our own */
-	uint32_t protocol;			/* 5 */
+	uint32_t protocol;			/* 5, 9 or 10 */
+	uint32_t refresh_rate;			/* v9/IPFIX templates: datagrams */
+	uint32_t timeout_rate;			/* v9/IPFIX templates: minutes */
 	uint32_t engine_type, engine_id;	/* 0..255 */
 	enum capture_mode capture;		/* nflog | conntrack */
 	uint32_t nflog_group;			/* 0..65535 */

@@ -14,9 +14,10 @@
 
 /*
  * File order: SPEC 3's keys first, then ours.  CONFKEYS_RESTART marks the
- * keys the daemon refuses to change live: the capture mode and the export
- * version decide which sockets exist, the export mark is what the loaded
- * nft rules skip, and the control socket is how it is reached.
+ * keys the daemon refuses to change live: the capture mode decides which
+ * sockets exist, the export mark is what the loaded nft rules skip, and
+ * the control socket is how it is reached.  A new protocol is applied
+ * live: every flow leaves in the old one first.
  */
 static const struct confkeys_key confkeys_tab[] = {
 	{ "destination", T_DEST, U32(destination), 0, 0,
@@ -39,8 +40,13 @@ static const struct confkeys_key confkeys_tab[] = {
 	    "aggregation rules applied to the flow key, empty = none", 0 },
 	{ "debug", T_UINT, U32(debug), 0, 255,
 	    "log verbosity, 0 = quiet", 0 },
-	{ "protocol", T_PROTO, U32(protocol), 5, 5,
-	    "NetFlow export version", CONFKEYS_RESTART },
+	{ "protocol", T_PROTO, U32(protocol), 5, 10,
+	    "export protocol: 5 NetFlow v5, 9 NetFlow v9, 10 IPFIX", 0 },
+	{ "refresh_rate", T_UINT, U32(refresh_rate), 1, 65535,
+	    "v9/IPFIX: templates are sent again at least every N datagrams",
+	    0 },
+	{ "timeout_rate", T_UINT, U32(timeout_rate), 1, 3600,
+	    "v9/IPFIX: templates are sent again at least every N minutes", 0 },
 	{ "engine_type", T_UINT, U32(engine_type), 0, 255,
 	    "engine_type field of every export header", 0 },
 	{ "engine_id", T_UINT, U32(engine_id), 0, 255,
@@ -90,10 +96,11 @@ static const struct confkeys_key confkeys_tab[] = {
 static const char *const confkeys_namelist[CONFKEYS_N + 1] = {
 	"destination", "active_timeout", "inactive_timeout", "maxflows",
 	"hashsize", "sndbuf", "aggregation", "debug", "protocol",
-	"engine_type", "engine_id", "capture", "nflog_group", "copy_range",
-	"queue_threshold", "flush_timeout", "nlbufsiz", "netlink_rcvbuf",
-	"hooks", "natevents", "conntrack_rcvbuf", "conntrack_rcvbuf_max",
-	"conntrack_reliable", "export_mark", "control", "rules", NULL
+	"refresh_rate", "timeout_rate", "engine_type", "engine_id", "capture",
+	"nflog_group", "copy_range", "queue_threshold", "flush_timeout",
+	"nlbufsiz", "netlink_rcvbuf", "hooks", "natevents",
+	"conntrack_rcvbuf", "conntrack_rcvbuf_max", "conntrack_reliable",
+	"export_mark", "control", "rules", NULL
 };
 
 _Static_assert(sizeof(confkeys_namelist) / sizeof(confkeys_namelist[0]) ==
@@ -167,7 +174,7 @@ confkeys_allowed(const struct confkeys_key *k, char *buf, size_t len)
 		snprintf(buf, len, "0..0xffffffff, decimal or 0x hex");
 		break;
 	case T_PROTO:
-		snprintf(buf, len, "5 (9 and 10 are not implemented yet)");
+		snprintf(buf, len, "5, 9 or 10");
 		break;
 	case T_DEST:
 		snprintf(buf, len, "host:port, [v6addr]:port or host (port %d), "

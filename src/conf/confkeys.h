@@ -18,7 +18,7 @@ enum confkeys_type {
 	T_UINT,		/* decimal, min..max */
 	T_HASH,		/* 0, or decimal min..max */
 	T_MARK,		/* decimal or 0x hex, 0..0xffffffff */
-	T_PROTO,	/* NetFlow version: 5 for now */
+	T_PROTO,	/* export protocol: 5, 9 or 10 */
 	T_DEST,		/* destination list, text + parsed */
 	T_AGG,		/* aggregation rules, text + parsed */
 	T_CAPTURE,	/* nflog | conntrack */

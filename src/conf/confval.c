@@ -149,11 +149,9 @@ confval_proto(struct conf *c, const struct confkeys_key *k, const char *v,
 	uint32_t n;
 	int bad = confval_parse_u32(v, 0, &n) < 0;
 
-	if (!bad && (n == 9 || n == 10))
-		return confval_err(err, errlen, k, v, "NetFlow v9 and IPFIX "
-		    "(10) are not implemented yet; must be 5");
-	if (bad || n != 5)
-		return confval_err(err, errlen, k, v, "must be 5 (NetFlow v5)");
+	if (bad || (n != 5 && n != 9 && n != 10))
+		return confval_err(err, errlen, k, v, "must be 5 (NetFlow v5), "
+		    "9 (NetFlow v9) or 10 (IPFIX)");
 	*confval_u32(c, k) = n;
 	return 0;
 }

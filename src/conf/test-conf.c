@@ -82,7 +82,7 @@ test_defaults(void)
 		CHECK(conf_help(*k) != NULL && conf_help(*k)[0] != '\0');
 		CHECK(conf_get(&c, *k, buf, sizeof(buf)) == 0);
 	}
-	CHECK_EQ(n, 26);
+	CHECK_EQ(n, 28);
 	CHECK(strcmp(conf_keys()[0], "destination") == 0);
 	CHECK(strcmp(conf_keys()[7], "debug") == 0);
 	CHECK(conf_help("nosuchkey") == NULL);
@@ -159,7 +159,9 @@ static const struct {
 	{ "hashsize", "255", "256", "2147483648", "2147483649" },
 	{ "sndbuf", NULL, "0", "2147483647", "2147483648" },
 	{ "debug", NULL, "0", "255", "256" },
-	{ "protocol", "4", "5", "5", "6" },
+	{ "protocol", "4", "5", "10", "11" },
+	{ "refresh_rate", "0", "1", "65535", "65536" },
+	{ "timeout_rate", "0", "1", "3600", "3601" },
 	{ "engine_type", NULL, "0", "255", "256" },
 	{ "engine_id", NULL, "0", "255", "256" },
 	{ "nflog_group", NULL, "0", "65535", "65536" },
@@ -199,17 +201,16 @@ test_bounds(void)
 	good("hashsize", "0", NULL);
 	bad("hashsize", "1", NULL);
 
-	/* protocol: 9 and 10 are said to be missing, not wrong */
-	{
-		struct conf c;
-		char err[512];
+	/* protocol: 5, 9 or 10 and nothing between */
+	good("protocol", "9", "9");
+	for (i = 6; i <= 8; i++) {
+		char v[4];
 
-		conf_defaults(&c);
-		CHECK(conf_set(&c, "protocol", "9", err, sizeof(err)) == -1);
-		CHECK(strstr(err, "not implemented") != NULL);
-		CHECK(conf_set(&c, "protocol", "10", err, sizeof(err)) == -1);
-		CHECK(strstr(err, "not implemented") != NULL);
+		snprintf(v, sizeof(v), "%zu", i);
+		bad("protocol", v, NULL);
 	}
+	bad("protocol", "7", "protocol = \"7\": must be 5 (NetFlow v5), "
+	    "9 (NetFlow v9) or 10 (IPFIX)");
 
 	/* blanks around a value are not part of it; leading zeros are decimal */
 	good("active_timeout", " 60\t", "60");

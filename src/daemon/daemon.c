@@ -220,9 +220,25 @@ ep_add(int epfd, int fd)
 	return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
 }
 
+static struct export_format
+format_from(const struct conf *c)
+{
+	struct export_format f;
+
+	memset(&f, 0, sizeof(f));
+	f.protocol = c->protocol;
+	f.engine_type = (uint8_t)c->engine_type;
+	f.engine_id = (uint8_t)c->engine_id;
+	f.refresh_rate = c->refresh_rate;
+	f.timeout_rate = c->timeout_rate;
+	f.masks = c->agg.nnet > 0;
+	return f;
+}
+
 int
 daemon_init(struct daemon *d, const struct conf *c, const char *conf_path)
 {
+	struct export_format xf = format_from(c);
 	struct nlg_cfg nc = nlg_cfg_from(c);
 
 	memset(d, 0, sizeof(*d));
@@ -239,6 +255,7 @@ daemon_init(struct daemon *d, const struct conf *c, const char *conf_path)
 		log_warn("export: cannot open destination sockets");
 		return -1;
 	}
+	export_set_format(d->xp, &xf, d->now);
 	d->ft = ft_new(c->maxflows, c->hashsize, c->active_timeout * 1000,
 	    c->inactive_timeout * 1000, export_sink(d->xp));
 	if (d->ft == NULL) {
@@ -305,6 +322,7 @@ daemon_apply(struct daemon *d, const struct conf *nc, char *err, size_t errlen)
 {
 	struct conf *oc = &d->conf;
 	struct nlg_cfg ncfg = nlg_cfg_from(nc), ocfg = nlg_cfg_from(oc);
+	struct export_format xf = format_from(nc);
 	uint32_t old_hash = ft_hashsize(d->ft);
 
 	if (check_restart_keys(oc, nc, err, errlen) < 0)
@@ -337,8 +355,17 @@ daemon_apply(struct daemon *d, const struct conf *nc, char *err, size_t errlen)
 		export_set_dests(d->xp, &oc->dests, oc->sndbuf);
 		return -1;
 	}
-	export_set_engine(d->xp, (uint8_t)nc->engine_type,
-	    (uint8_t)nc->engine_id);
+	/*
+	 * A new protocol: every flow leaves in the old one first (a collector
+	 * of the old protocol gets all it counted up to the change), then
+	 * the new one starts with its templates; no datagram mixes the two.
+	 */
+	if (nc->protocol != oc->protocol) {
+		if (d->ct)
+			ctin_flush(d->ct, d->now);
+		ft_flush(d->ft, d->now);
+	}
+	export_set_format(d->xp, &xf, d->now);
 	ft_set_timeouts(d->ft, nc->active_timeout * 1000,
 	    nc->inactive_timeout * 1000);
 	ft_set_maxflows(d->ft, nc->maxflows);

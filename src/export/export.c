@@ -1,10 +1,13 @@
 /*
- * export: NetFlow v5 datagrams to every destination.  See export.h.
+ * export: NetFlow v5, v9 or IPFIX datagrams to every destination.  See
+ * export.h.
  *
- * One pending datagram.  Records are encoded into it as they are added, so
- * sending is a header write and one send() per destination.  The header is
- * written last, at send time: count, sys_uptime and the wall clock are only
- * known then.
+ * One pending datagram, built by fmt.h.  Records are encoded into it as
+ * they are added, so sending is a header write and one send() per
+ * destination.  The header is written last, at send time: count,
+ * sys_uptime and the wall clock are only known then.  IPFIX records carry
+ * wall-clock times: they are converted with the offset between the wall
+ * and uptime clocks read when the datagram was started.
  *
  * Sockets.  Each destination has its own UDP socket, non-blocking so a full
  * send buffer costs an EAGAIN and never a wait, and connected so the kernel
@@ -32,8 +35,9 @@
 
 #include "util/err.h"
 #include "export/export.h"
+#include "util/clock.h"
 #include "util/log.h"
-#include "export/nf5.h"
+#include "export/fmt.h"
 
 /*
  * A partial datagram is sent once its first record is this old.  The daemon
@@ -49,13 +53,12 @@ struct xsock {
 };
 
 struct exporter {
-	uint8_t buf[NF5_MAXLEN];
-	unsigned nrecs;			/* records in buf */
-	uint32_t first_at;		/* uptime ms of the first one */
-	uint64_t pend_packets;		/* totals of the records in buf */
+	struct fmt fmt;			/* the pending datagram */
+	struct fmt_cfg cfg;
+	uint32_t first_at;		/* uptime ms of its first record */
+	int64_t wall_minus_up;		/* ms, read when it was started */
+	uint64_t pend_packets;		/* totals of the records in it */
 	uint64_t pend_bytes;
-	uint32_t sequence;		/* flows in datagrams built so far */
-	uint8_t engine_type, engine_id;
 	uint32_t mark;
 	int mark_warned;
 	struct xsock xs[DEST_MAX];
@@ -69,8 +72,12 @@ export_new(uint8_t engine_type, uint8_t engine_id, uint32_t mark)
 
 	if ((x = calloc(1, sizeof(*x))) == NULL)
 		return NULL;
-	x->engine_type = engine_type;
-	x->engine_id = engine_id;
+	x->cfg.protocol = 5;
+	x->cfg.engine_type = engine_type;
+	x->cfg.engine_id = engine_id;
+	x->cfg.refresh_rate = 20;
+	x->cfg.timeout_ms = 30 * 60000;
+	fmt_init(&x->fmt, &x->cfg);
 	x->mark = mark;
 	return x;
 }
@@ -96,12 +103,51 @@ export_free(struct exporter *x, uint32_t now)
 	free(x);
 }
 
+static void send_pending(struct exporter *x, uint32_t now);
+
+static void
+reconf(struct exporter *x, const struct fmt_cfg *c, uint32_t now)
+{
+	if (fmt_reconf_flushes(&x->fmt, c))
+		send_pending(x, now);
+	fmt_reconf(&x->fmt, c);
+	x->cfg = *c;
+}
+
 void
 export_set_engine(struct exporter *x, uint8_t engine_type, uint8_t engine_id)
 {
-	/* Applies from the next datagram: headers are written at send. */
-	x->engine_type = engine_type;
-	x->engine_id = engine_id;
+	struct fmt_cfg c = x->cfg;
+
+	/* v5: applies from the next datagram, headers are written at send. */
+	c.engine_type = engine_type;
+	c.engine_id = engine_id;
+	reconf(x, &c, clk_uptime_ms());
+}
+
+void
+export_set_format(struct exporter *x, const struct export_format *f,
+    uint32_t now)
+{
+	struct fmt_cfg c;
+
+	memset(&c, 0, sizeof(c));
+	c.protocol = f->protocol;
+	c.engine_type = f->engine_type;
+	c.engine_id = f->engine_id;
+	c.refresh_rate = f->refresh_rate;
+	c.timeout_ms = f->timeout_rate * 60000;
+	c.masks = f->masks;
+	if (c.protocol != x->cfg.protocol)
+		log_info("export: protocol %u -> %u", x->cfg.protocol,
+		    c.protocol);
+	reconf(x, &c, now);
+}
+
+unsigned
+export_protocol(const struct exporter *x)
+{
+	return x->cfg.protocol;
 }
 
 /*
@@ -280,57 +326,80 @@ send_one(struct xsock *s, struct export_sock_stats *ss, const uint8_t *buf,
 static void
 send_pending(struct exporter *x, uint32_t now)
 {
-	struct nf5_hdr h;
+	struct fmt_clock c;
 	struct timespec ts;
+	unsigned i, n = fmt_pending(&x->fmt);
 	size_t len;
-	unsigned i;
 
-	if (x->nrecs == 0)
+	if (n == 0)
 		return;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	memset(&h, 0, sizeof(h));
-	h.count = (uint16_t)x->nrecs;
-	h.sys_uptime = now;
-	h.unix_secs = (uint32_t)ts.tv_sec;
-	h.unix_nsecs = (uint32_t)ts.tv_nsec;
-	h.flow_sequence = x->sequence;
-	h.engine_type = x->engine_type;
-	h.engine_id = x->engine_id;
-	h.sampling = 0;
-	nf5_put_hdr(x->buf, &h);
-	len = NF5_HDR_LEN + (size_t)x->nrecs * NF5_REC_LEN;
+	c.uptime = now;
+	c.secs = (uint32_t)ts.tv_sec;
+	c.nsecs = (uint32_t)ts.tv_nsec;
+	len = fmt_finish(&x->fmt, &c);
 
 	for (i = 0; i < x->st.nsocks; i++)
-		send_one(&x->xs[i], &x->st.sock[i], x->buf, len);
+		send_one(&x->xs[i], &x->st.sock[i], x->fmt.buf, len);
 
 	x->st.datagrams++;
-	x->st.flows += x->nrecs;
+	x->st.flows += n;
 	x->st.packets += x->pend_packets;
 	x->st.bytes += x->pend_bytes;
-	x->sequence += x->nrecs;
-	x->nrecs = 0;
+	x->st.templates = x->fmt.st.templates;
 	x->pend_packets = 0;
 	x->pend_bytes = 0;
+}
+
+/* The wall clock at uptime now, from the offset read at datagram start. */
+static void
+add_clock(const struct exporter *x, uint32_t now, struct fmt_clock *c)
+{
+	int64_t ms = x->wall_minus_up + now;
+
+	c->uptime = now;
+	c->secs = (uint32_t)(ms / 1000);
+	c->nsecs = (uint32_t)(ms % 1000) * 1000000;
 }
 
 void
 export_add(struct exporter *x, const struct flow_rec *r, uint32_t now)
 {
-	if (x->nrecs == 0)
+	struct fmt_clock c;
+	struct timespec ts;
+
+	if (fmt_pending(&x->fmt) == 0) {
 		x->first_at = now;
-	nf5_put_rec(x->buf, x->nrecs, r);
-	x->nrecs++;
-	x->pend_packets += r->packets;
-	x->pend_bytes += r->bytes;
-	if (x->nrecs == NF5_MAXRECS)
+		clock_gettime(CLOCK_REALTIME, &ts);
+		x->wall_minus_up = (int64_t)ts.tv_sec * 1000 +
+		    ts.tv_nsec / 1000000 - now;
+	}
+	add_clock(x, now, &c);
+	switch (fmt_add(&x->fmt, r, &c)) {
+	case -1:
+		/* IPv6 under v5: counted, as the SPEC asks */
+		x->st.unsupported++;
+		x->st.unsupported_packets += r->packets;
+		x->st.unsupported_bytes += r->bytes;
+		return;
+	case 0:
+		x->pend_packets += r->packets;
+		x->pend_bytes += r->bytes;
+		return;
+	default:
+		x->pend_packets += r->packets;
+		x->pend_bytes += r->bytes;
 		send_pending(x, now);
+		return;
+	}
 }
 
 void
 export_tick(struct exporter *x, uint32_t now)
 {
 	/* Signed difference: correct across the 49.7-day wrap of uptime. */
-	if (x->nrecs > 0 && (int32_t)(now - x->first_at) >= EXPORT_MAXAGE_MS)
+	if (fmt_pending(&x->fmt) > 0 &&
+	    (int32_t)(now - x->first_at) >= EXPORT_MAXAGE_MS)
 		send_pending(x, now);
 }
 
@@ -339,7 +408,7 @@ export_next(const struct exporter *x, uint32_t now)
 {
 	int32_t age;
 
-	if (x->nrecs == 0)
+	if (fmt_pending(&x->fmt) == 0)
 		return UINT32_MAX;
 	age = (int32_t)(now - x->first_at);
 	return age >= EXPORT_MAXAGE_MS ? 0 :

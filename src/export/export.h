@@ -1,10 +1,10 @@
 /*
- * export: NetFlow v5 datagrams to every destination, each through its own
- * non-blocking, connected UDP socket.
+ * export: NetFlow v5, v9 or IPFIX datagrams to every destination, each
+ * through its own non-blocking, connected UDP socket.
  *
- * Records are encoded as they arrive into one pending datagram; it is sent
- * at once when it holds 30 records, and export_tick() sends a partial one
- * before it is 1 s old.  A destination that is down never blocks or slows
+ * Records are encoded as they arrive into one pending datagram (fmt.h); it
+ * is sent at once when full (v5: 30 records), and export_tick() sends a
+ * partial one before it is 1 s old.  A destination that is down never blocks or slows
  * the others: sends never block, and failures are only counted, per socket
  * (ok, failed, refused, sndbuf full), never logged per datagram.
  */
@@ -31,11 +31,17 @@ struct export_sock_stats {
 struct export_stats {
 	uint64_t datagrams;	/* datagrams built */
 	uint64_t flows, packets, bytes;	/* totals of the records exported */
+	uint64_t templates;	/* v9/IPFIX datagrams that carried templates */
+	uint64_t unsupported;	/* records the protocol cannot carry (IPv6 in v5) */
+	uint64_t unsupported_packets, unsupported_bytes;
 	uint32_t nsocks;
 	struct export_sock_stats sock[DEST_MAX];
 };
 
-/* engine_type / engine_id go into every header; mark (SO_MARK) 0 = none. */
+/*
+ * engine_type / engine_id go into every header; mark (SO_MARK) 0 = none.
+ * The exporter starts with NetFlow v5 (export_set_format() changes it).
+ */
 struct exporter *export_new(uint8_t engine_type, uint8_t engine_id,
     uint32_t mark);
 /* Sends what is pending first.  */
@@ -50,6 +56,24 @@ int export_set_dests(struct exporter *x, const struct dest_list *dl,
     uint32_t sndbuf);
 void export_set_engine(struct exporter *x, uint8_t engine_type,
     uint8_t engine_id);
+
+/* What goes on the wire (conf keys protocol, refresh_rate, timeout_rate). */
+struct export_format {
+	unsigned protocol;		/* 5, 9, 10 */
+	uint8_t engine_type, engine_id;
+	uint32_t refresh_rate;		/* datagrams */
+	uint32_t timeout_rate;		/* minutes */
+	int masks;			/* aggregation sets prefix lengths */
+};
+
+/*
+ * Set the format, also live.  A change of protocol first sends what is
+ * pending in the old one, so no datagram mixes the two and no record is
+ * lost; the new protocol starts with its templates.
+ */
+void export_set_format(struct exporter *x, const struct export_format *f,
+    uint32_t now);
+unsigned export_protocol(const struct exporter *x);
 
 /* Queue one record; sends the datagram when it reaches 30 records. */
 void export_add(struct exporter *x, const struct flow_rec *r, uint32_t now);

@@ -75,14 +75,28 @@ fmt_init(struct fmt *f, const struct fmt_cfg *cfg)
 	reset_dgram(f);
 }
 
+/* A new stream: another protocol, or another v9/IPFIX source id. */
+static int
+new_stream(const struct fmt *f, const struct fmt_cfg *cfg)
+{
+	return cfg->protocol != f->cfg.protocol ||
+	    (!is_v5(f) && cfg->engine_id != f->cfg.engine_id);
+}
+
+int
+fmt_reconf_flushes(const struct fmt *f, const struct fmt_cfg *cfg)
+{
+	return new_stream(f, cfg) ||
+	    (!is_v5(f) && !!cfg->masks != !!f->cfg.masks);
+}
+
 void
 fmt_reconf(struct fmt *f, const struct fmt_cfg *cfg)
 {
 	struct fmt_stats st = f->st;
 	int masks = f->cfg.masks;
 
-	if (cfg->protocol != f->cfg.protocol ||
-	    cfg->engine_id != f->cfg.engine_id) {
+	if (new_stream(f, cfg)) {
 		fmt_init(f, cfg);
 		f->st = st;
 		return;

@@ -80,10 +80,15 @@ struct fmt {
 void fmt_init(struct fmt *f, const struct fmt_cfg *cfg);
 
 /*
- * A live change.  The caller finishes any pending datagram first.  A new
- * protocol or engine_id is a new stream: fmt_init().  Other changes keep
- * the sequence; new masks make the templates due at once.
+ * A live change.  If fmt_reconf_flushes() says so, the caller finishes the
+ * pending datagram first: a new protocol, and under v9/IPFIX a new source
+ * id or new templates (masks), must not be mixed with records already
+ * encoded.  A new protocol, or a new v9/IPFIX source id, is a new stream:
+ * sequence 0, templates at once.  New masks make the templates due at
+ * once.  v5 takes engine_type/engine_id from the next header written, as
+ * it always did; its flow sequence goes on.
  */
+int fmt_reconf_flushes(const struct fmt *f, const struct fmt_cfg *cfg);
 void fmt_reconf(struct fmt *f, const struct fmt_cfg *cfg);
 
 /*

@@ -1,0 +1,50 @@
+#!/bin/bash
+# protocol 9 or 10 (the argument): the exact.sh traffic mix through the
+# router, exported as NetFlow v9 or IPFIX.  nfcapd's per-5-tuple packets and
+# bytes equal the capture's; tshark's cflow dissector decodes every export
+# datagram (templates known, nothing malformed) and sees the sequence
+# numbers and the template refresh the protocol asks for.
+. "$(dirname "$0")/lib.sh"
+PROTO=${1:?protocol 9 or 10}
+REFRESH=3
+
+setup_topology
+load_rules
+start_collector c1 9995
+write_conf "$T/nfn.conf" destination=127.0.0.1:9995 inactive_timeout=60 \
+	protocol="$PROTO" refresh_rate=$REFRESH
+start_daemon "$T/nfn.conf" || exit 1
+capture_start || exit 1
+inR dumpcap -q -i lo -f "udp port 9995" -w "$T/export.pcap" \
+	2>"$T/dumpcap-lo.log" &
+EXPORT_CAP=$!
+for _ in $(seq 100); do
+	grep -q "Capturing on\\|File:" "$T/dumpcap-lo.log" 2>/dev/null && break
+	sleep 0.1
+done
+
+inB python3 "$NFN_SRCDIR/tests/integration/traffic.py" tcp-server 6000 20 &
+SRV=$!
+sleep 0.5
+# enough UDP flows for several datagrams, so refresh and sequence are seen
+traffic "$NS_A" udp $B_IP 5000 120 3 100
+traffic "$NS_A" udp $B_IP 5200 5 3 1400 41000
+traffic "$NS_A" tcp $B_IP 6000 200000 3
+inA ping -c 5 -i 0.2 -s 200 -q $B_IP >/dev/null
+kill $SRV 2>/dev/null
+capture_stop
+
+check "config says protocol $PROTO" grep -qx "protocol = $PROTO" <(ctl config)
+check "daemon exits 0 on SIGTERM" stop_daemon
+sleep 0.5
+kill -TERM "$EXPORT_CAP"; wait "$EXPORT_CAP" 2>/dev/null
+stop_collector c1
+flows=$(grep -c . <(nfdump -R "$T/c1" -N -q -o "fmt:%sa" 2>/dev/null))
+check "collector == capture, per 5-tuple, packets and bytes, ifindex" \
+	compare c1
+check "tshark decodes every datagram; sequence and template refresh" \
+	python3 "$NFN_SRCDIR/tests/integration/cflow.py" --pcap "$T/export.pcap" \
+	--protocol "$PROTO" --refresh $REFRESH --records "$flows"
+check "the daemon logged no warning" \
+	bash -c "! grep -qi 'warn\\|error' '$T/daemon.log'"
+finish
