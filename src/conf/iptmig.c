@@ -26,6 +26,8 @@ static const struct {
 	{ "maxflows", "maxflows" },
 	{ "aggregation", "aggregation" },
 	{ "protocol", "protocol" },
+	{ "refresh_rate", "refresh_rate" },
+	{ "timeout_rate", "timeout_rate" },
 	{ "engine_id", "engine_id" },
 	{ "natevents", "natevents" },
 };

@@ -48,14 +48,18 @@ test_manual_options(void)
 static void
 test_other_options(void)
 {
-	static const char text[] = "options ipt-NETFLOW protocol=5 "
-	    "engine_id=7 natevents=1 promisc=1 sampler=hash:100\n";
+	static const char text[] = "options ipt-NETFLOW protocol=10 "
+	    "refresh_rate=5 timeout_rate=2 engine_id=7 natevents=1 promisc=1 "
+	    "sampler=hash:100\n";
 	struct conf c;
 	char unknown[256] = "", err[512] = "";
 
 	conf_defaults(&c);
 	CHECK(iptmig_modprobe(&c, text, "f", unknown, sizeof(unknown), err,
 	    sizeof(err)) == 0);
+	CHECK_EQ(c.protocol, 10);
+	CHECK_EQ(c.refresh_rate, 5);
+	CHECK_EQ(c.timeout_rate, 2);
 	CHECK_EQ(c.engine_id, 7);
 	CHECK_EQ(c.natevents, 1);
 	CHECK(strcmp(unknown, "promisc, sampler") == 0);
@@ -91,8 +95,8 @@ test_bad_values(void)
 	bad("\noptions ipt_NETFLOW hashsize=100\n",
 	    "m.conf:2: hashsize = \"100\": must be 0 (automatic) or an "
 	    "integer 256..2147483648");
-	bad("options ipt_NETFLOW protocol=9\n", "m.conf:1: protocol = \"9\": "
-	    "NetFlow v9 and IPFIX (10) are not implemented yet; must be 5");
+	bad("options ipt_NETFLOW protocol=7\n", "m.conf:1: protocol = \"7\": "
+	    "must be 5 (NetFlow v5), 9 (NetFlow v9) or 10 (IPFIX)");
 	bad("options ipt_NETFLOW debug\n",
 	    "m.conf:1: \"debug\" is not name=value");
 	/* the very words the CLI and the config file use */

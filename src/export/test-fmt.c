@@ -171,9 +171,43 @@ test_reconf(void)
 	CHECK_EQ(f.st.templates, 3);
 	/* and a new protocol too */
 	c.protocol = 10;
+	CHECK_EQ(fmt_reconf_flushes(&f, &c), 1);
 	fmt_reconf(&f, &c);
 	CHECK_EQ(one(&f, 5), 1);
 	CHECK_EQ(f.buf[1], 10);
+	/* new refresh rates alone need no flush */
+	c.refresh_rate = 7;
+	CHECK_EQ(fmt_reconf_flushes(&f, &c), 0);
+}
+
+/*
+ * v5 as before: a new engine_id goes into the next header written, pending
+ * records stay, the flow sequence goes on.
+ */
+static void
+test_reconf_v5(void)
+{
+	struct fmt f;
+	struct fmt_cfg c;
+	struct flow_rec r;
+	struct nf5_hdr h;
+	size_t len;
+
+	mkcfg(&c, 5, 20, 60000);
+	fmt_init(&f, &c);
+	test_rec4(&r);
+	fmt_add(&f, &r, &test_clock);
+	fmt_finish(&f, &test_clock);
+	fmt_add(&f, &r, &test_clock);
+	c.engine_id = 77;
+	CHECK_EQ(fmt_reconf_flushes(&f, &c), 0);
+	fmt_reconf(&f, &c);
+	CHECK_EQ(fmt_pending(&f), 1);
+	len = fmt_finish(&f, &test_clock);
+	CHECK_EQ(nf5_get_hdr(f.buf, len, &h), 0);
+	CHECK_EQ(h.engine_id, 77);
+	CHECK_EQ(h.flow_sequence, 1);
+	CHECK_EQ(h.count, 1);
 }
 
 /*
@@ -223,6 +257,7 @@ main(void)
 	test_refresh_count();
 	test_refresh_time();
 	test_reconf();
+	test_reconf_v5();
 	test_size();
 	return check_done();
 }
