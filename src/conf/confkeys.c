@@ -182,8 +182,8 @@ confkeys_allowed(const struct confkeys_key *k, char *buf, size_t len)
 		    DEST_DEFAULT_PORT, DEST_MAX);
 		break;
 	case T_AGG:
-		snprintf(buf, len, "A.B.C.D/M=N network rules and P1-P2=Q or "
-		    "P=Q port rules, comma separated");
+		snprintf(buf, len, "A.B.C.D/M=N and X:Y::/M=N network rules "
+		    "and P1-P2=Q or P=Q port rules, comma separated");
 		break;
 	case T_CAPTURE:
 		snprintf(buf, len, "%s or %s", conf_capture_name(CAPTURE_NFLOG),

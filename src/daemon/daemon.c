@@ -77,7 +77,8 @@ on_packet(void *arg, const struct nlg_pkt *p)
 	struct pkt_info pi;
 	uint8_t smask = 0, dmask = 0;
 
-	if (p->hw_protocol == ETHERTYPE_IPV6) {
+	/* NetFlow v5 cannot carry IPv6 (SPEC 5): not parsed, counted */
+	if (p->hw_protocol == ETHERTYPE_IPV6 && d->conf.protocol == 5) {
 		d->ps.ignored++;
 		return;
 	}
@@ -90,7 +91,8 @@ on_packet(void *arg, const struct nlg_pkt *p)
 	case PKT_MALFORMED:
 		d->ps.malformed++;
 		return;
-	case PKT_NOT_IPV4:
+	}
+	if (pi.key.v6 && d->conf.protocol == 5) {
 		d->ps.ignored++;
 		return;
 	}
@@ -99,6 +101,14 @@ on_packet(void *arg, const struct nlg_pkt *p)
 	d->ps.bytes += pi.ip_len;
 	if (pi.fragment)
 		d->ps.fragments++;
+	if (pi.key.v6) {
+		if (d->conf.agg.nnet6 || d->conf.agg.nport)
+			agg_apply6(&d->conf.agg, &pi.key, &pi.v6, &smask,
+			    &dmask);
+		ft_update6(d->ft, &pi.key, &pi.v6, p->ifout, pi.ip_len,
+		    pi.tcp_flags, smask, dmask, pkt_time(b, p));
+		return;
+	}
 	if (d->conf.agg.nnet || d->conf.agg.nport)
 		agg_apply(&d->conf.agg, &pi.key, &smask, &dmask);
 	ft_update(d->ft, &pi.key, p->ifout, pi.ip_len, pi.tcp_flags, smask,
@@ -231,7 +241,7 @@ format_from(const struct conf *c)
 	f.engine_id = (uint8_t)c->engine_id;
 	f.refresh_rate = c->refresh_rate;
 	f.timeout_rate = c->timeout_rate;
-	f.masks = c->agg.nnet > 0;
+	f.masks = c->agg.nnet > 0 || c->agg.nnet6 > 0;
 	return f;
 }
 

@@ -227,10 +227,15 @@ static void
 flow_line(void *arg, const struct flow_rec *r, uint32_t now)
 {
 	struct flows_ctx *c = arg;
-	char s[INET_ADDRSTRLEN], t[INET_ADDRSTRLEN];
+	char s[INET6_ADDRSTRLEN], t[INET6_ADDRSTRLEN];
 
-	inet_ntop(AF_INET, &r->key.src, s, sizeof(s));
-	inet_ntop(AF_INET, &r->key.dst, t, sizeof(t));
+	if (r->v6 != NULL) {
+		inet_ntop(AF_INET6, r->v6->src, s, sizeof(s));
+		inet_ntop(AF_INET6, r->v6->dst, t, sizeof(t));
+	} else {
+		inet_ntop(AF_INET, &r->key.src, s, sizeof(s));
+		inet_ntop(AF_INET, &r->key.dst, t, sizeof(t));
+	}
 	if (c->json)
 		fprintf(c->f, "%s{\"in\":%u,\"src\":\"%s\",\"sport\":%u,"
 		    "\"out\":%u,\"dst\":\"%s\",\"dport\":%u,\"proto\":%u,"

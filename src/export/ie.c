@@ -17,8 +17,9 @@
  *	14 egressInterface	4
  *	2  packetDeltaCount	8
  *	1  octetDeltaCount	8
- *						31 flowLabelIPv6	3
  *	32 icmpTypeCodeIPv4	2		139 icmpTypeCodeIPv6	2
+ *						178 icmpTypeIPv6	1
+ *						179 icmpCodeIPv6	1
  *	[9, 13 masks		1 + 1]		[29, 30 masks		1 + 1]
  *	v9:    22 First, 21 Last	4 + 4
  *	IPFIX: 152 start, 153 end ms	8 + 8, 136 flowEndReason 1
@@ -26,13 +27,16 @@
  * Counters are 8 bytes though the flow table's are 32-bit, so a collector
  * never sees a template change when they grow.  ICMP keeps type * 256 +
  * code in the destination port, as in v5, and also in its own element
- * (0 for other protocols).  tcpControlBits is 2 bytes in IPFIX's registry;
+ * (0 for other protocols).  IPv6 also has type and code apart (178, 179):
+ * nfdump 1.7 reads ICMPv6 type and code from those, not from 139.  tcpControlBits is 2 bytes in IPFIX's registry;
  * 1 byte is its reduced-size encoding (RFC 7011 6.2), enough for the flags
- * a flow table ORs.  flowLabelIPv6 is 3 bytes (v9's length; reduced-size in
- * IPFIX).
+ * a flow table ORs.
  *
  * Left out: nexthop (15, 62) and flowDirection (61), which the daemon does
- * not know, and the NAT fields, which NAT event records will need.
+ * not know; flowLabelIPv6 (31), which is not part of the flow key and
+ * which a flow entry has no room for (4 more bytes on every flow, IPv4
+ * too, for a value that may change within a flow); the NAT fields, which
+ * NAT event records will need.
  */
 #include <string.h>
 
@@ -68,9 +72,11 @@ ie_tmpl_init(struct ie_tmpl *t, enum ie_dialect d, int v6, int masks)
 	add(t, IE_IFOUT, 4);
 	add(t, IE_PACKETS, 8);
 	add(t, IE_OCTETS, 8);
-	if (v6)
-		add(t, IE_FLOW_LABEL, 3);
 	add(t, v6 ? IE_ICMP6 : IE_ICMP4, 2);
+	if (v6) {
+		add(t, IE_ICMP6_TYPE, 1);
+		add(t, IE_ICMP6_CODE, 1);
+	}
 	if (masks) {
 		add(t, v6 ? IE_SRC_MASK6 : IE_SRC_MASK4, 1);
 		add(t, v6 ? IE_DST_MASK6 : IE_DST_MASK4, 1);
@@ -162,16 +168,17 @@ ie_put_rec(uint8_t *p, const struct ie_tmpl *t, const struct flow_rec *r,
 		case IE_OCTETS:
 			wire_put64(p, r->bytes);
 			break;
-		case IE_FLOW_LABEL:
-			p[0] = (uint8_t)(r->v6->flow_label >> 16 & 0x0f);
-			p[1] = (uint8_t)(r->v6->flow_label >> 8);
-			p[2] = (uint8_t)r->v6->flow_label;
-			break;
 		case IE_ICMP4:
 			wire_put16(p, icmp_typecode(r, PROTO_ICMP));
 			break;
 		case IE_ICMP6:
 			wire_put16(p, icmp_typecode(r, PROTO_ICMPV6));
+			break;
+		case IE_ICMP6_TYPE:
+			*p = (uint8_t)(icmp_typecode(r, PROTO_ICMPV6) >> 8);
+			break;
+		case IE_ICMP6_CODE:
+			*p = (uint8_t)icmp_typecode(r, PROTO_ICMPV6);
 			break;
 		case IE_SRC_MASK4:
 		case IE_SRC_MASK6:

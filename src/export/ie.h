@@ -42,11 +42,12 @@ enum {
 	IE_DST6 = 28,		/* destinationIPv6Address */
 	IE_SRC_MASK6 = 29,	/* sourceIPv6PrefixLength */
 	IE_DST_MASK6 = 30,	/* destinationIPv6PrefixLength */
-	IE_FLOW_LABEL = 31,	/* flowLabelIPv6 */
 	IE_ICMP4 = 32,		/* icmpTypeCodeIPv4 */
 	IE_IP_VERSION = 60,	/* ipVersion */
 	IE_END_REASON = 136,	/* flowEndReason */
 	IE_ICMP6 = 139,		/* icmpTypeCodeIPv6 */
+	IE_ICMP6_TYPE = 178,	/* icmpTypeIPv6 */
+	IE_ICMP6_CODE = 179,	/* icmpCodeIPv6 */
 	IE_START_MS = 152,	/* flowStartMilliseconds */
 	IE_END_MS = 153,	/* flowEndMilliseconds */
 };

@@ -16,7 +16,6 @@ static const struct fmt_clock test_clock = { 10000, 1700000000, 500000000 };
 static const struct flow_v6 test_v6 = {
 	.src = { 0x20, 0x01, 0x00, 0x02, [15] = 1 },	/* 2001:2::1 */
 	.dst = { 0x20, 0x01, 0x00, 0x02, [15] = 2 },	/* 2001:2::2 */
-	.flow_label = 0x12345,
 };
 
 /* TCP over IPv4 */

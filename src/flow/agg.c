@@ -14,8 +14,9 @@
 #include "flow/agg.h"
 
 #define AGG_RULE_MAX	64
-#define AGG_SYNTAX	"rules are A.B.C.D/M=N (M, N 0..32) or P1-P2=Q / " \
-			"P=Q (ports 0..65535), comma separated"
+#define AGG_SYNTAX	"rules are A.B.C.D/M=N (M, N 0..32), X:Y::/M=N (M, " \
+			"N 0..128) or P1-P2=Q / P=Q (ports 0..65535), comma " \
+			"separated"
 
 /* IP protocols with ports (ipt_NETFLOW's list): TCP, UDP, SCTP, UDP-Lite. */
 static int
@@ -94,6 +95,62 @@ agg_net_rule(const char *lhs, const char *rhs, struct agg *a,
 	return 0;
 }
 
+/* Clear the bits of a past the first bits. */
+static void
+agg_mask6(uint8_t a[16], unsigned bits)
+{
+	unsigned i;
+
+	for (i = 0; i < 16; i++, bits = bits > 8 ? bits - 8 : 0)
+		if (bits < 8)
+			a[i] &= (uint8_t)(0xff00 >> bits);
+}
+
+/* "X:Y::/M" = "N" */
+static int
+agg_net6_rule(const char *lhs, const char *rhs, struct agg *a,
+    const char **why)
+{
+	const char *slash = strchr(lhs, '/');
+	char addr[INET6_ADDRSTRLEN];
+	unsigned long m, n;
+	struct agg_net6 *r;
+	uint8_t in6[16];
+
+	if (slash == NULL) {
+		*why = "missing /M after the network address";
+		return -1;
+	}
+	if ((size_t)(slash - lhs) >= sizeof(addr)) {
+		*why = "bad network address";
+		return -1;
+	}
+	memcpy(addr, lhs, (size_t)(slash - lhs));
+	addr[slash - lhs] = '\0';
+	if (inet_pton(AF_INET6, addr, in6) != 1) {
+		*why = "bad IPv6 network address";
+		return -1;
+	}
+	if (agg_num(slash + 1, strlen(slash + 1), 128, &m) < 0) {
+		*why = "IPv6 prefix length M must be 0..128";
+		return -1;
+	}
+	if (agg_num(rhs, strlen(rhs), 128, &n) < 0) {
+		*why = "new IPv6 prefix length N must be 0..128";
+		return -1;
+	}
+	if (a->nnet6 >= AGG_MAX) {
+		*why = "too many IPv6 network rules";
+		return -1;
+	}
+	r = &a->net6[a->nnet6++];
+	memcpy(r->net, in6, 16);
+	agg_mask6(r->net, (unsigned)m);
+	r->m = (uint8_t)m;
+	r->n = (uint8_t)n;
+	return 0;
+}
+
 /* "P1-P2" or "P" = "Q" */
 static int
 agg_port_rule(const char *lhs, const char *rhs, struct agg *a,
@@ -151,7 +208,9 @@ agg_rule(char *rule, struct agg *a, const char **why)
 		*why = "more than one '='";
 		return -1;
 	}
-	/* An address has dots or a slash; a port rule has neither. */
+	/* An address has dots, colons or a slash; a port rule has none. */
+	if (strchr(rule, ':') != NULL)
+		return agg_net6_rule(rule, eq + 1, a, why);
 	if (strpbrk(rule, "./") != NULL)
 		return agg_net_rule(rule, eq + 1, a, why);
 	return agg_port_rule(rule, eq + 1, a, why);
@@ -234,6 +293,37 @@ agg_apply(const struct agg *a, struct flow_key *key, uint8_t *src_mask,
 	*src_mask = agg_addr(a, &key->src);
 	*dst_mask = agg_addr(a, &key->dst);
 	/* ICMP's "dport" is type and code: never a port rule's business. */
+	if (a->nport > 0 && agg_has_ports(key->proto)) {
+		agg_port(a, &key->sport);
+		agg_port(a, &key->dport);
+	}
+}
+
+/* First IPv6 network rule containing addr wins; returns its M, or 0. */
+static uint8_t
+agg_addr6(const struct agg *a, uint8_t addr[16])
+{
+	uint8_t t[16];
+	unsigned i;
+
+	for (i = 0; i < a->nnet6; i++) {
+		memcpy(t, addr, 16);
+		agg_mask6(t, a->net6[i].m);
+		if (memcmp(t, a->net6[i].net, 16) == 0) {
+			agg_mask6(addr, a->net6[i].n);
+			return a->net6[i].m;
+		}
+	}
+	return 0;
+}
+
+void
+agg_apply6(const struct agg *a, struct flow_key *key, struct flow_v6 *v6,
+    uint8_t *src_mask, uint8_t *dst_mask)
+{
+	*src_mask = agg_addr6(a, v6->src);
+	*dst_mask = agg_addr6(a, v6->dst);
+	/* ICMPv6's "dport" is type and code: never a port rule's business. */
 	if (a->nport > 0 && agg_has_ports(key->proto)) {
 		agg_port(a, &key->sport);
 		agg_port(a, &key->dport);

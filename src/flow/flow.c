@@ -93,6 +93,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "flow/addr6.h"
 #include "flow/flow.h"
 
 #define FT_SLAB_SHIFT	12
@@ -157,6 +158,7 @@ struct ft {
 	uint64_t seed[3];
 
 	struct rec_sink sink;
+	struct addr6 *a6;		/* addresses of the IPv6 flows */
 
 	struct ft_stats st;
 };
@@ -210,7 +212,7 @@ ft_hash(const struct ft *ft, const struct flow_key *k)
 	a = (load64(b + offsetof(struct flow_key, src)) ^ ft->seed[0]) * P1;
 	c = ((uint64_t)load32(b + offsetof(struct flow_key, sport)) ^
 	    ft->seed[1]) * P2;
-	d = ((uint64_t)k->proto ^ ft->seed[2]) * P3;
+	d = ((uint64_t)(k->proto | k->v6 << 8) ^ ft->seed[2]) * P3;
 	h = rotl64(a, 31) ^ rotl64(c, 17) ^ d;
 	h ^= h >> 33;
 	h *= P2;
@@ -494,11 +496,19 @@ end_reason(enum ft_reason why, int end_eof)
 	}
 }
 
+/* The record of entry e; an IPv6 one gets its addresses in *v6. */
 static void
-entry_to_rec(const struct ft_entry *e, struct flow_rec *r)
+entry_to_rec(const struct ft *ft, const struct ft_entry *e,
+    struct flow_rec *r, struct flow_v6 *v6)
 {
 	memset(r, 0, sizeof(*r));
 	r->key = e->key;
+	if (e->key.v6) {
+		memcpy(v6->src, addr6_get(ft->a6, e->key.src), 16);
+		memcpy(v6->dst, addr6_get(ft->a6, e->key.dst), 16);
+		r->key.src = r->key.dst = 0;
+		r->v6 = v6;
+	}
 	r->ifout = e->ifout;
 	r->packets = e->packets;
 	r->bytes = e->bytes;
@@ -519,9 +529,15 @@ ft_remove_export(struct ft *ft, uint32_t i, enum ft_reason why, int end_eof,
     uint32_t now)
 {
 	struct flow_rec r;
+	struct flow_v6 v6;
+	const struct ft_entry *e = E(ft, i);
 
-	entry_to_rec(E(ft, i), &r);
+	entry_to_rec(ft, e, &r, &v6);
 	r.end_reason = end_reason(why, end_eof);
+	if (e->key.v6) {
+		addr6_put(ft->a6, e->key.src);
+		addr6_put(ft->a6, e->key.dst);
+	}
 	hash_unlink(ft, i);
 	wheel_unlink(ft, i);
 	list_unlink(ft, &ft->act, i);
@@ -537,8 +553,9 @@ ft_export_keep(struct ft *ft, uint32_t i, enum ft_reason why,
     uint32_t now)
 {
 	struct flow_rec r;
+	struct flow_v6 v6;
 
-	entry_to_rec(E(ft, i), &r);
+	entry_to_rec(ft, E(ft, i), &r, &v6);
 	r.end_reason = end_reason(why, 0);
 	ft->st.exported[why]++;
 	rec_sink_put(&ft->sink, &r, now);
@@ -604,6 +621,10 @@ ft_new(uint32_t maxflows, uint32_t hashsize, uint32_t active_ms,
 	}
 	if ((ft = calloc(1, sizeof(*ft))) == NULL)
 		return NULL;
+	if ((ft->a6 = addr6_new()) == NULL) {
+		free(ft);
+		return NULL;
+	}
 	ft->maxflows = maxflows;
 	ft->active_ms = active_ms;
 	ft->inactive_ms = inactive_ms;
@@ -615,12 +636,14 @@ ft_new(uint32_t maxflows, uint32_t hashsize, uint32_t active_ms,
 	ft->wslots = wheel_size(inactive_ms);
 	if ((ft->wheel = malloc(((size_t)ft->wslots + 1) *
 	    sizeof(*ft->wheel))) == NULL) {
+		addr6_free(ft->a6);
 		free(ft);
 		return NULL;
 	}
 	memset(ft->wheel, 0xff, ((size_t)ft->wslots + 1) * sizeof(*ft->wheel));
 	if (ft_resize(ft, hashsize ? hashsize : FT_AUTO_MIN) < 0) {
 		free(ft->wheel);
+		addr6_free(ft->a6);
 		free(ft);
 		return NULL;
 	}
@@ -636,6 +659,7 @@ ft_free(struct ft *ft)
 	free(ft->slabs);
 	free(ft->buckets);
 	free(ft->wheel);
+	addr6_free(ft->a6);
 	free(ft);
 }
 
@@ -671,18 +695,20 @@ entry_must_split(const struct ft *ft, const struct ft_entry *e,
 	return -1;
 }
 
-int
-ft_update(struct ft *ft, const struct flow_key *key, uint32_t ifout,
-    uint32_t ip_len, uint8_t tcp_flags, uint8_t src_mask, uint8_t dst_mask,
-    uint32_t now)
+/*
+ * Meter the packet into the flow of key in chain *head, if there is one:
+ * FT_FOUND or FT_NEW (restarted), else -1.
+ */
+static inline int
+update_found(struct ft *ft, const struct flow_key *key, uint32_t *head,
+    uint32_t ifout, uint32_t ip_len, uint8_t tcp_flags, uint8_t src_mask,
+    uint8_t dst_mask, uint32_t now)
 {
 	struct ft_entry *e;
-	uint32_t *head, i;
+	uint32_t i;
 	uint64_t searched = 0;
 	int why;
 
-	ft->st.lookups++;
-	head = &ft->buckets[ft_bucket(ft_hash(ft, key), ft->nbuckets)];
 	for (i = *head; i != FT_NIL; i = e->hnext) {
 		e = E(ft, i);
 		searched++;
@@ -717,12 +743,30 @@ ft_update(struct ft *ft, const struct flow_key *key, uint32_t ifout,
 		return FT_FOUND;
 	}
 	ft->st.searched += searched;
+	return -1;
+}
 
+/* Room for one more flow?  If not, the packet is counted as dropped. */
+static inline int
+check_room(struct ft *ft, uint32_t ip_len)
+{
 	if (ft->maxflows != 0 && ft->st.active >= ft->maxflows) {
 		ft->st.drop_maxflows_pkts++;
 		ft->st.drop_maxflows_bytes += ip_len;
 		return FT_DROP_MAX;
 	}
+	return 0;
+}
+
+/* A new flow of key in chain *head, with this packet. */
+static int
+insert_new(struct ft *ft, const struct flow_key *key, uint32_t *head,
+    uint32_t ifout, uint32_t ip_len, uint8_t tcp_flags, uint8_t src_mask,
+    uint8_t dst_mask, uint32_t now)
+{
+	struct ft_entry *e;
+	uint32_t i;
+
 	if ((i = entry_alloc(ft)) == FT_NIL) {
 		ft->st.drop_alloc_pkts++;
 		ft->st.drop_alloc_bytes += ip_len;
@@ -747,6 +791,74 @@ ft_update(struct ft *ft, const struct flow_key *key, uint32_t ifout,
 	}
 	ft_maybe_grow(ft);
 	return FT_NEW;
+}
+
+int
+ft_update(struct ft *ft, const struct flow_key *key, uint32_t ifout,
+    uint32_t ip_len, uint8_t tcp_flags, uint8_t src_mask, uint8_t dst_mask,
+    uint32_t now)
+{
+	uint32_t *head;
+	int r;
+
+	ft->st.lookups++;
+	head = &ft->buckets[ft_bucket(ft_hash(ft, key), ft->nbuckets)];
+	r = update_found(ft, key, head, ifout, ip_len, tcp_flags, src_mask,
+	    dst_mask, now);
+	if (r >= 0)
+		return r;
+	if ((r = check_room(ft, ip_len)) != 0)
+		return r;
+	return insert_new(ft, key, head, ifout, ip_len, tcp_flags, src_mask,
+	    dst_mask, now);
+}
+
+/*
+ * IPv6: the key's src and dst become the ids of a's addresses.  An address
+ * no flow holds yet means no flow can match: straight to a new one.  A new
+ * flow holds a reference on both addresses until it leaves the table.
+ */
+int
+ft_update6(struct ft *ft, const struct flow_key *key,
+    const struct flow_v6 *a, uint32_t ifout, uint32_t ip_len,
+    uint8_t tcp_flags, uint8_t src_mask, uint8_t dst_mask, uint32_t now)
+{
+	struct flow_key k = *key;
+	uint32_t *head;
+	int r;
+
+	ft->st.lookups++;
+	k.v6 = 1;
+	k.src = addr6_find(ft->a6, a->src);
+	k.dst = addr6_find(ft->a6, a->dst);
+	if (k.src != ADDR6_NONE && k.dst != ADDR6_NONE) {
+		head = &ft->buckets[ft_bucket(ft_hash(ft, &k), ft->nbuckets)];
+		r = update_found(ft, &k, head, ifout, ip_len, tcp_flags,
+		    src_mask, dst_mask, now);
+		if (r >= 0)
+			return r;
+	}
+	if ((r = check_room(ft, ip_len)) != 0)
+		return r;
+	if ((k.src = addr6_hold(ft->a6, a->src)) == ADDR6_NONE) {
+		ft->st.drop_alloc_pkts++;
+		ft->st.drop_alloc_bytes += ip_len;
+		return FT_DROP_ALLOC;
+	}
+	if ((k.dst = addr6_hold(ft->a6, a->dst)) == ADDR6_NONE) {
+		addr6_put(ft->a6, k.src);
+		ft->st.drop_alloc_pkts++;
+		ft->st.drop_alloc_bytes += ip_len;
+		return FT_DROP_ALLOC;
+	}
+	head = &ft->buckets[ft_bucket(ft_hash(ft, &k), ft->nbuckets)];
+	r = insert_new(ft, &k, head, ifout, ip_len, tcp_flags, src_mask,
+	    dst_mask, now);
+	if (r != FT_NEW) {
+		addr6_put(ft->a6, k.src);
+		addr6_put(ft->a6, k.dst);
+	}
+	return r;
 }
 
 /*
@@ -893,7 +1005,7 @@ static inline int
 tuple_eq(const struct flow_key *a, const struct flow_key *b)
 {
 	return a->src == b->src && a->dst == b->dst && a->sport == b->sport &&
-	    a->dport == b->dport && a->proto == b->proto;
+	    a->dport == b->dport && a->proto == b->proto && a->v6 == b->v6;
 }
 
 uint32_t
@@ -976,12 +1088,13 @@ void
 ft_walk(const struct ft *ft, struct rec_sink sink, uint32_t now)
 {
 	struct flow_rec r;
+	struct flow_v6 v6;
 	const struct ft_entry *e;
 	uint32_t i;
 
 	for (i = ft->act.head; i != FT_NIL; i = e->anext) {
 		e = E(ft, i);
-		entry_to_rec(e, &r);
+		entry_to_rec(ft, e, &r, &v6);
 		rec_sink_put(&sink, &r, now);
 	}
 }
@@ -1005,7 +1118,8 @@ ft_memory(const struct ft *ft)
 	    (size_t)ft->nbuckets * sizeof(uint32_t) +
 	    ((size_t)ft->wslots + 1) * sizeof(uint32_t) +
 	    (size_t)ft->slabcap * sizeof(struct ft_entry *) +
-	    (size_t)ft->nslabs * FT_SLAB * sizeof(struct ft_entry);
+	    (size_t)ft->nslabs * FT_SLAB * sizeof(struct ft_entry) +
+	    addr6_memory(ft->a6);
 }
 
 size_t

@@ -70,6 +70,14 @@ int ft_update(struct ft *ft, const struct flow_key *key, uint32_t ifout,
     uint32_t ip_len, uint8_t tcp_flags, uint8_t src_mask, uint8_t dst_mask,
     uint32_t now);
 
+/*
+ * The same for an IPv6 packet: key as pkt_parse() made it (v6 set, src and
+ * dst 0), its addresses in a.
+ */
+int ft_update6(struct ft *ft, const struct flow_key *key,
+    const struct flow_v6 *a, uint32_t ifout, uint32_t ip_len,
+    uint8_t tcp_flags, uint8_t src_mask, uint8_t dst_mask, uint32_t now);
+
 /* Export every flow whose timeout has passed at "now".  Returns how many. */
 uint32_t ft_expire(struct ft *ft, uint32_t now);
 /* ms from now until the next flow times out (UINT32_MAX if the table is empty). */

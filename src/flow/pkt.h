@@ -1,9 +1,11 @@
 /*
- * pkt: parse the start of an IPv4 packet (as NFLOG copied it) into a flow key.
+ * pkt: parse the start of an IPv4 or IPv6 packet (as NFLOG copied it) into
+ * a flow key.
  *
  * No I/O, no allocation, never reads past caplen.  ip_len is the IP total
- * length from the header (what NetFlow counts as bytes), which is larger than
- * caplen whenever the copy range cut the packet.
+ * length from the header (what NetFlow counts as bytes; IPv6: 40 + payload
+ * length), which is larger than caplen whenever the copy range cut the
+ * packet.  IPv6 extension headers are walked to the transport header.
  */
 #ifndef NFN_PKT_H
 #define NFN_PKT_H
@@ -16,12 +18,13 @@
 enum pkt_result {
 	PKT_OK = 0,		/* key filled in; meter it */
 	PKT_TRUNCATED,		/* too short to key (IP header or needed L4 bytes missing) */
-	PKT_MALFORMED,		/* not a sane IPv4 header (ihl < 5, tot_len < ihl*4, ...) */
-	PKT_NOT_IPV4,		/* IPv6 or other: counted as ignored under NetFlow v5 */
+	PKT_MALFORMED,		/* not a sane IP header (ihl < 5, tot_len < ihl*4, ...) */
 };
 
 struct pkt_info {
-	struct flow_key key;	/* ifin left 0: the caller sets it */
+	struct flow_key key;	/* ifin left 0: the caller sets it; IPv6: v6 = 1,
+				   src and dst 0 (the addresses are in v6) */
+	struct flow_v6 v6;	/* IPv6 only */
 	uint32_t ip_len;	/* IP total length, host order */
 	uint8_t tcp_flags;	/* TCP only, else 0 */
 	uint8_t fragment;	/* 1 if MF set or offset != 0 (non-first: ports 0) */

@@ -1,9 +1,12 @@
 /*
  * record: the two value types every module shares.
  *
- * struct flow_key is the NetFlow v5 flow key (SPEC 4).  Keys are hashed and
- * compared as raw bytes, so every key must be zeroed before it is filled in
- * (padding included): use flow_key_clear().
+ * struct flow_key is the flow key (SPEC 4).  Keys are hashed and compared
+ * as raw bytes, so every key must be zeroed before it is filled in
+ * (padding included): use flow_key_clear().  An IPv6 key (v6 = 1) keeps
+ * the 20 bytes of an IPv4 one: in the flow table its src and dst are the
+ * ids of its addresses in the table's IPv6 address table (flow/addr6.h),
+ * so IPv4 entries pay nothing for IPv6.
  *
  * struct flow_rec is one finished flow as the exporter encodes it.  Times are
  * milliseconds on the daemon's uptime clock (util/clock.h), the clock NetFlow
@@ -24,14 +27,15 @@
 #include <string.h>
 
 struct flow_key {
-	uint32_t src;		/* IPv4 source, network byte order */
-	uint32_t dst;		/* IPv4 destination, network byte order */
+	uint32_t src;		/* IPv4 source, network byte order; IPv6: id */
+	uint32_t dst;		/* IPv4 destination, network byte order; IPv6: id */
 	uint32_t ifin;		/* input ifindex (0 = unknown / local) */
 	uint16_t sport;		/* host byte order; 0 when the protocol has none */
-	uint16_t dport;		/* host byte order; ICMP: type * 256 + code */
-	uint8_t proto;		/* IP protocol number */
-	uint8_t tos;		/* IP ToS byte */
-	uint8_t pad[2];		/* always zero */
+	uint16_t dport;		/* host byte order; ICMP(v6): type * 256 + code */
+	uint8_t proto;		/* IP protocol number (IPv6: the transport's) */
+	uint8_t tos;		/* IP ToS byte; IPv6 traffic class */
+	uint8_t v6;		/* 0: IPv4, 1: IPv6 */
+	uint8_t pad;		/* always zero */
 };
 
 static inline void
@@ -44,7 +48,6 @@ flow_key_clear(struct flow_key *k)
 struct flow_v6 {
 	uint8_t src[16];	/* network byte order */
 	uint8_t dst[16];
-	uint32_t flow_label;	/* 20 bits, of the first packet */
 };
 
 /* Why a flow ended, as IPFIX flowEndReason (IE 136) numbers it. */

@@ -253,6 +253,70 @@ test_errors(void)
 	CHECK(strstr(err, "9999=1") != NULL);
 }
 
+/* IPv6 network rules: same syntax, prefixes up to 128, first match wins. */
+static void
+test_ipv6(void)
+{
+	struct agg a;
+	struct flow_key k;
+	struct flow_v6 v6;
+	uint8_t want[16];
+	uint8_t sm, dm;
+	char err[256];
+
+	CHECK_EQ(agg_parse("2001:2:0:1::/64=48, 2001:2::/32=40, "
+	    "192.0.0.0/8=16, 80-89=80", &a, err, sizeof(err)), 0);
+	CHECK_EQ(a.nnet6, 2);
+	CHECK_EQ(a.nnet, 1);
+	CHECK_EQ(a.nport, 1);
+	flow_key_clear(&k);
+	k.v6 = 1;
+	k.proto = 6;
+	k.sport = 34567;
+	k.dport = 85;
+	inet_pton(AF_INET6, "2001:2:0:1:aaaa::1", v6.src);	/* rule 1 */
+	inet_pton(AF_INET6, "2001:2:ff00::9", v6.dst);		/* rule 2 */
+	agg_apply6(&a, &k, &v6, &sm, &dm);
+	CHECK_EQ(sm, 64);
+	CHECK_EQ(dm, 32);
+	inet_pton(AF_INET6, "2001:2::", want);			/* /48 */
+	CHECK(memcmp(v6.src, want, 16) == 0);
+	inet_pton(AF_INET6, "2001:2:ff00::", want);		/* /40 */
+	CHECK(memcmp(v6.dst, want, 16) == 0);
+	CHECK_EQ(k.sport, 34567);
+	CHECK_EQ(k.dport, 80);
+	/* outside every IPv6 rule: untouched, mask 0; /0 rule matches all */
+	inet_pton(AF_INET6, "2001:db8::1", v6.src);
+	memcpy(want, v6.src, 16);
+	agg_apply6(&a, &k, &v6, &sm, &dm);
+	CHECK_EQ(sm, 0);
+	CHECK(memcmp(v6.src, want, 16) == 0);
+	CHECK_EQ(agg_parse("::/0=128", &a, err, sizeof(err)), 0);
+	agg_apply6(&a, &k, &v6, &sm, &dm);
+	CHECK_EQ(sm, 0);		/* M of ::/0 is 0 */
+	CHECK(memcmp(v6.src, want, 16) == 0);
+	CHECK_EQ(agg_parse("2001:2::/64=61", &a, err, sizeof(err)), 0);
+	inet_pton(AF_INET6, "2001:2::ffff:1", v6.src);
+	agg_apply6(&a, &k, &v6, &sm, &dm);
+	CHECK_EQ(sm, 64);
+	inet_pton(AF_INET6, "2001:2::", want);
+	CHECK(memcmp(v6.src, want, 16) == 0);
+	/* an odd prefix length masks inside a byte */
+	CHECK_EQ(agg_parse("2001:2::/29=29", &a, err, sizeof(err)), 0);
+	inet_pton(AF_INET6, "2001:7::1", v6.src);		/* 0x0007: /29 */
+	agg_apply6(&a, &k, &v6, &sm, &dm);
+	CHECK_EQ(sm, 29);
+	inet_pton(AF_INET6, "2001::", want);
+	CHECK(memcmp(v6.src, want, 16) == 0);
+	/* errors name the rule */
+	CHECK_EQ(agg_parse("2001:2::/129=48", &a, err, sizeof(err)), -1);
+	CHECK(strstr(err, "2001:2::/129=48") != NULL &&
+	    strstr(err, "0..128") != NULL);
+	CHECK_EQ(agg_parse("2001:zz::/32=48", &a, err, sizeof(err)), -1);
+	CHECK(strstr(err, "bad IPv6 network address") != NULL);
+	CHECK_EQ(agg_parse("2001:2::/32=129", &a, err, sizeof(err)), -1);
+}
+
 int
 main(void)
 {
@@ -261,5 +325,6 @@ main(void)
 	test_protocols();
 	test_empty();
 	test_errors();
+	test_ipv6();
 	return check_done();
 }

@@ -800,6 +800,163 @@ test_wheel_reenter(void)
 	ft_free(ft);
 }
 
+/* IPv6 records as the sink saw them, addresses copied (valid in put only). */
+struct sink6 {
+	unsigned n;
+	struct flow_rec r[8];
+	struct flow_v6 a[8];
+};
+
+static void
+sink6_fn(void *arg, const struct flow_rec *r, uint32_t now)
+{
+	struct sink6 *s = arg;
+
+	if (s->n >= 8)
+		return;
+	s->r[s->n] = *r;
+	if (r->v6 != NULL) {
+		s->a[s->n] = *r->v6;
+		s->r[s->n].v6 = &s->a[s->n];
+	}
+	s->n++;
+}
+
+static void
+mkaddr6(uint8_t a[16], uint8_t host)
+{
+	memset(a, 0, 16);
+	a[0] = 0x20;
+	a[1] = 0x01;
+	a[3] = 0x02;
+	a[15] = host;
+}
+
+/* The record of s whose source port is sport. */
+static const struct flow_rec *
+by_sport(const struct sink6 *s, uint16_t sport)
+{
+	unsigned i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->r[i].key.sport == sport)
+			return &s->r[i];
+	return NULL;
+}
+
+/*
+ * IPv6 flows in the same table as IPv4 ones: keyed by their addresses,
+ * exported with them, never mixed with an IPv4 key whose numbers equal
+ * the address ids; the addresses are given back when flows leave.
+ */
+static void
+test_ipv6(void)
+{
+	struct sink6 s6 = { 0 };
+	struct ft *ft;
+	struct flow_key k, k4;
+	struct flow_v6 ab, ac, ba;
+	const struct flow_rec *r;
+	size_t mem;
+	unsigned round;
+
+	mkaddr6(ab.src, 1);
+	mkaddr6(ab.dst, 2);
+	mkaddr6(ac.src, 1);
+	mkaddr6(ac.dst, 3);
+	mkaddr6(ba.src, 2);
+	mkaddr6(ba.dst, 1);
+	ft = ft_new(0, 0, 1800000, 15000, (struct rec_sink){ sink6_fn, &s6 });
+	CHECK(ft != NULL);
+	for (round = 0; round < 2; round++) {
+		s6.n = 0;
+		flow_key_clear(&k);
+		k.v6 = 1;
+		k.proto = 6;
+		k.dport = 443;
+		k.ifin = 2;
+		k.sport = 1001;
+		CHECK_EQ(ft_update6(ft, &k, &ab, 3, 100, 0x02, 0, 0, 10), FT_NEW);
+		CHECK_EQ(ft_update6(ft, &k, &ab, 3, 100, 0x10, 0, 0, 11),
+		    FT_FOUND);
+		CHECK_EQ(ft_update6(ft, &k, &ab, 3, 100, 0x01, 0, 0, 12),
+		    FT_FOUND);
+		k.sport = 1002;
+		CHECK_EQ(ft_update6(ft, &k, &ac, 3, 60, 0, 0, 0, 13), FT_NEW);
+		CHECK_EQ(ft_update6(ft, &k, &ac, 3, 60, 0, 0, 0, 14), FT_FOUND);
+		k.sport = 1003;
+		CHECK_EQ(ft_update6(ft, &k, &ba, 3, 80, 0, 0, 0, 15), FT_NEW);
+		/* IPv4 with the numbers an IPv6 key may hold: its own flow */
+		flow_key_clear(&k4);
+		k4.src = 0;
+		k4.dst = 1;
+		k4.sport = 1004;
+		k4.dport = 443;
+		k4.proto = 6;
+		k4.ifin = 2;
+		CHECK_EQ(ft_update(ft, &k4, 3, 40, 0, 0, 0, 16), FT_NEW);
+		CHECK_EQ(ft_stats(ft)->active, 4);
+		if (round == 0)
+			mem = ft_memory(ft);
+		else	/* the addresses of round 0 were given back, reused */
+			CHECK_EQ(ft_memory(ft), mem);
+
+		CHECK_EQ(ft_flush(ft, 20), 4);
+		CHECK_EQ(s6.n, 4);
+		r = by_sport(&s6, 1001);
+		CHECK(r != NULL && r->v6 != NULL);
+		if (r != NULL && r->v6 != NULL) {
+			CHECK(memcmp(r->v6->src, ab.src, 16) == 0);
+			CHECK(memcmp(r->v6->dst, ab.dst, 16) == 0);
+			CHECK_EQ(r->packets, 3);
+			CHECK_EQ(r->bytes, 300);
+			CHECK_EQ(r->tcp_flags, 0x13);
+			CHECK_EQ(r->key.src, 0);
+			CHECK_EQ(r->key.dst, 0);
+			CHECK_EQ(r->key.v6, 1);
+			CHECK_EQ(r->end_reason, REC_END_FORCED);
+		}
+		r = by_sport(&s6, 1002);
+		CHECK(r != NULL && r->v6 != NULL && r->packets == 2 &&
+		    memcmp(r->v6->dst, ac.dst, 16) == 0);
+		r = by_sport(&s6, 1003);
+		CHECK(r != NULL && r->v6 != NULL && r->packets == 1 &&
+		    memcmp(r->v6->src, ba.src, 16) == 0);
+		r = by_sport(&s6, 1004);
+		CHECK(r != NULL && r->v6 == NULL && r->packets == 1 &&
+		    r->key.v6 == 0 && r->key.dst == 1);
+	}
+	ft_free(ft);
+}
+
+/* maxflows drops an IPv6 packet like any other, holding no address. */
+static void
+test_ipv6_maxflows(void)
+{
+	struct sink6 s6 = { 0 };
+	struct sink s = { 0 };
+	struct ft *ft;
+	struct flow_key k;
+	struct flow_v6 a;
+	unsigned i;
+
+	ft = ft_new(1, 0, 1800000, 15000, (struct rec_sink){ sink6_fn, &s6 });
+	flow_key_clear(&k);
+	k.v6 = 1;
+	k.proto = 17;
+	mkaddr6(a.src, 1);
+	for (i = 0; i < 100; i++) {
+		mkaddr6(a.dst, (uint8_t)(i + 2));
+		CHECK_EQ(ft_update6(ft, &k, &a, 0, 50, 0, 0, 0, 1),
+		    i == 0 ? FT_NEW : FT_DROP_MAX);
+	}
+	CHECK_EQ(ft_stats(ft)->drop_maxflows_pkts, 99);
+	CHECK_EQ(ft_stats(ft)->drop_maxflows_bytes, 99 * 50);
+	s.pkts = 0;
+	check_invariants(ft, &s);
+	ft_free(ft);
+}
+
 int
 main(void)
 {
@@ -819,5 +976,7 @@ main(void)
 	test_wheel_timeouts();
 	test_wheel_jump();
 	test_wheel_reenter();
+	test_ipv6();
+	test_ipv6_maxflows();
 	return check_done();
 }

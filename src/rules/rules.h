@@ -17,6 +17,9 @@
  *                                          on in the network namespace)
  *     meta nfproto ipv4 log group G snaplen COPY queue-threshold Q
  *                                         (capture = nflog only)
+ *     meta nfproto ipv6 log group G snaplen COPY queue-threshold Q
+ *                                         (capture = nflog, protocol 9 or
+ *                                          10: v5 cannot carry IPv6)
  *   with M = export_mark; if input is metered but output is not, an output
  *   chain still sets the ct mark.  In capture = conntrack there is no log
  *   rule and no mark rule; a chain "export_notrack" on output at priority

@@ -64,6 +64,9 @@ rulesdesc_build(const struct conf *c, struct rulesdesc *d)
 		ch->rule[ch->nrules++] = R_CT_ON;
 		if (nflog)
 			ch->rule[ch->nrules++] = R_NFLOG;
+		/* IPv6 only where the export protocol can carry it */
+		if (nflog && c->protocol != 5)
+			ch->rule[ch->nrules++] = R_NFLOG6;
 	}
 	if (c->capture == CAPTURE_CONNTRACK) {
 		ch = &d->chain[d->nchains++];

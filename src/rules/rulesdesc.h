@@ -16,10 +16,11 @@ enum rulesdesc_kind {
 	R_CTMARK_RETURN,	/* ct mark M return */
 	R_CT_ON,		/* meta nfproto ipv4 ct state ... counter */
 	R_NFLOG,		/* meta nfproto ipv4 log group ... */
+	R_NFLOG6,		/* meta nfproto ipv6 log group ... (v9/IPFIX) */
 	R_MARK_NOTRACK,		/* meta mark M notrack */
 };
 
-#define RULESDESC_CHAIN_RULES	4
+#define RULESDESC_CHAIN_RULES	5
 
 struct rulesdesc_chain {
 	const char		*name;

@@ -115,10 +115,8 @@ x_ctmark_set(struct nftnl_rule *r, uint32_t mark)
 }
 
 static void
-x_ipv4(struct nftnl_rule *r)
+x_nfproto(struct nftnl_rule *r, uint8_t proto)
 {
-	uint8_t proto = NFPROTO_IPV4;
-
 	x_match(r, X_META, NFT_META_NFPROTO, &proto, sizeof(proto));
 }
 
@@ -188,12 +186,16 @@ rulesmsg_rule(struct rulesnl_batch *bt, const struct rulesdesc *d,
 		x_return(r);
 		break;
 	case R_CT_ON:
-		x_ipv4(r);
+		x_nfproto(r, NFPROTO_IPV4);
 		x_ct_state_any(r);
 		x_simple(r, "counter");
 		break;
 	case R_NFLOG:
-		x_ipv4(r);
+		x_nfproto(r, NFPROTO_IPV4);
+		x_log(r, d);
+		break;
+	case R_NFLOG6:
+		x_nfproto(r, NFPROTO_IPV6);
 		x_log(r, d);
 		break;
 	case R_MARK_NOTRACK:

@@ -33,9 +33,10 @@ rulestext_rule(FILE *f, const struct rulesdesc *d, enum rulesdesc_kind k)
 		    "untracked counter\n");
 		break;
 	case R_NFLOG:
-		fprintf(f, "\t\tmeta nfproto ipv4 log group %u snaplen %u "
-		    "queue-threshold %u\n", d->group, d->snaplen,
-		    d->qthreshold);
+	case R_NFLOG6:
+		fprintf(f, "\t\tmeta nfproto %s log group %u snaplen %u "
+		    "queue-threshold %u\n", k == R_NFLOG ? "ipv4" : "ipv6",
+		    d->group, d->snaplen, d->qthreshold);
 		break;
 	case R_MARK_NOTRACK:
 		fprintf(f, "\t\t# export datagrams must not become conntrack "

@@ -22,9 +22,11 @@ DEADLINE = time.monotonic() + 120          # no test traffic lives longer
 
 def udp(dst, baseport, nflows, count, size, sport0=40000, gap=0.0):
     socks = []
+    v6 = ":" in dst
     for i in range(nflows):
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        s.bind(("0.0.0.0", sport0 + i))
+        s = socket.socket(socket.AF_INET6 if v6 else socket.AF_INET,
+                          socket.SOCK_DGRAM)
+        s.bind(("::" if v6 else "0.0.0.0", sport0 + i))
         socks.append(s)
     payload = b"x" * size
     for _ in range(count):
@@ -34,13 +36,19 @@ def udp(dst, baseport, nflows, count, size, sport0=40000, gap=0.0):
             s.sendto(payload, (dst, baseport + i))
         if gap:
             time.sleep(gap)
-    print(f"udp: {nflows} flows x {count} pkts x {size + 28} bytes")
+    print(f"udp: {nflows} flows x {count} pkts x "
+          f"{size + (48 if v6 else 28)} bytes")
 
 
-def tcp_server(port, seconds):
-    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+def tcp_server(port, seconds, dual=False):
+    """dual: one socket for IPv4 and IPv6 clients."""
+    if dual:
+        ls = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+        ls.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    else:
+        ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    ls.bind(("0.0.0.0", port))
+    ls.bind(("::" if dual else "0.0.0.0", port))
     ls.listen(128)
     ls.settimeout(0.2)
     end = time.monotonic() + seconds
@@ -86,7 +94,8 @@ def main(argv):
             int(args[5]) if len(args) > 5 else 40000,
             float(args[6]) if len(args) > 6 else 0.0)
     elif cmd == "tcp-server":
-        tcp_server(int(args[0]), float(args[1]))
+        tcp_server(int(args[0]), float(args[1]),
+                   len(args) > 2 and args[2] == "dual")
     elif cmd == "tcp":
         tcp(args[0], int(args[1]), int(args[2]),
             int(args[3]) if len(args) > 3 else 1)

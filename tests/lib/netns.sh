@@ -122,6 +122,22 @@ setup_topology() {
 	RB_IF=$(inR cat /sys/class/net/rb/ifindex)
 }
 
+# setup_ipv6: the same topology dual-stack, in the IPv6 benchmarking range
+#   A 2001:2:0:1::2 -- R 2001:2:0:1::1 | 2001:2:0:2::1 -- B 2001:2:0:2::2
+# (nodad: usable at once).  The capture of ra then holds IPv6 too, and
+# NDP/MLD noise between link-local addresses, which compare.py leaves out.
+A6_IP=2001:2:0:1::2 RA6_IP=2001:2:0:1::1 RB6_IP=2001:2:0:2::1 B6_IP=2001:2:0:2::2
+setup_ipv6() {
+	inA ip -6 addr add $A6_IP/64 dev a0 nodad
+	inR ip -6 addr add $RA6_IP/64 dev ra nodad
+	inR ip -6 addr add $RB6_IP/64 dev rb nodad
+	inB ip -6 addr add $B6_IP/64 dev b0 nodad
+	inA ip -6 route add default via $RA6_IP
+	inB ip -6 route add default via $RB6_IP
+	inR sysctl -qw net.ipv6.conf.all.forwarding=1
+	CAPTURE_FILTER="ip or ip6"
+}
+
 # sink_ports RANGE: B drops UDP to these ports quietly too (e.g. 6000-15999)
 sink_ports() {
 	inB nft add rule inet sink in udp dport "$1" drop
@@ -129,15 +145,19 @@ sink_ports() {
 
 # load_rules [MODE]: R's ruleset, added to what R has.  nflog (default):
 # the shipped include file as is (conntrack + NFLOG group 2055, snaplen 128,
-# queue-threshold 256); ct: the same table without its log rules
-# (conntrack only); none: nothing.
+# queue-threshold 256); nflog6: the same with the IPv6 log rule that
+# protocol 9 and 10 add after each IPv4 one; ct: the same table without its
+# log rules (conntrack only); none: nothing.
 load_rules() {
 	case ${1:-nflog} in
 	nflog)	inR nft -f "$NFN_SRCDIR/nft/nft-netflow.nft" ;;
+	nflog6)	sed 's/^\(\s*\)meta nfproto ipv4 log\(.*\)$/&\n\1meta nfproto ipv6 log\2/' \
+		    "$NFN_SRCDIR/nft/nft-netflow.nft" > "$T/rules.nft" &&
+		inR nft -f "$T/rules.nft" ;;
 	ct)	sed '/ log group /d' "$NFN_SRCDIR/nft/nft-netflow.nft" > "$T/rules.nft" &&
 		inR nft -f "$T/rules.nft" ;;
 	none)	;;
-	*)	echo "load_rules: unknown mode $1 (nflog, ct or none)"; return 1 ;;
+	*)	echo "load_rules: unknown mode $1 (nflog, nflog6, ct or none)"; return 1 ;;
 	esac
 }
 
@@ -238,9 +258,10 @@ stop_pid() {
 }
 
 # capture_start: independent ground truth, every IP packet crossing ra,
-# in $T/truth.pcap
+# in $T/truth.pcap (IPv6 too after setup_ipv6)
 capture_start() {
-	ip netns exec "$NS_R" dumpcap -q -i ra -f ip -w "$T/truth.pcap" 2>"$T/tshark.log" &
+	ip netns exec "$NS_R" dumpcap -q -i ra -f "${CAPTURE_FILTER:-ip}" \
+		-w "$T/truth.pcap" 2>"$T/tshark.log" &
 	TSHARK_PID=$!
 	for _ in $(seq 100); do
 		grep -q "Capturing on\\|File:" "$T/tshark.log" 2>/dev/null && return 0
@@ -268,5 +289,6 @@ tcp_sink() {
 compare() {	# compare COLLECTOR [extra args]: collector vs capture, per 5-tuple
 	python3 "$NFN_SRCDIR/tests/integration/compare.py" \
 		--pcap "$T/truth.pcap" --nfdump "$T/$1" \
-		--ifindex "$A_IP=$RA_IF" --ifindex "$B_IP=$RB_IF" "${@:2}"
+		--ifindex "$A_IP=$RA_IF" --ifindex "$B_IP=$RB_IF" \
+		--ifindex "$A6_IP=$RA_IF" --ifindex "$B6_IP=$RB_IF" "${@:2}"
 }
