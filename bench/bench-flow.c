@@ -9,10 +9,14 @@
  * counted both by ft_memory() and by the growth of the resident set.
  * Expiry: one million flows, half of them refreshed, ft_expire() on a
  * 250 ms tick as the daemon calls it: time per flow exported or re-queued.
+ * IPv6: memory of one million IPv6 flows whose addresses come from "hosts"
+ * distinct addresses per side (an IPv6 key names its addresses in a shared
+ * address table), and update speed.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -165,6 +169,101 @@ bench_memory(uint32_t nflows)
 	free(keys);
 }
 
+/* IPv6 flows i of n: addresses from "hosts" per side, ports from i. */
+static void
+key6(uint32_t i, uint32_t hosts, uint64_t r, struct flow_key *k,
+    struct flow_v6 *a)
+{
+	uint32_t s = (uint32_t)(r % hosts), d = (uint32_t)((r >> 32) % hosts);
+
+	flow_key_clear(k);
+	k->v6 = 1;
+	k->proto = 6;
+	k->sport = (uint16_t)i;
+	k->dport = (uint16_t)(i >> 16);
+	k->ifin = 1;
+	memset(a, 0, sizeof(*a));
+	a->src[0] = a->dst[0] = 0x20;
+	a->src[1] = a->dst[1] = 0x01;
+	a->src[3] = 0x02;
+	a->dst[3] = 0x03;
+	memcpy(a->src + 12, &s, 4);
+	memcpy(a->dst + 12, &d, 4);
+}
+
+static void
+bench_memory6(uint32_t nflows, uint32_t hosts)
+{
+	struct flow_key k;
+	struct flow_v6 a;
+	struct ft *ft;
+	uint64_t rng = 0x2545f4914f6cdd1dULL;
+	uint32_t i;
+	long rss0, rss1;
+	size_t mem;
+
+	rss0 = rss_bytes();
+	if ((ft = ft_new(0, 0, 1800000, 15000,
+	    (struct rec_sink){ count_fn, NULL })) == NULL) {
+		perror("ft_new");
+		exit(1);
+	}
+	for (i = 0; i < nflows; i++) {
+		key6(i, hosts, xorshift(&rng), &k, &a);
+		ft_update6(ft, &k, &a, 3, 1500, 0x10, 0, 0, 1000);
+	}
+	rss1 = rss_bytes();
+	mem = ft_memory(ft);
+	printf("flow-table: %u IPv6 flows between %u x %u addresses: %.1f "
+	    "bytes/flow (ft_memory), %.1f bytes/flow RSS growth\n",
+	    ft_stats(ft)->active, hosts, hosts,
+	    (double)mem / ft_stats(ft)->active,
+	    (double)(rss1 - rss0) / ft_stats(ft)->active);
+	ft_flush(ft, 0);
+	ft_free(ft);
+}
+
+static void
+bench_speed6(uint32_t nflows, uint64_t updates)
+{
+	struct flow_key *k;
+	struct flow_v6 *a;
+	struct ft *ft;
+	uint64_t rng = 0x9e3779b97f4a7c15ULL, u;
+	uint32_t i, j, now = 1000;
+	double t0, dt;
+
+	k = calloc(nflows, sizeof(*k));
+	a = calloc(nflows, sizeof(*a));
+	if (k == NULL || a == NULL) {
+		perror("calloc");
+		exit(1);
+	}
+	for (i = 0; i < nflows; i++)
+		key6(i, 1000, xorshift(&rng), &k[i], &a[i]);
+	if ((ft = ft_new(0, 0, 1800000, 15000,
+	    (struct rec_sink){ count_fn, NULL })) == NULL) {
+		perror("ft_new");
+		exit(1);
+	}
+	for (i = 0; i < nflows; i++)
+		ft_update6(ft, &k[i], &a[i], 3, 1500, 0x10, 0, 0, now);
+	t0 = now_s();
+	for (u = 0; u < updates; u++) {
+		if ((u & 0xffff) == 0)
+			now++;
+		j = (uint32_t)(xorshift(&rng) % nflows);
+		ft_update6(ft, &k[j], &a[j], 3, 1500, 0x10, 0, 0, now);
+	}
+	dt = now_s() - t0;
+	printf("flow-table: %u IPv6 flows: %.1f M updates/s\n", nflows,
+	    updates / dt / 1e6);
+	ft_flush(ft, 0);
+	ft_free(ft);
+	free(k);
+	free(a);
+}
+
 static void
 bench_expire(uint32_t nflows)
 {
@@ -211,9 +310,13 @@ main(int argc, char **argv)
 	 * table reusing those pages would not grow the RSS.
 	 */
 	bench_memory(1000000);
+	bench_memory6(1000000, 1000);
+	bench_memory6(1000000, 1000000);
 	bench_speed(1000, updates);
 	bench_speed(100000, updates);
 	bench_speed(1000000, updates / 2);
+	bench_speed6(1000, updates / 5);
+	bench_speed6(100000, updates / 5);
 	bench_expire(1000000);
 	return 0;
 }
