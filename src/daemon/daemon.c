@@ -242,6 +242,7 @@ format_from(const struct conf *c)
 	f.refresh_rate = c->refresh_rate;
 	f.timeout_rate = c->timeout_rate;
 	f.masks = c->agg.nnet > 0 || c->agg.nnet6 > 0;
+	f.nat = c->natevents != 0;
 	return f;
 }
 

@@ -64,6 +64,7 @@ struct export_format {
 	uint32_t refresh_rate;		/* datagrams */
 	uint32_t timeout_rate;		/* minutes */
 	int masks;			/* aggregation sets prefix lengths */
+	int nat;			/* NAT event records come (natevents) */
 };
 
 /*

@@ -41,13 +41,17 @@ static void
 set_templates(struct fmt *f)
 {
 	enum ie_dialect d = is_ipfix(f) ? IE_IPFIX : IE_V9;
-	size_t a, b;
+	size_t max = 0;
+	unsigned i;
 
 	ie_tmpl_init(&f->tmpl[0], d, 0, f->cfg.masks);
 	ie_tmpl_init(&f->tmpl[1], d, 1, f->cfg.masks);
-	a = f->tmpl[0].reclen;
-	b = f->tmpl[1].reclen;
-	f->max_reclen = SET_HDR_LEN + 3 + (a > b ? a : b);
+	ie_tmpl_init_nat(&f->tmpl[2]);
+	f->ntmpl_used = f->cfg.nat ? 3 : 2;
+	for (i = 0; i < f->ntmpl_used; i++)
+		if (f->tmpl[i].reclen > max)
+			max = f->tmpl[i].reclen;
+	f->max_reclen = SET_HDR_LEN + 3 + max;
 }
 
 static void
@@ -87,14 +91,15 @@ int
 fmt_reconf_flushes(const struct fmt *f, const struct fmt_cfg *cfg)
 {
 	return new_stream(f, cfg) ||
-	    (!is_v5(f) && !!cfg->masks != !!f->cfg.masks);
+	    (!is_v5(f) && (!!cfg->masks != !!f->cfg.masks ||
+	    !!cfg->nat != !!f->cfg.nat));
 }
 
 void
 fmt_reconf(struct fmt *f, const struct fmt_cfg *cfg)
 {
 	struct fmt_stats st = f->st;
-	int masks = f->cfg.masks;
+	int masks = f->cfg.masks, nat = f->cfg.nat;
 
 	if (new_stream(f, cfg)) {
 		fmt_init(f, cfg);
@@ -104,7 +109,7 @@ fmt_reconf(struct fmt *f, const struct fmt_cfg *cfg)
 	f->cfg = *cfg;
 	if (f->cfg.refresh_rate == 0)
 		f->cfg.refresh_rate = 1;
-	if (!!cfg->masks != !!masks) {
+	if (!!cfg->masks != !!masks || !!cfg->nat != !!nat) {
 		set_templates(f);
 		f->tmpl_sent = 0;
 	}
@@ -133,13 +138,13 @@ put_templates(struct fmt *f, uint32_t now)
 	unsigned i;
 
 	f->len += SET_HDR_LEN;
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < f->ntmpl_used; i++) {
 		ie_put_tmpl(f->buf + f->len, &f->tmpl[i]);
 		f->len += ie_tmpl_len(&f->tmpl[i]);
 	}
 	put_set_hdr(f, off, is_ipfix(f) ? IPFIX_TMPL_SET_ID : NF9_TMPL_SET_ID,
 	    f->len - off);
-	f->ntmpl += 2;
+	f->ntmpl += f->ntmpl_used;
 	f->tmpl_sent = 1;
 	f->tmpl_at = now;
 	f->since_tmpl = 0;
@@ -184,7 +189,11 @@ fmt_add(struct fmt *f, const struct flow_rec *r, const struct fmt_clock *c)
 	}
 	if (f->nrecs == 0 && templates_due(f, c->uptime))
 		put_templates(f, c->uptime);
-	t = &f->tmpl[r->v6 != NULL];
+	/* a NAT event without its template (natevents off) goes as a flow */
+	if (r->nat != NULL && f->cfg.nat)
+		t = &f->tmpl[2];
+	else
+		t = &f->tmpl[r->v6 != NULL];
 	if (f->set_off == 0 || f->set_id != t->id) {
 		close_set(f);
 		f->set_off = f->len;

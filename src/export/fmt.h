@@ -12,8 +12,8 @@
  * Templates (v9/IPFIX) are written at the head of a datagram before the
  * first data ever, then again when refresh_rate datagrams have been built
  * since, or timeout_ms have passed, whichever comes first (ipt_NETFLOW's
- * refresh-rate and timeout-rate).  Only the two templates in use (IPv4 and
- * IPv6, with masks or not) are sent.
+ * refresh-rate and timeout-rate).  Only the templates in use are sent:
+ * IPv4 and IPv6 flows (with masks or not), and NAT events when cfg.nat.
  *
  * Sequence numbers: v5 counts flows before this datagram, v9 datagrams
  * before this one, IPFIX data records before this message (RFC 7011 and
@@ -43,6 +43,7 @@ struct fmt_cfg {
 	uint32_t refresh_rate;		/* datagrams, >= 1 */
 	uint32_t timeout_ms;		/* template refresh period, >= 1 */
 	int masks;			/* templates carry the prefix lengths */
+	int nat;			/* NAT event template too (natevents) */
 };
 
 /* The time of an add or a finish: uptime ms and the wall clock then. */
@@ -58,7 +59,8 @@ struct fmt_stats {
 
 struct fmt {
 	struct fmt_cfg cfg;
-	struct ie_tmpl tmpl[2];		/* v9/IPFIX: [0] IPv4, [1] IPv6 */
+	struct ie_tmpl tmpl[3];		/* v9/IPFIX: IPv4, IPv6, NAT events */
+	unsigned ntmpl_used;		/* 2, or 3 with NAT events */
 	size_t hdr_len;
 	size_t max_reclen;		/* worst case room one record needs */
 	/* the datagram being built */
@@ -84,8 +86,8 @@ void fmt_init(struct fmt *f, const struct fmt_cfg *cfg);
  * pending datagram first: a new protocol, and under v9/IPFIX a new source
  * id or new templates (masks), must not be mixed with records already
  * encoded.  A new protocol, or a new v9/IPFIX source id, is a new stream:
- * sequence 0, templates at once.  New masks make the templates due at
- * once.  v5 takes engine_type/engine_id from the next header written, as
+ * sequence 0, templates at once.  New masks or NAT events make the
+ * templates due at once.  v5 takes engine_type/engine_id from the next header written, as
  * it always did; its flow sequence goes on.
  */
 int fmt_reconf_flushes(const struct fmt *f, const struct fmt_cfg *cfg);

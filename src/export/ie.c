@@ -32,11 +32,15 @@
  * 1 byte is its reduced-size encoding (RFC 7011 6.2), enough for the flags
  * a flow table ORs.
  *
+ * NAT events (natevents = 1) have their own template, as ipt_NETFLOW:
+ *	8, 12, 7, 11 pre-NAT tuple, 4 protocol, 225/226 post-NAT addresses,
+ *	227/228 post-NAPT ports, 230 natEvent, 323 observationTimeMilliseconds
+ * (IPFIX element ids, which v9 collectors read too).
+ *
  * Left out: nexthop (15, 62) and flowDirection (61), which the daemon does
  * not know; flowLabelIPv6 (31), which is not part of the flow key and
  * which a flow entry has no room for (4 more bytes on every flow, IPv4
- * too, for a value that may change within a flow); the NAT fields, which
- * NAT event records will need.
+ * too, for a value that may change within a flow).
  */
 #include <string.h>
 
@@ -92,6 +96,24 @@ ie_tmpl_init(struct ie_tmpl *t, enum ie_dialect d, int v6, int masks)
 }
 
 void
+ie_tmpl_init_nat(struct ie_tmpl *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->id = IE_TMPL_NAT;
+	add(t, IE_SRC4, 4);
+	add(t, IE_DST4, 4);
+	add(t, IE_SPORT, 2);
+	add(t, IE_DPORT, 2);
+	add(t, IE_PROTO, 1);
+	add(t, IE_POST_SRC4, 4);
+	add(t, IE_POST_DST4, 4);
+	add(t, IE_POST_SPORT, 2);
+	add(t, IE_POST_DPORT, 2);
+	add(t, IE_NAT_EVENT, 1);
+	add(t, IE_OBS_MS, 8);
+}
+
+void
 ie_put_tmpl(uint8_t *p, const struct ie_tmpl *t)
 {
 	unsigned i;
@@ -126,11 +148,11 @@ ie_put_rec(uint8_t *p, const struct ie_tmpl *t, const struct flow_rec *r,
 
 	for (i = 0; i < t->nfields; i++) {
 		switch (t->f[i].id) {
-		case IE_SRC4:
-			memcpy(p, &r->key.src, 4);	/* network order */
+		case IE_SRC4:			/* network order */
+			memcpy(p, r->nat ? &r->nat->pre_src : &r->key.src, 4);
 			break;
 		case IE_DST4:
-			memcpy(p, &r->key.dst, 4);
+			memcpy(p, r->nat ? &r->nat->pre_dst : &r->key.dst, 4);
 			break;
 		case IE_SRC6:
 			memcpy(p, r->v6->src, 16);
@@ -139,10 +161,28 @@ ie_put_rec(uint8_t *p, const struct ie_tmpl *t, const struct flow_rec *r,
 			memcpy(p, r->v6->dst, 16);
 			break;
 		case IE_SPORT:
-			wire_put16(p, r->key.sport);
+			wire_put16(p, r->nat ? r->nat->pre_sport : r->key.sport);
 			break;
 		case IE_DPORT:
-			wire_put16(p, r->key.dport);
+			wire_put16(p, r->nat ? r->nat->pre_dport : r->key.dport);
+			break;
+		case IE_POST_SRC4:
+			memcpy(p, &r->nat->post_src, 4);
+			break;
+		case IE_POST_DST4:
+			memcpy(p, &r->nat->post_dst, 4);
+			break;
+		case IE_POST_SPORT:
+			wire_put16(p, r->nat->post_sport);
+			break;
+		case IE_POST_DPORT:
+			wire_put16(p, r->nat->post_dport);
+			break;
+		case IE_NAT_EVENT:
+			*p = r->nat->event;
+			break;
+		case IE_OBS_MS:
+			wire_put64(p, wall_ms(c, r->first));
 			break;
 		case IE_PROTO:
 			*p = r->key.proto;

@@ -9,9 +9,10 @@
  * v9 has First/Last (22/21) on sysUpTime, IPFIX flowStartMilliseconds/
  * flowEndMilliseconds (152/153, ms since 1970) and flowEndReason (136).
  *
- * Four templates per protocol: IPv4 or IPv6, with or without the masks
- * (9/13, IPv6 29/30), which are only in the records when aggregation sets
- * them.  Each has its own id, so a collector never sees one id redefined.
+ * Four flow templates per protocol: IPv4 or IPv6, with or without the
+ * masks (9/13, IPv6 29/30), which are only in the records when aggregation
+ * sets them; and one for NAT events (natevents = 1).  Each has its own id,
+ * so a collector never sees one id redefined.
  */
 #ifndef NFN_IE_H
 #define NFN_IE_H
@@ -50,12 +51,19 @@ enum {
 	IE_ICMP6_CODE = 179,	/* icmpCodeIPv6 */
 	IE_START_MS = 152,	/* flowStartMilliseconds */
 	IE_END_MS = 153,	/* flowEndMilliseconds */
+	IE_POST_SRC4 = 225,	/* postNATSourceIPv4Address */
+	IE_POST_DST4 = 226,	/* postNATDestinationIPv4Address */
+	IE_POST_SPORT = 227,	/* postNAPTSourceTransportPort */
+	IE_POST_DPORT = 228,	/* postNAPTDestinationTransportPort */
+	IE_NAT_EVENT = 230,	/* natEvent */
+	IE_OBS_MS = 323,	/* observationTimeMilliseconds */
 };
 
 enum ie_dialect { IE_V9, IE_IPFIX };
 
-/* Template ids: IE_TMPL_BASE + (IPv6 ? 1 : 0) + (masks ? 2 : 0). */
+/* Template ids: IE_TMPL_BASE + (IPv6 ? 1 : 0) + (masks ? 2 : 0); NAT. */
 #define IE_TMPL_BASE	256
+#define IE_TMPL_NAT	260
 #define IE_MAXFIELDS	20
 
 struct ie_field {
@@ -71,6 +79,8 @@ struct ie_tmpl {
 
 /* Fill t with the template for IPv4 or IPv6 (v6 != 0) flows. */
 void ie_tmpl_init(struct ie_tmpl *t, enum ie_dialect d, int v6, int masks);
+/* Fill t with the NAT event template (the same in v9 and IPFIX). */
+void ie_tmpl_init_nat(struct ie_tmpl *t);
 
 /* Bytes of t's template record: id, field count, then 4 bytes per field. */
 static inline size_t
@@ -94,7 +104,8 @@ struct ie_clock {
 
 /*
  * Write r as a data record of template t at p (t->reclen bytes).  r->v6
- * must be set exactly when t is an IPv6 template.
+ * must be set exactly when t is an IPv6 template, r->nat when t is the
+ * NAT template.
  */
 void ie_put_rec(uint8_t *p, const struct ie_tmpl *t, const struct flow_rec *r,
     const struct ie_clock *c);

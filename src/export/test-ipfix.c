@@ -3,6 +3,7 @@
  * 7011's layouts (message header, template set, data sets) and the
  * templates of ie.c; sequence numbers count data records (erratum 4396).
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
@@ -172,6 +173,74 @@ test_sequence(void)
 	CHECK_EQ(f.sequence, 1);
 }
 
+/* natevents: the NAT template after the flow templates, and one event. */
+static void
+test_nat(void)
+{
+	static const uint8_t tmpl[] = {
+		0x01, 0x04, 0x00, 0x0b,		/* template 260, 11 fields */
+		0x00, 0x08, 0x00, 0x04,		/* sourceIPv4Address (pre-NAT) */
+		0x00, 0x0c, 0x00, 0x04,		/* destinationIPv4Address */
+		0x00, 0x07, 0x00, 0x02,		/* sourceTransportPort */
+		0x00, 0x0b, 0x00, 0x02,		/* destinationTransportPort */
+		0x00, 0x04, 0x00, 0x01,		/* protocolIdentifier */
+		0x00, 0xe1, 0x00, 0x04,		/* postNATSourceIPv4Address */
+		0x00, 0xe2, 0x00, 0x04,		/* postNATDestinationIPv4Address */
+		0x00, 0xe3, 0x00, 0x02,		/* postNAPTSourceTransportPort */
+		0x00, 0xe4, 0x00, 0x02,		/* postNAPTDestination... */
+		0x00, 0xe6, 0x00, 0x01,		/* natEvent */
+		0x01, 0x43, 0x00, 0x08,		/* observationTimeMilliseconds */
+	};
+	static const uint8_t rec[] = {
+		0x01, 0x04, 0x00, 0x26,		/* data set 260: 4 + 34 */
+		198, 18, 1, 2,
+		198, 19, 1, 2,
+		0x9c, 0x40,			/* 40000 */
+		0x17, 0x70,			/* 6000 */
+		0x06,
+		198, 19, 1, 1,			/* masqueraded source */
+		198, 19, 1, 2,
+		0x75, 0x30,			/* 30000 */
+		0x17, 0x70,
+		0x01,				/* NAT44 session create */
+		/* 1700000000500 - (10000 - 4000) */
+		0x00, 0x00, 0x01, 0x8b, 0xcf, 0xe5, 0x52, 0x84,
+	};
+	struct fmt f;
+	struct fmt_cfg c;
+	struct flow_rec r;
+	struct rec_nat x;
+	size_t len, off;
+
+	cfg10(&c);
+	c.nat = 1;
+	fmt_init(&f, &c);
+	memset(&x, 0, sizeof(x));
+	x.pre_src = inet_addr("198.18.1.2");
+	x.pre_dst = inet_addr("198.19.1.2");
+	x.post_src = inet_addr("198.19.1.1");
+	x.post_dst = inet_addr("198.19.1.2");
+	x.pre_sport = 40000;
+	x.pre_dport = x.post_dport = 6000;
+	x.post_sport = 30000;
+	x.event = REC_NAT_CREATE;
+	memset(&r, 0, sizeof(r));
+	r.key.proto = 6;
+	r.first = r.last = 4000;
+	r.nat = &x;
+	CHECK_EQ(fmt_add(&f, &r, &test_clock), 0);
+	len = fmt_finish(&f, &test_clock);
+	/* header, template set: 4 + 68 (IPv4) + 76 (IPv6) + 48 (NAT) */
+	off = 16 + 4 + 68 + 76;
+	CHECK_EQ(f.buf[18], 0);
+	CHECK_EQ(f.buf[19], 4 + 68 + 76 + 48);
+	CHECK(memcmp(f.buf + off, tmpl, sizeof(tmpl)) == 0);
+	off += sizeof(tmpl);
+	CHECK_EQ(len, off + sizeof(rec));
+	CHECK(len == off + sizeof(rec) &&
+	    memcmp(f.buf + off, rec, sizeof(rec)) == 0);
+}
+
 static void
 test_get_hdr(void)
 {
@@ -193,6 +262,7 @@ main(void)
 {
 	test_first_message();
 	test_sequence();
+	test_nat();
 	test_get_hdr();
 	return check_done();
 }

@@ -50,6 +50,21 @@ struct flow_v6 {
 	uint8_t dst[16];
 };
 
+/*
+ * A NAT event (natevents = 1), as v9/IPFIX carry it: the connection's
+ * tuple before and after translation (addresses in network byte order,
+ * ports in host order, 0 without ports; ICMP: type and code in dport).
+ */
+struct rec_nat {
+	uint32_t pre_src, pre_dst, post_src, post_dst;
+	uint16_t pre_sport, pre_dport, post_sport, post_dport;
+	uint8_t event;		/* REC_NAT_CREATE or REC_NAT_DELETE */
+};
+
+/* natEvent (IE 230) values: NAT44 session create and delete. */
+#define REC_NAT_CREATE	1
+#define REC_NAT_DELETE	2
+
 /* Why a flow ended, as IPFIX flowEndReason (IE 136) numbers it. */
 enum rec_end {
 	REC_END_UNKNOWN = 0,	/* not said by the producer */
@@ -63,6 +78,7 @@ enum rec_end {
 struct flow_rec {
 	struct flow_key key;	/* src/dst unused (zero) when v6 is set */
 	const struct flow_v6 *v6;	/* NULL: IPv4 flow */
+	const struct rec_nat *nat;	/* NULL: a flow, not a NAT event */
 	uint32_t ifout;		/* output ifindex of the first packet */
 	uint32_t packets;
 	uint32_t bytes;		/* sum of IP total length */

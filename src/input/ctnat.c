@@ -1,6 +1,7 @@
 /*
  * ctnat: NAT event records.  See ctnat.h.
  */
+#include <netinet/in.h>
 #include <string.h>
 
 #include <libnetfilter_conntrack/libnetfilter_conntrack.h>
@@ -16,6 +17,7 @@ ctnat_event(struct rec_sink sink, const struct ctconn_info *ci, int create,
 {
 	static const uint32_t nat[2] = { IPS_SRC_NAT, IPS_DST_NAT };
 	struct flow_rec r;
+	struct rec_nat x;
 	struct flow_key ko, kr;
 	uint32_t t;
 	unsigned i, n = 0;
@@ -27,11 +29,27 @@ ctnat_event(struct rec_sink sink, const struct ctconn_info *ci, int create,
 	else
 		t = ci->has_stop ? ci->stop : now;
 	ctconn_flow_keys(ci, &ko, &kr);
+	/* the whole translation, for v9/IPFIX's NAT fields */
+	memset(&x, 0, sizeof(x));
+	x.event = create ? REC_NAT_CREATE : REC_NAT_DELETE;
+	x.pre_src = ci->key.src;
+	x.pre_dst = ci->key.dst;
+	x.post_src = ci->rdst;
+	x.post_dst = ci->rsrc;
+	if (ctconn_has_ports(ci->key.proto)) {
+		x.pre_sport = ci->key.sport;
+		x.pre_dport = ci->key.dport;
+		x.post_sport = ci->rdport;
+		x.post_dport = ci->rsport;
+	} else if (ci->key.proto == IPPROTO_ICMP) {
+		x.pre_dport = x.post_dport = ci->key.dport;
+	}
 	for (i = 0; i < 2; i++) {
 		if (!(ci->status & nat[i]))
 			continue;
 		memset(&r, 0, sizeof(r));
 		r.key = ko;
+		r.nat = &x;
 		r.first = r.last = t;
 		r.tcp_flags = create ? NAT_FLAGS_CREATE : NAT_FLAGS_DESTROY;
 		if (nat[i] == IPS_SRC_NAT) {

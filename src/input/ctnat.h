@@ -8,7 +8,9 @@
  *	tcp_flags 0x12 (SYN|ACK) at create, 0x05 (FIN|RST) at destroy;
  *	packets, bytes, ifindex 0; First = Last = the event time (conntrack's
  *	timestamps when it has them, else when the event arrived).
- * Ports are 0 for protocols without them.
+ * Ports are 0 for protocols without them.  Each record also points to the
+ * whole translation (struct rec_nat: pre- and post-NAT tuple, create or
+ * delete), which v9 and IPFIX export in their NAT fields.
  */
 #ifndef NFN_CTNAT_H
 #define NFN_CTNAT_H
