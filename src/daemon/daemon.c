@@ -195,12 +195,28 @@ next_wakeup(const struct daemon *d)
 	return t;
 }
 
+/*
+ * What the meter did not account, for the v9/IPFIX options data: packets
+ * dropped by maxflows or allocation (with their bytes), and those that
+ * could not be keyed or are ignored (their bytes are not known).
+ */
+static void
+note_ignored(struct daemon *d)
+{
+	const struct ft_stats *fs = ft_stats(d->ft);
+
+	export_set_ignored(d->xp, fs->drop_maxflows_pkts +
+	    fs->drop_alloc_pkts + d->ps.truncated + d->ps.malformed +
+	    d->ps.ignored, fs->drop_maxflows_bytes + fs->drop_alloc_bytes);
+}
+
 static void
 tick(struct daemon *d)
 {
 	d->now = clk_uptime_ms();
 	if (d->ct)
 		ctin_tick(d->ct, d->now);
+	note_ignored(d);
 	ft_expire(d->ft, d->now);
 	export_tick(d->xp, d->now);
 	update_rates(d);

@@ -24,7 +24,7 @@
 struct daemon_pstats {
 	uint64_t pkts, bytes;		/* IPv4 packets keyed (bytes: IP total length) */
 	uint64_t truncated, malformed;	/* dropped: could not be keyed */
-	uint64_t ignored;		/* not IPv4 (NetFlow v5 cannot carry them) */
+	uint64_t ignored;		/* IPv6 under protocol 5 (v5 cannot carry it) */
 	uint64_t fragments;
 };
 

@@ -79,10 +79,10 @@ stats_text(const struct daemon *d, FILE *f)
 	    fs->exported[FT_EXP_ACTIVE], fs->exported[FT_EXP_OVERFLOW],
 	    fs->exported[FT_EXP_FORCED]);
 	fprintf(f, "Export protocol %u: templates sent in %" PRIu64
-	    " datagrams; not representable %" PRIu64 " flows (%" PRIu64
-	    " packets, %" PRIu64 " bytes)\n", export_protocol(d->xp),
-	    xs->templates, xs->unsupported, xs->unsupported_packets,
-	    xs->unsupported_bytes);
+	    " datagrams, options datagrams %" PRIu64 "; not representable %"
+	    PRIu64 " flows (%" PRIu64 " packets, %" PRIu64 " bytes)\n",
+	    export_protocol(d->xp), xs->templates, xs->options,
+	    xs->unsupported, xs->unsupported_packets, xs->unsupported_bytes);
 	for (i = 0; i < xs->nsocks; i++) {
 		const struct export_sock_stats *s = &xs->sock[i];
 
@@ -159,6 +159,7 @@ stats_json(const struct daemon *d, FILE *f)
 	JU("bytes", xs->bytes);
 	JU("protocol", export_protocol(d->xp));
 	JU("templates", xs->templates);
+	JU("options", xs->options);
 	JU("unsupported", xs->unsupported);
 	JU("unsupported_packets", xs->unsupported_packets);
 	JU("unsupported_bytes", xs->unsupported_bytes);

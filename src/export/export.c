@@ -38,6 +38,7 @@
 #include "util/clock.h"
 #include "util/log.h"
 #include "export/fmt.h"
+#include "export/ifnames.h"
 
 /*
  * A partial datagram is sent once its first record is this old.  The daemon
@@ -59,6 +60,7 @@ struct exporter {
 	int64_t wall_minus_up;		/* ms, read when it was started */
 	uint64_t pend_packets;		/* totals of the records in it */
 	uint64_t pend_bytes;
+	uint64_t ignored_pkts, ignored_octets;	/* for the options data */
 	uint32_t mark;
 	int mark_warned;
 	struct xsock xs[DEST_MAX];
@@ -149,6 +151,13 @@ unsigned
 export_protocol(const struct exporter *x)
 {
 	return x->cfg.protocol;
+}
+
+void
+export_set_ignored(struct exporter *x, uint64_t pkts, uint64_t octets)
+{
+	x->ignored_pkts = pkts;
+	x->ignored_octets = octets;
 }
 
 /*
@@ -325,11 +334,49 @@ send_one(struct xsock *s, struct export_sock_stats *ss, const uint8_t *buf,
 }
 
 static void
+send_all(struct exporter *x, size_t len)
+{
+	unsigned i;
+
+	for (i = 0; i < x->st.nsocks; i++)
+		send_one(&x->xs[i], &x->st.sock[i], x->fmt.buf, len);
+	x->st.octets += len;
+}
+
+/*
+ * v9/IPFIX options data after the templates: exporter statistics, then
+ * the interface names, in as many datagrams as they need.
+ */
+static void
+send_options(struct exporter *x, const struct fmt_clock *c)
+{
+	struct opts_stats os;
+	struct opts_ifname *ifs;
+	unsigned nifs, next = 0;
+	size_t len;
+
+	x->fmt.opts_due = 0;
+	memset(&os, 0, sizeof(os));
+	os.domain = x->cfg.engine_id;
+	os.messages = x->st.datagrams + x->st.options;
+	os.flows = x->st.flows;
+	os.octets = x->st.octets;
+	os.ignored_pkts = x->ignored_pkts;
+	os.ignored_octets = x->ignored_octets;
+	ifs = ifnames_list(&nifs);	/* none if it fails: statistics only */
+	while ((len = fmt_options(&x->fmt, &os, ifs, nifs, &next, c)) > 0) {
+		send_all(x, len);
+		x->st.options++;
+	}
+	free(ifs);
+}
+
+static void
 send_pending(struct exporter *x, uint32_t now)
 {
 	struct fmt_clock c;
 	struct timespec ts;
-	unsigned i, n = fmt_pending(&x->fmt);
+	unsigned n = fmt_pending(&x->fmt);
 	size_t len;
 
 	if (n == 0)
@@ -339,9 +386,7 @@ send_pending(struct exporter *x, uint32_t now)
 	c.secs = (uint32_t)ts.tv_sec;
 	c.nsecs = (uint32_t)ts.tv_nsec;
 	len = fmt_finish(&x->fmt, &c);
-
-	for (i = 0; i < x->st.nsocks; i++)
-		send_one(&x->xs[i], &x->st.sock[i], x->fmt.buf, len);
+	send_all(x, len);
 
 	x->st.datagrams++;
 	x->st.flows += n;
@@ -350,6 +395,8 @@ send_pending(struct exporter *x, uint32_t now)
 	x->st.templates = x->fmt.st.templates;
 	x->pend_packets = 0;
 	x->pend_bytes = 0;
+	if (x->fmt.opts_due)
+		send_options(x, &c);
 }
 
 /* The wall clock at uptime now, from the offset read at datagram start. */

@@ -32,6 +32,8 @@ struct export_stats {
 	uint64_t datagrams;	/* datagrams built */
 	uint64_t flows, packets, bytes;	/* totals of the records exported */
 	uint64_t templates;	/* v9/IPFIX datagrams that carried templates */
+	uint64_t options;	/* v9/IPFIX options datagrams (not in datagrams) */
+	uint64_t octets;	/* bytes of every datagram built */
 	uint64_t unsupported;	/* records the protocol cannot carry (IPv6 in v5) */
 	uint64_t unsupported_packets, unsupported_bytes;
 	uint32_t nsocks;
@@ -75,6 +77,12 @@ struct export_format {
 void export_set_format(struct exporter *x, const struct export_format *f,
     uint32_t now);
 unsigned export_protocol(const struct exporter *x);
+
+/*
+ * Packets and bytes the meter did not account (drops), reported in the
+ * v9/IPFIX options data as ignoredPacketTotalCount/ignoredOctetTotalCount.
+ */
+void export_set_ignored(struct exporter *x, uint64_t pkts, uint64_t octets);
 
 /* Queue one record; sends the datagram when it reaches 30 records. */
 void export_add(struct exporter *x, const struct flow_rec *r, uint32_t now);

@@ -146,6 +146,7 @@ put_templates(struct fmt *f, uint32_t now)
 	    f->len - off);
 	f->ntmpl += f->ntmpl_used;
 	f->tmpl_sent = 1;
+	f->opts_due = 1;
 	f->tmpl_at = now;
 	f->since_tmpl = 0;
 	f->st.templates++;
@@ -228,11 +229,76 @@ finish_v5(struct fmt *f, const struct fmt_clock *c)
 	return len;
 }
 
-size_t
-fmt_finish(struct fmt *f, const struct fmt_clock *c)
+/* Header of the datagram in f->buf: len bytes, nrecs data records. */
+static void
+put_hdr(struct fmt *f, size_t len, unsigned nrecs, unsigned ntmpl,
+    const struct fmt_clock *c)
 {
 	struct nf9_hdr h9;
 	struct ipfix_hdr hx;
+
+	if (is_ipfix(f)) {
+		memset(&hx, 0, sizeof(hx));
+		hx.length = (uint16_t)len;
+		hx.export_time = c->secs;
+		hx.sequence = f->sequence;
+		hx.domain = f->cfg.engine_id;
+		ipfix_put_hdr(f->buf, &hx);
+		f->sequence += nrecs;
+	} else {
+		memset(&h9, 0, sizeof(h9));
+		h9.count = (uint16_t)(nrecs + ntmpl);
+		h9.sys_uptime = c->uptime;
+		h9.unix_secs = c->secs;
+		h9.sequence = f->sequence;
+		h9.source_id = f->cfg.engine_id;
+		nf9_put_hdr(f->buf, &h9);
+		f->sequence++;
+	}
+}
+
+size_t
+fmt_options(struct fmt *f, const struct opts_stats *st,
+    const struct opts_ifname *ifs, unsigned nifs, unsigned *next,
+    const struct fmt_clock *c)
+{
+	size_t len, set;
+	unsigned nrecs = 0;
+
+	if (is_v5(f) || f->nrecs > 0 || *next > nifs)
+		return 0;
+	len = f->hdr_len;
+	opts_put_tmpl_set(f->buf + len, is_ipfix(f) ? IE_IPFIX : IE_V9);
+	len += OPTS_TMPL_SET_LEN;
+	if (*next == 0) {
+		put_set_hdr(f, len, OPTS_TMPL_STATS, SET_HDR_LEN +
+		    OPTS_STATS_LEN);
+		opts_put_stats(f->buf + len + SET_HDR_LEN, st);
+		len += SET_HDR_LEN + OPTS_STATS_LEN;
+		nrecs++;
+		(*next)++;
+	}
+	/* records of 52 bytes after a 4-byte set header: 4-byte aligned */
+	if (*next <= nifs &&
+	    FMT_MAXLEN - len >= SET_HDR_LEN + OPTS_IFNAME_LEN) {
+		set = len;
+		len += SET_HDR_LEN;
+		while (*next <= nifs && FMT_MAXLEN - len >= OPTS_IFNAME_LEN) {
+			opts_put_ifname(f->buf + len, &ifs[*next - 1]);
+			len += OPTS_IFNAME_LEN;
+			nrecs++;
+			(*next)++;
+		}
+		put_set_hdr(f, set, OPTS_TMPL_IFNAME, len - set);
+	}
+	put_hdr(f, len, nrecs, 2, c);
+	f->st.options++;
+	return len;
+}
+
+size_t
+fmt_finish(struct fmt *f, const struct fmt_clock *c)
+{
 	size_t len;
 
 	if (f->nrecs == 0)
@@ -244,24 +310,7 @@ fmt_finish(struct fmt *f, const struct fmt_clock *c)
 	}
 	close_set(f);
 	len = f->len;
-	if (is_ipfix(f)) {
-		memset(&hx, 0, sizeof(hx));
-		hx.length = (uint16_t)len;
-		hx.export_time = c->secs;
-		hx.sequence = f->sequence;
-		hx.domain = f->cfg.engine_id;
-		ipfix_put_hdr(f->buf, &hx);
-		f->sequence += f->nrecs;
-	} else {
-		memset(&h9, 0, sizeof(h9));
-		h9.count = (uint16_t)(f->nrecs + f->ntmpl);
-		h9.sys_uptime = c->uptime;
-		h9.unix_secs = c->secs;
-		h9.sequence = f->sequence;
-		h9.source_id = f->cfg.engine_id;
-		nf9_put_hdr(f->buf, &h9);
-		f->sequence++;
-	}
+	put_hdr(f, len, f->nrecs, f->ntmpl, c);
 	f->since_tmpl++;
 	reset_dgram(f);
 	return len;

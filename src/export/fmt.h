@@ -31,6 +31,7 @@
 
 #include "export/ie.h"
 #include "export/nf5.h"
+#include "export/opts.h"
 #include "flow/record.h"
 
 #define FMT_MAXLEN	(1500 - 40 - 8)
@@ -54,6 +55,7 @@ struct fmt_clock {
 
 struct fmt_stats {
 	uint64_t templates;		/* datagrams that carried templates */
+	uint64_t options;		/* options datagrams */
 	uint64_t unsupported;		/* records the protocol cannot carry */
 };
 
@@ -75,6 +77,7 @@ struct fmt {
 	int tmpl_sent;			/* templates went out at least once */
 	uint32_t tmpl_at;		/* uptime ms they last went */
 	uint32_t since_tmpl;		/* datagrams built since */
+	int opts_due;			/* templates went: options follow */
 	struct fmt_stats st;
 };
 
@@ -106,6 +109,18 @@ int fmt_add(struct fmt *f, const struct flow_rec *r, const struct fmt_clock *c);
  * buffer stays valid until the next fmt_add().
  */
 size_t fmt_finish(struct fmt *f, const struct fmt_clock *c);
+
+/*
+ * Options data (v9/IPFIX; opts.h), due whenever templates went out
+ * (f->opts_due, which the caller clears).  With no datagram pending, build
+ * the next options datagram: the options templates, then item *next on:
+ * item 0 is the statistics record, item i >= 1 interface ifs[i - 1].
+ * Returns its length in f->buf and advances *next; 0 once every item is
+ * out (*next > nifs), and always under v5.
+ */
+size_t fmt_options(struct fmt *f, const struct opts_stats *st,
+    const struct opts_ifname *ifs, unsigned nifs, unsigned *next,
+    const struct fmt_clock *c);
 
 static inline unsigned
 fmt_pending(const struct fmt *f)

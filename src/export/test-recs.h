@@ -19,7 +19,7 @@ static const struct flow_v6 test_v6 = {
 };
 
 /* TCP over IPv4 */
-static void
+static inline void
 test_rec4(struct flow_rec *r)
 {
 	memset(r, 0, sizeof(*r));
@@ -42,7 +42,7 @@ test_rec4(struct flow_rec *r)
 }
 
 /* ICMPv6 echo request (type 128, code 0) */
-static void
+static inline void
 test_rec6(struct flow_rec *r)
 {
 	memset(r, 0, sizeof(*r));

@@ -56,7 +56,7 @@ check "IPv6 flows reached the collector (60 + 5 UDP, 3 TCP, 2 ICMPv6 x2)" \
 	test "$v6flows" -ge 70
 check "tshark decodes every datagram; sequence and template refresh" \
 	python3 "$NFN_SRCDIR/tests/integration/cflow.py" --pcap "$T/export.pcap" \
-	--protocol "$PROTO" --refresh $REFRESH --records "$flows"
+	--protocol "$PROTO" --refresh $REFRESH --records "$flows" --ifnames ra,rb
 check "the daemon logged no warning" \
 	bash -c "! grep -qi 'warn\\|error' '$T/daemon.log'"
 finish
