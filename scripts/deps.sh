@@ -9,6 +9,6 @@ apt-get install -y -qq --no-install-recommends \
 	libmnl-dev libnetfilter-log-dev libnetfilter-conntrack-dev \
 	libnftnl-dev libiniparser-dev \
 	nftables iptables iproute2 iputils-ping ethtool conntrack procps python3 \
-	nfdump tshark scdoc mandoc man-db \
+	nfdump pmacct tshark scdoc mandoc man-db \
 	prometheus prometheus-node-exporter bash-completion \
 	debhelper dpkg-dev fakeroot lintian >/dev/null

@@ -3,7 +3,7 @@
 
 Ground truth is a pcap of every packet that crossed R's interface toward A
 (every forwarded packet crosses it exactly once).  The collector side is
-nfdump's reading of nfcapd's files.  Per 5-tuple (src, dst, proto, sport,
+nfdump's reading of nfcapd's files, or pmacct nfacctd's CSV (--pmacct).  Per 5-tuple (src, dst, proto, sport,
 dport) the sums of packets and bytes over all records must be equal.
 
 Exit 0 when exact; 1 otherwise, with the differing tuples printed.
@@ -105,11 +105,32 @@ def collected(nfdir):
     return recs
 
 
+PM_PROTO = {"tcp": 6, "udp": 17, "icmp": 1, "ipv6-icmp": 58}
+
+
+def pmacct(path):
+    """Records of nfacctd's print plugin, CSV with a title line."""
+    recs = []
+    with open(path) as f:
+        for line in f:
+            x = line.strip().split(",")
+            if len(x) < 7 or x[0] == "SRC_IP":
+                continue
+            proto = PM_PROTO.get(x[4])
+            proto = int(x[4]) if proto is None else proto
+            recs.append(dict(src=norm(x[0]), dst=norm(x[1]), sport=int(x[2]),
+                             dport=int(x[3]), proto=proto, pkts=int(x[5]),
+                             bytes=int(x[6]), ifin=None, ifout=None))
+    return recs
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--pcap", required=True)
-    ap.add_argument("--nfdump", action="append", required=True,
+    ap.add_argument("--nfdump", action="append", default=[],
                     help="nfcapd directory; several are summed")
+    ap.add_argument("--pmacct", action="append", default=[],
+                    help="nfacctd print plugin CSV (no ifindex in it)")
     ap.add_argument("--ifindex", action="append", default=[],
                     help="ADDR=IFINDEX: packets from ADDR enter R there")
     ap.add_argument("--min-records", type=int, default=1,
@@ -122,7 +143,10 @@ def main():
     a = ap.parse_args()
 
     t = truth(a.pcap)
+    if not a.nfdump and not a.pmacct:
+        ap.error("give --nfdump or --pmacct")
     recs = [r for d in a.nfdump for r in collected(d)]
+    recs += [r for p in a.pmacct for r in pmacct(p)]
     c = collections.defaultdict(lambda: [0, 0, 0])
     bad = 0
     ifmap = {norm(k): v for k, v in (x.split("=") for x in a.ifindex)}
@@ -137,7 +161,7 @@ def main():
         c[key][0] += r["pkts"]
         c[key][1] += r["bytes"]
         c[key][2] += 1
-        if ifmap:
+        if ifmap and r["ifin"] is not None:
             want_in = int(ifmap.get(r["src"], -1))
             want_out = int(ifmap.get(r["dst"], -1))
             if (r["ifin"], r["ifout"]) != (want_in, want_out):

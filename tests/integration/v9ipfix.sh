@@ -1,18 +1,21 @@
 #!/bin/bash
 # protocol 9 or 10 (the argument): a dual-stack traffic mix (UDP, TCP, ICMP
 # and ICMPv6, IPv6 from 2001:2::/48) through the router, exported as
-# NetFlow v9 or IPFIX.  nfcapd's per-5-tuple packets and bytes equal the
-# capture's; tshark's cflow dissector decodes every export datagram
+# NetFlow v9 or IPFIX to two collectors.  nfcapd's and pmacct nfacctd's
+# per-5-tuple packets and bytes equal the capture's; tshark's cflow dissector decodes every export datagram
 # (templates known, nothing malformed) and sees the sequence numbers and
 # the template refresh the protocol asks for.
 . "$(dirname "$0")/lib.sh"
 PROTO=${1:?protocol 9 or 10}
 REFRESH=3
 
+command -v nfacctd >/dev/null || { echo "SKIP: nfacctd (pmacct) not installed"; exit 77; }
 setup_topology
 setup_ipv6
 start_collector c1 9995
-write_conf "$T/nfn.conf" destination=127.0.0.1:9995 inactive_timeout=60 \
+start_nfacctd pm 9996 || exit 1
+write_conf "$T/nfn.conf" destination=127.0.0.1:9995,127.0.0.1:9996 \
+	inactive_timeout=60 \
 	protocol="$PROTO" refresh_rate=$REFRESH
 load_rules nflog6
 start_daemon "$T/nfn.conf" || exit 1
@@ -47,6 +50,7 @@ check "daemon exits 0 on SIGTERM" stop_daemon
 sleep 0.5
 kill -TERM "$EXPORT_CAP"; wait "$EXPORT_CAP" 2>/dev/null
 stop_collector c1
+stop_nfacctd pm
 flows=$(grep -c . <(nfdump -R "$T/c1" -N -q -o "fmt:%sa" 2>/dev/null))
 check "collector == capture, per 5-tuple, packets and bytes, ifindex" \
 	compare c1
@@ -54,6 +58,9 @@ v6flows=$(grep -c . <(nfdump -R "$T/c1" -N -q -o "fmt:%sa" 'inet6' 2>/dev/null))
 echo "IPv6 records at the collector: $v6flows"
 check "IPv6 flows reached the collector (60 + 5 UDP, 3 TCP, 2 ICMPv6 x2)" \
 	test "$v6flows" -ge 70
+check "pmacct nfacctd == capture, per 5-tuple, packets and bytes" \
+	python3 "$NFN_SRCDIR/tests/integration/compare.py" \
+	--pcap "$T/truth.pcap" --pmacct "$T/pm.csv"
 check "tshark decodes every datagram; sequence and template refresh" \
 	python3 "$NFN_SRCDIR/tests/integration/cflow.py" --pcap "$T/export.pcap" \
 	--protocol "$PROTO" --refresh $REFRESH --records "$flows" --ifnames ra,rb

@@ -173,6 +173,37 @@ start_collector() {
 	echo "nfcapd $1 did not start"; return 1
 }
 
+# start_nfacctd NAME PORT: pmacct's nfacctd, a second collector, on
+# 127.0.0.1:PORT inside R, writing per-5-tuple packets and bytes as CSV to
+# $T/NAME.csv every second (appended: a tuple may have several lines)
+start_nfacctd() {
+	cat > "$T/$1.conf" <<-CONF
+	daemonize: true
+	pidfile: $T/$1.pid
+	logfile: $T/$1.log
+	nfacctd_ip: 127.0.0.1
+	nfacctd_port: $2
+	plugins: print
+	aggregate: src_host, dst_host, src_port, dst_port, proto
+	print_output: csv
+	print_output_file: $T/$1.csv
+	print_output_file_append: true
+	print_refresh_time: 1
+	CONF
+	inR nfacctd -f "$T/$1.conf" >/dev/null 2>&1
+	for _ in $(seq 50); do [ -s "$T/$1.pid" ] && return 0; sleep 0.1; done
+	echo "nfacctd $1 did not start"; cat "$T/$1.log"; return 1
+}
+
+# stop_nfacctd NAME: after its last refresh, so every flow is in the file
+stop_nfacctd() {
+	local pid
+	sleep 2.5
+	pid=$(cat "$T/$1.pid" 2>/dev/null) || return 0
+	kill "$pid"
+	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+}
+
 # udp_queued PORT: datagrams wait in R's socket on 127.0.0.1:PORT
 # (/proc/net/udp: local address and port in hex, then tx:rx queue bytes)
 udp_queued() {
