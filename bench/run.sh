@@ -17,6 +17,8 @@
 #              baseline: "machine +" is measured against this run.
 #   floor      the shipped table + bench/nflog-floor (receives, discards)
 #   nfnd       the shipped table + nft-netflowd
+#   nfnd9      the same with protocol = 9 (NetFlow v9)
+#   nfnd10     the same with protocol = 10 (IPFIX)
 #   softflowd  conntrack rules + softflowd capturing on R's ingress (ra)
 #   fprobe     conntrack rules + fprobe capturing on ra
 #   uacctd     the shipped table + pmacct's uacctd on the NFLOG group
@@ -97,7 +99,7 @@ done
 # Skip what is not there, say so, and go on with the rest.
 have_mode() {
 	case $1 in
-	nfnd|nfnd-ct)	[ -x "$NFND" ] || { echo "skip $1: $NFND not built"; return 1; } ;;
+	nfnd|nfnd-ct|nfnd9|nfnd10)	[ -x "$NFND" ] || { echo "skip $1: $NFND not built"; return 1; } ;;
 	softflowd)	command -v softflowd >/dev/null && command -v softflowctl >/dev/null ||
 				{ echo "skip softflowd: not installed"; return 1; } ;;
 	fprobe|uacctd)	command -v "$1" >/dev/null || { echo "skip $1: not installed"; return 1; } ;;
@@ -168,6 +170,22 @@ mode_nfnd_stats() {	# one python process: query and sum (it is slow to start)
 	PY
 }
 mode_nfnd_stop() { stop_daemon 10; }
+
+# v9 and IPFIX on the same IPv4 traffic: only the encoder differs
+mode_nfnd9_start() {
+	rules nflog || return 1
+	nfnd_conf "$T/nfnd9.conf" protocol=9
+	nfnd_launch "$T/nfnd9.conf"
+}
+mode_nfnd9_stats() { mode_nfnd_stats; }
+mode_nfnd9_stop() { mode_nfnd_stop; }
+mode_nfnd10_start() {
+	rules nflog || return 1
+	nfnd_conf "$T/nfnd10.conf" protocol=10
+	nfnd_launch "$T/nfnd10.conf"
+}
+mode_nfnd10_stats() { mode_nfnd_stats; }
+mode_nfnd10_stop() { mode_nfnd_stop; }
 
 # issue 4: the conntrack-event-only mode on the same traffic.  No NFLOG rule
 # (the conntrack rule still turns tracking on); the daemon reads conntrack

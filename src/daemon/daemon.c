@@ -388,6 +388,8 @@ daemon_apply(struct daemon *d, const struct conf *nc, char *err, size_t errlen)
 	 * the new one starts with its templates; no datagram mixes the two.
 	 */
 	if (nc->protocol != oc->protocol) {
+		log_info("protocol %u -> %u: every flow leaves in %u first",
+		    oc->protocol, nc->protocol, oc->protocol);
 		if (d->ct)
 			ctin_flush(d->ct, d->now);
 		ft_flush(d->ft, d->now);

@@ -141,9 +141,6 @@ export_set_format(struct exporter *x, const struct export_format *f,
 	c.timeout_ms = f->timeout_rate * 60000;
 	c.masks = f->masks;
 	c.nat = f->nat;
-	if (c.protocol != x->cfg.protocol)
-		log_info("export: protocol %u -> %u", x->cfg.protocol,
-		    c.protocol);
 	reconf(x, &c, now);
 }
 
