@@ -174,15 +174,15 @@ mode_nfnd_stop() { stop_daemon 10; }
 # v9 and IPFIX on the same IPv4 traffic: only the encoder differs
 mode_nfnd9_start() {
 	rules nflog || return 1
-	nfnd_conf "$T/nfnd9.conf" protocol=9
-	nfnd_launch "$T/nfnd9.conf"
+	bench_conf "$T/nfnd9.conf" protocol=9
+	bench_daemon "$T/nfnd9.conf"
 }
 mode_nfnd9_stats() { mode_nfnd_stats; }
 mode_nfnd9_stop() { mode_nfnd_stop; }
 mode_nfnd10_start() {
 	rules nflog || return 1
-	nfnd_conf "$T/nfnd10.conf" protocol=10
-	nfnd_launch "$T/nfnd10.conf"
+	bench_conf "$T/nfnd10.conf" protocol=10
+	bench_daemon "$T/nfnd10.conf"
 }
 mode_nfnd10_stats() { mode_nfnd_stats; }
 mode_nfnd10_stop() { mode_nfnd_stop; }

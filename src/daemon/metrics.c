@@ -229,6 +229,12 @@ write_export(const struct metrics_view *v, FILE *f)
 	    x->packets);
 	COUNTER("export_bytes_total", "IP bytes in the records exported",
 	    x->bytes);
+	COUNTER("export_template_datagrams_total", "v9/IPFIX datagrams that "
+	    "carried the templates", x->templates);
+	COUNTER("export_options_datagrams_total", "v9/IPFIX options "
+	    "datagrams (exporter statistics, interface names)", x->options);
+	COUNTER("export_unsupported_flows_total", "Flows the export "
+	    "protocol cannot carry (IPv6 under NetFlow v5)", x->unsupported);
 	family(f, "export_sent_datagrams_total", "counter", "Datagrams sent, "
 	    "per destination");
 	PER_DEST("export_sent_datagrams_total", ok);

@@ -46,7 +46,8 @@ fill(struct metrics_view *v)
 	ns = (struct nlg_stats){ .batches = 301, .msgs = 302, .lost = 303,
 	    .overruns = 304, .truncated = 305, .bad = 306, .rcvbuf = 307 };
 	xs = (struct export_stats){ .datagrams = 401, .flows = 402,
-	    .packets = 403, .bytes = 404, .nsocks = 2 };
+	    .packets = 403, .bytes = 404, .templates = 405, .options = 406,
+	    .unsupported = 407, .nsocks = 2 };
 	snprintf(xs.sock[0].text, sizeof(xs.sock[0].text), "127.0.0.1:2055");
 	xs.sock[0].ok = 411;
 	xs.sock[0].fail = 412;
@@ -230,6 +231,9 @@ test_nflog(void)
 	LINE(out, "nft_netflow_export_flows_total 402");
 	LINE(out, "nft_netflow_export_packets_total 403");
 	LINE(out, "nft_netflow_export_bytes_total 404");
+	LINE(out, "nft_netflow_export_template_datagrams_total 405");
+	LINE(out, "nft_netflow_export_options_datagrams_total 406");
+	LINE(out, "nft_netflow_export_unsupported_flows_total 407");
 	LINE(out, "nft_netflow_export_sent_datagrams_total{destination="
 	    "\"127.0.0.1:2055\"} 411");
 	LINE(out, "nft_netflow_export_sent_datagrams_total{destination="

@@ -20,7 +20,7 @@ table ip ct_nat {
 	}
 }
 NFT
-ct_tcp_server 15
+tcp_sink 15
 traffic "$NS_A" tcp $B_IP 6000 30000 2
 inA ping -c 3 -i 0.2 -q $B_IP >/dev/null
 sleep 0.3
