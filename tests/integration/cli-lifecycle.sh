@@ -6,6 +6,7 @@
 # for byte intact at the end.  install (files, no table, no daemon) ->
 # enable (table, daemon, flows) -> status 0 -> enable --active-timeout 5
 # (applied live: same daemon, show reports 5, long flows now split at 5 s)
+# -> enable --protocol 10 (live too; nflog mode: the IPv6 log rule)
 # -> disable (table and daemon gone, every flow exported) -> status non-zero
 # -> remove (every file gone) -> remove again (exit 0).  The collector's
 # packets and bytes per 5-tuple equal the capture's exactly.
@@ -156,6 +157,18 @@ check "show --json: valid, active_timeout 5" show_json_at5
 check "config persisted" grep -qx "active_timeout = 5" "$CONF"
 # phase 2: one flow lasting 8 s must now be split at 5 s
 traffic "$NS_A" udp $B_IP 5200 1 16 200 42000 0.5
+
+# ---- enable --protocol 10: live (every flow leaves as v5 first), and in
+# nflog mode the rules now log IPv6 too
+check "enable --protocol 10: exit 0 and silent" \
+	silent cli -m enable --protocol 10
+check "same daemon (protocol applied live)" test "$(daemon_pid)" = "$PID1"
+check "show reports protocol 10" show_says "protocol = 10"
+if [ "$CAPTURE" = nflog ]; then
+	check "enable --protocol 10: IPv6 NFLOG rule loaded" eval \
+		'inR nft list table inet nft_netflow | grep -q "meta nfproto ipv6 log"'
+fi
+traffic "$NS_A" udp $B_IP 5300 2 3 200 43000
 kill $SRV 2>/dev/null
 capture_stop
 
