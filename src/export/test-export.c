@@ -449,6 +449,84 @@ test_options(void)
 	close(fa);
 }
 
+/* Version and first set id of a received v9/IPFIX datagram. */
+static void
+check_v9ipfix(const uint8_t *b, ssize_t n, unsigned version, unsigned set,
+    uint32_t seq)
+{
+	size_t hl = version == 10 ? 16 : 20;
+
+	CHECK(n >= (ssize_t)hl + 4);
+	if (n < (ssize_t)hl + 4)
+		return;
+	CHECK_EQ(b[0] << 8 | b[1], version);
+	CHECK_EQ((uint32_t)b[hl - 8] << 24 | (uint32_t)b[hl - 7] << 16 |
+	    (uint32_t)b[hl - 6] << 8 | b[hl - 5], seq);
+	CHECK_EQ(b[hl] << 8 | b[hl + 1], set);
+}
+
+/*
+ * A live change of protocol sends what is pending in the old one first;
+ * the new one starts with its templates, then its options data.
+ */
+static void
+test_protocol_switch(void)
+{
+	struct export_format f = { 10, 7, 9, 20, 30, 0, 0 };
+	struct dest_list dl;
+	struct flow_rec r;
+	struct exporter *x;
+	uint8_t a[2048];
+	uint16_t port;
+	ssize_t n;
+	unsigned i;
+	int fa;
+
+	fa = rx_open(&port);
+	CHECK(fa >= 0);
+	mklist(&dl, &port, 1);
+	x = export_new(7, 9, 0);
+	CHECK(x != NULL && export_set_dests(x, &dl, 0) == 0);
+	for (i = 0; i < 3; i++) {
+		mkrec(&r, i);
+		export_add(x, &r, 100);
+	}
+	CHECK_EQ(rx(fa, a, sizeof(a), RX_NONE_MS), -1);
+
+	/* 5 -> 10: the 3 records leave as v5 at once */
+	export_set_format(x, &f, 200);
+	CHECK_EQ(export_protocol(x), 10);
+	n = rx(fa, a, sizeof(a), RX_WAIT_MS);
+	check_dgram(a, n, 3, 0, 200, 0);
+	mkrec(&r, 3);
+	export_add(x, &r, 300);
+	export_flush(x, 301);
+	n = rx(fa, a, sizeof(a), RX_WAIT_MS);
+	check_v9ipfix(a, n, 10, 2, 0);		/* template set first */
+	n = rx(fa, a, sizeof(a), RX_WAIT_MS);
+	check_v9ipfix(a, n, 10, 3, 1);		/* then options, after 1 record */
+	while (rx(fa, a, sizeof(a), RX_NONE_MS) > 0)
+		;				/* more interfaces, if any */
+	CHECK_EQ(export_stats(x)->templates, 1);
+	CHECK(export_stats(x)->options >= 1);
+
+	/* 10 -> 9 with nothing pending: nothing sent until a record comes */
+	f.protocol = 9;
+	export_set_format(x, &f, 400);
+	CHECK_EQ(rx(fa, a, sizeof(a), RX_NONE_MS), -1);
+	mkrec(&r, 4);
+	export_add(x, &r, 500);
+	export_flush(x, 501);
+	n = rx(fa, a, sizeof(a), RX_WAIT_MS);
+	check_v9ipfix(a, n, 9, 0, 0);		/* new stream: sequence 0 */
+	n = rx(fa, a, sizeof(a), RX_WAIT_MS);
+	check_v9ipfix(a, n, 9, 1, 1);		/* options: the next packet */
+	CHECK_EQ(export_stats(x)->templates, 2);
+	CHECK_EQ(export_stats(x)->flows, 5);
+	export_free(x, 600);
+	close(fa);
+}
+
 int
 main(void)
 {
@@ -457,5 +535,6 @@ main(void)
 	test_refused();
 	test_swap();
 	test_options();
+	test_protocol_switch();
 	return check_done();
 }
