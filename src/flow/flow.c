@@ -10,6 +10,12 @@
  *	hash chain next 4, wheel slot prev/next 8, active list prev/next 8,
  *	tcp_flags, src_mask, dst_mask, spare: 4		= 64 bytes
  *
+ * IPv6 flows use the same entry: their key holds the ids of their two
+ * addresses in an address table (addr6.h, 24 bytes per distinct address,
+ * shared by every flow that uses it, referenced while a flow holds it), so
+ * an IPv4 entry pays nothing for IPv6.  ft_update6() looks the addresses
+ * up first; an address no flow holds means a new flow.
+ *
  * Buckets are an array of uint32_t chain heads (4 bytes each).  With the
  * automatic hash size there are between one half and one bucket per flow
  * once past 4096 flows, so a million flows cost 64 + ~4 bytes each, plus
