@@ -51,6 +51,7 @@ conf_defaults(struct conf *c)
 	c->nlbufsiz = 131072;
 	c->netlink_rcvbuf = 8388608;
 	c->hooks = HOOK_INPUT | HOOK_FORWARD | HOOK_OUTPUT;
+	c->conntrack = 0;
 	c->natevents = 0;
 	c->conntrack_rcvbuf = 4194304;
 	c->conntrack_rcvbuf_max = 67108864;
@@ -64,6 +65,12 @@ conf_defaults(struct conf *c)
 		log_warnx("default destination: %s", err);
 	if (conf_set(c, "aggregation", "", err, sizeof(err)) < 0)
 		log_warnx("default aggregation: %s", err);
+}
+
+int
+conf_uses_conntrack(const struct conf *c)
+{
+	return c->capture == CAPTURE_CONNTRACK || c->conntrack || c->natevents;
 }
 
 int

@@ -63,6 +63,7 @@ struct conf {
 	uint32_t nlbufsiz;			/* NFLOG kernel buffer, 4096..131072 */
 	uint32_t netlink_rcvbuf;		/* socket receive buffer, bytes */
 	uint32_t hooks;				/* HOOK_* bitmask */
+	uint32_t conntrack;			/* 0/1 (off/on): nflog mode uses conntrack */
 	uint32_t natevents;			/* 0/1 */
 	uint32_t conntrack_rcvbuf;		/* event socket, bytes */
 	uint32_t conntrack_rcvbuf_max;		/* grown up to this on overruns */
@@ -73,6 +74,13 @@ struct conf {
 };
 
 void conf_defaults(struct conf *c);
+
+/*
+ * Whether c needs conntrack: capture = conntrack, conntrack = on or
+ * natevents = 1.  Otherwise the rules hold no ct expression and the daemon
+ * opens no conntrack socket (SPEC 4).
+ */
+int conf_uses_conntrack(const struct conf *c);
 
 /*
  * Read an INI file over the values already in c (normally defaults).  Unknown

@@ -70,6 +70,9 @@ static const struct confkeys_key confkeys_tab[] = {
 	    "receive buffer of the netlink sockets in bytes", 0 },
 	{ "hooks", T_HOOKS, U32(hooks), 0, 0,
 	    "netfilter hooks whose packets are metered (capture = nflog)", 0 },
+	{ "conntrack", T_ONOFF, U32(conntrack), 0, 1,
+	    "capture = nflog: on = conntrack ends flows with their "
+	    "connection; off = no conntrack, TCP flows end by their flags", 0 },
 	{ "natevents", T_UINT, U32(natevents), 0, 1,
 	    "1 = also export NAT translation events", 0 },
 	{ "conntrack_rcvbuf", T_UINT, U32(conntrack_rcvbuf), 4096, 1073741824,
@@ -98,7 +101,7 @@ static const char *const confkeys_namelist[CONFKEYS_N + 1] = {
 	"hashsize", "sndbuf", "aggregation", "debug", "protocol",
 	"refresh_rate", "timeout_rate", "engine_type", "engine_id", "capture",
 	"nflog_group", "copy_range", "queue_threshold", "flush_timeout",
-	"nlbufsiz", "netlink_rcvbuf", "hooks", "natevents",
+	"nlbufsiz", "netlink_rcvbuf", "hooks", "conntrack", "natevents",
 	"conntrack_rcvbuf", "conntrack_rcvbuf_max", "conntrack_reliable",
 	"export_mark", "control", "rules", NULL
 };
@@ -184,6 +187,9 @@ confkeys_allowed(const struct confkeys_key *k, char *buf, size_t len)
 	case T_AGG:
 		snprintf(buf, len, "A.B.C.D/M=N and X:Y::/M=N network rules "
 		    "and P1-P2=Q or P=Q port rules, comma separated");
+		break;
+	case T_ONOFF:
+		snprintf(buf, len, "on or off");
 		break;
 	case T_CAPTURE:
 		snprintf(buf, len, "%s or %s", conf_capture_name(CAPTURE_NFLOG),

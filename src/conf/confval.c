@@ -266,6 +266,19 @@ confval_rules(struct conf *c, const struct confkeys_key *k, const char *v,
 	return 0;
 }
 
+static int
+confval_onoff(struct conf *c, const struct confkeys_key *k, const char *v,
+    char *err, size_t errlen)
+{
+	if (strcmp(v, "on") == 0)
+		*confval_u32(c, k) = 1;
+	else if (strcmp(v, "off") == 0)
+		*confval_u32(c, k) = 0;
+	else
+		return confval_err(err, errlen, k, v, "must be on or off");
+	return 0;
+}
+
 typedef int confval_setter(struct conf *, const struct confkeys_key *,
     const char *, char *, size_t);
 
@@ -280,10 +293,11 @@ static confval_setter *const confval_setters[] = {
 	[T_HOOKS] = confval_hooks,
 	[T_PATH] = confval_path,
 	[T_RULES] = confval_rules,
+	[T_ONOFF] = confval_onoff,
 };
 
 _Static_assert(sizeof(confval_setters) / sizeof(confval_setters[0]) ==
-    T_RULES + 1, "confval_setters[] must cover every key type");
+    T_ONOFF + 1, "confval_setters[] must cover every key type");
 
 int
 confval_set(struct conf *c, const struct confkeys_key *k, const char *value,
@@ -337,6 +351,9 @@ confval_get(const struct conf *c, const struct confkeys_key *k, char *buf,
 		r = snprintf(buf, len, "%s",
 		    c->rules == RULES_IPTABLES ? "iptables" : "nft");
 		break;
+	case T_ONOFF:
+		r = snprintf(buf, len, "%s", *confval_cu32(c, k) ? "on" : "off");
+		break;
 	case T_HOOKS:
 		bits = *confval_cu32(c, k);
 		buf[0] = '\0';
@@ -355,7 +372,12 @@ confval_get(const struct conf *c, const struct confkeys_key *k, char *buf,
 	return r < 0 || (size_t)r >= len ? -1 : 0;
 }
 
-/* Compared in text form, as the CLI compares a running daemon's config. */
+/*
+ * Compared in text form, as the CLI compares a running daemon's config.
+ * conntrack and natevents need a restart only when together they turn the
+ * use of conntrack on or off: the daemon opens its conntrack socket at
+ * start or not at all.
+ */
 const char *
 conf_restart_changed(const struct conf *a, const struct conf *b)
 {
@@ -371,5 +393,7 @@ conf_restart_changed(const struct conf *a, const struct conf *b)
 		    strcmp(va, vb) != 0)
 			return k->name;
 	}
+	if (conf_uses_conntrack(a) != conf_uses_conntrack(b))
+		return a->conntrack != b->conntrack ? "conntrack" : "natevents";
 	return NULL;
 }

@@ -72,6 +72,7 @@ test_defaults(void)
 	CHECK_EQ(c.nlbufsiz, 131072);
 	CHECK_EQ(c.netlink_rcvbuf, 8388608);
 	CHECK_EQ(c.hooks, HOOK_INPUT | HOOK_FORWARD | HOOK_OUTPUT);
+	CHECK_EQ(c.conntrack, 0);
 	CHECK_EQ(c.natevents, 0);
 	CHECK_EQ(c.export_mark, 0x6e66);
 	CHECK(strcmp(c.control, CONF_DEFAULT_CONTROL) == 0);
@@ -82,7 +83,7 @@ test_defaults(void)
 		CHECK(conf_help(*k) != NULL && conf_help(*k)[0] != '\0');
 		CHECK(conf_get(&c, *k, buf, sizeof(buf)) == 0);
 	}
-	CHECK_EQ(n, 28);
+	CHECK_EQ(n, 29);
 	CHECK(strcmp(conf_keys()[0], "destination") == 0);
 	CHECK(strcmp(conf_keys()[7], "debug") == 0);
 	CHECK(conf_help("nosuchkey") == NULL);
@@ -369,8 +370,11 @@ test_restart(void)
 		{ "nflog_group", "7" },
 		{ "hooks", "input" },
 		{ "natevents", "1" },
+		{ "conntrack", "on" },
 		{ "debug", "2" },
 	};
+	/* not flagged, but they turn the use of conntrack on (defaults) */
+	static const char *const ctuse[] = { "natevents", "conntrack" };
 	const char *const *k;
 	struct conf a, b;
 	char err[512];
@@ -400,13 +404,22 @@ test_restart(void)
 		b = a;
 		CHECK(conf_set(&b, change[i].key, change[i].value, err,
 		    sizeof(err)) == 0);
-		if (conf_needs_restart(change[i].key))
+		for (want = conf_needs_restart(change[i].key), n = 0;
+		    n < sizeof(ctuse) / sizeof(ctuse[0]); n++)
+			want |= strcmp(change[i].key, ctuse[n]) == 0;
+		if (want)
 			CHECK(conf_restart_changed(&a, &b) != NULL &&
 			    strcmp(conf_restart_changed(&a, &b),
 			    change[i].key) == 0);
 		else
 			CHECK(conf_restart_changed(&a, &b) == NULL);
 	}
+	/* with natevents = 1 already, conntrack on changes nothing */
+	CHECK(conf_set(&a, "natevents", "1", err, sizeof(err)) == 0);
+	b = a;
+	CHECK(conf_set(&b, "conntrack", "on", err, sizeof(err)) == 0);
+	CHECK(conf_restart_changed(&a, &b) == NULL);
+	conf_defaults(&a);
 }
 
 /* conf_capture_name(): the spelling conf_set() reads and conf_get() writes. */

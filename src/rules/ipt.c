@@ -245,16 +245,22 @@ static void
 ipt_chain_rules(const struct conf *c, FILE *f)
 {
 	uint32_t m = c->export_mark;
+	int ct = conf_uses_conntrack(c);
 
 	if (m && c->capture == CAPTURE_NFLOG) {
 		fprintf(f, "-A %s -m mark --mark 0x%x -j RETURN\n",
 		    IPT_CHAIN, m);
-		fprintf(f, "-A %s -m connmark --mark 0x%x -j RETURN\n",
-		    IPT_CHAIN, m);
+		if (ct)
+			fprintf(f, "-A %s -m connmark --mark 0x%x -j RETURN\n",
+			    IPT_CHAIN, m);
 	}
-	/* a conntrack match turns conntrack on, as the nft table's ct rule */
-	fprintf(f, "-A %s -m conntrack --ctstate "
-	    "NEW,RELATED,ESTABLISHED,UNTRACKED\n", IPT_CHAIN);
+	/*
+	 * A conntrack match turns conntrack on, as the nft table's ct rule;
+	 * without conntrack nothing here may mention it.
+	 */
+	if (ct)
+		fprintf(f, "-A %s -m conntrack --ctstate "
+		    "NEW,RELATED,ESTABLISHED,UNTRACKED\n", IPT_CHAIN);
 	if (c->capture == CAPTURE_NFLOG)
 		fprintf(f, "-A %s -j NFLOG --nflog-group %u --nflog-size %u "
 		    "--nflog-threshold %u\n", IPT_CHAIN, c->nflog_group,
@@ -279,7 +285,7 @@ ipt_builtin_rules(const struct conf *c, uint32_t user_hooks, const char *pfx,
 		    !(user_hooks & ipt_hooks[i].bit))
 			fprintf(f, "%s-I %s 1 -m comment --comment %s -j %s\n",
 			    pfx, ipt_hooks[i].chain, IPT_COMMENT, IPT_CHAIN);
-	if (m && c->capture == CAPTURE_NFLOG &&
+	if (m && c->capture == CAPTURE_NFLOG && conf_uses_conntrack(c) &&
 	    (c->hooks & (HOOK_INPUT | HOOK_OUTPUT)))
 		fprintf(f, "-I OUTPUT 1 -m mark --mark 0x%x -m comment "
 		    "--comment %s -j CONNMARK --set-xmark 0x%x/0xffffffff\n",

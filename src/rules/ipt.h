@@ -8,15 +8,18 @@
  *   -A NETFLOW -m mark --mark M -j RETURN         export datagrams (SO_MARK)
  *   -A NETFLOW -m connmark --mark M -j RETURN     and their connection,
  *                                                 ICMP errors about it too
- *   -A NETFLOW -m conntrack --ctstate ...         turns conntrack on
+ *                                                 (with conntrack only)
+ *   -A NETFLOW -m conntrack --ctstate ...         turns conntrack on (only
+ *                                                 when conf_uses_conntrack)
  *   -A NETFLOW -j NFLOG --nflog-group G --nflog-size C --nflog-threshold Q
  *                                                 (capture = nflog only)
  *
  * with, in the built-in chains, rules of our own, each carrying the comment
  * "nft-netflow" so that they and only they are ever deleted:
  *
- *   OUTPUT: -m mark --mark M -j CONNMARK --set-xmark M   (nflog mode, when
- *           input or output is metered: marks the export connections)
+ *   OUTPUT: -m mark --mark M -j CONNMARK --set-xmark M   (nflog mode with
+ *           conntrack, when input or output is metered: marks the export
+ *           connections)
  *   INPUT/FORWARD/OUTPUT (the configured hooks; capture = nflog only):
  *           -j NETFLOW, first in the chain, but only where the ruleset
  *           does not already reach NETFLOW (directly or through its own
@@ -25,6 +28,9 @@
  *           daemon's export datagrams never become connections it exports)
  *
  * M = export_mark; with export_mark 0 (no mark) the mark rules are left out.
+ * Without conntrack (nflog mode, conntrack = off, natevents = 0) no rule
+ * mentions conntrack: the daemon recognizes ICMP errors about its export
+ * datagrams itself (flow/own.h).
  * Capture = conntrack adds no jump: the conntrack match turns conntrack on
  * in the namespace by being loaded, and nothing else is needed.
  * Only IPv4: NetFlow v5 carries no IPv6, and the nft table logs IPv4 only

@@ -9,7 +9,10 @@
 
 #include "rules/rulesdesc.h"
 
-/* Priorities: after conntrack (-200) so ct state is known, before filter. */
+/*
+ * Priorities: after conntrack (-200) so ct state is known, before filter.
+ * Without conntrack the same, so a table and its include stay comparable.
+ */
 #define PRIO_METER	(-150)
 /* raw: before conntrack looks at the packet, as notrack requires. */
 #define PRIO_NOTRACK	(-300)
@@ -28,26 +31,32 @@ rulesdesc_build(const struct conf *c, struct rulesdesc *d)
 		{ HOOK_OUTPUT, "output", NF_INET_LOCAL_OUT, 1 },
 	};
 	int nflog = c->capture == CAPTURE_NFLOG;
+	int ct = conf_uses_conntrack(c), mark = c->export_mark != 0;
 	struct rulesdesc_chain *ch;
 	size_t i;
 
 	memset(d, 0, sizeof(*d));
 	d->capture = c->capture;
+	d->conntrack = ct;
 	d->mark = c->export_mark;
 	d->group = c->nflog_group;
 	d->snaplen = c->copy_range;
 	d->qthreshold = c->queue_threshold;
 	for (i = 0; i < sizeof(hooks) / sizeof(hooks[0]); i++) {
 		int metered = (c->hooks & hooks[i].bit) != 0;
-
 		/*
-		 * Output marks the daemon's export connections (from the
-		 * socket's SO_MARK) so that their packets, and the ICMP errors
-		 * a down collector sends back (RELATED), are skipped by ct
-		 * mark on input and output.  It does so even when output is
-		 * not metered, as long as input is.
+		 * With conntrack, output marks the daemon's export
+		 * connections (from the socket's SO_MARK) so that their
+		 * packets, and the ICMP errors a down collector sends back
+		 * (RELATED), are skipped by ct mark on input and output.  It
+		 * does so even when output is not metered, as long as input
+		 * is.  Without conntrack the packets themselves carry the
+		 * mark (output, and input over loopback); ICMP errors about
+		 * them are recognized by the daemon (flow/own.h).
 		 */
-		if (!metered && !(nflog && hooks[i].local == 1 &&
+		int ctmark = nflog && ct && mark;
+
+		if (!metered && !(ctmark && hooks[i].local == 1 &&
 		    (c->hooks & HOOK_INPUT)))
 			continue;
 		ch = &d->chain[d->nchains++];
@@ -55,20 +64,23 @@ rulesdesc_build(const struct conf *c, struct rulesdesc *d)
 		ch->hook_name = hooks[i].name;
 		ch->hooknum = hooks[i].hooknum;
 		ch->prio = PRIO_METER;
-		if (nflog && hooks[i].local == 1)
+		if (ctmark && hooks[i].local == 1)
 			ch->rule[ch->nrules++] = R_MARK_TO_CT;
 		if (!metered)
 			continue;
-		if (nflog && hooks[i].local >= 0)
+		if (ctmark && hooks[i].local >= 0)
 			ch->rule[ch->nrules++] = R_CTMARK_RETURN;
-		ch->rule[ch->nrules++] = R_CT_ON;
+		if (nflog && !ct && mark && hooks[i].local >= 0)
+			ch->rule[ch->nrules++] = R_MARK_RETURN;
+		if (ct)
+			ch->rule[ch->nrules++] = R_CT_ON;
 		if (nflog)
 			ch->rule[ch->nrules++] = R_NFLOG;
 		/* IPv6 only where the export protocol can carry it */
 		if (nflog && c->protocol != 5)
 			ch->rule[ch->nrules++] = R_NFLOG6;
 	}
-	if (c->capture == CAPTURE_CONNTRACK) {
+	if (c->capture == CAPTURE_CONNTRACK && mark) {
 		ch = &d->chain[d->nchains++];
 		ch->name = "export_notrack";
 		ch->hook_name = "output";

@@ -18,6 +18,7 @@ enum rulesdesc_kind {
 	R_NFLOG,		/* meta nfproto ipv4 log group ... */
 	R_NFLOG6,		/* meta nfproto ipv6 log group ... (v9/IPFIX) */
 	R_MARK_NOTRACK,		/* meta mark M notrack */
+	R_MARK_RETURN,		/* meta mark M return (no conntrack) */
 };
 
 #define RULESDESC_CHAIN_RULES	5
@@ -35,6 +36,7 @@ struct rulesdesc_chain {
 
 struct rulesdesc {
 	enum capture_mode	capture;
+	int			conntrack;	/* conf_uses_conntrack() */
 	unsigned		nchains;
 	struct rulesdesc_chain	chain[RULESDESC_CHAINS];
 	uint32_t		mark, group, snaplen, qthreshold;

@@ -202,6 +202,10 @@ rulesmsg_rule(struct rulesnl_batch *bt, const struct rulesdesc *d,
 		x_match(r, X_META, NFT_META_MARK, &d->mark, sizeof(d->mark));
 		x_simple(r, "notrack");
 		break;
+	case R_MARK_RETURN:
+		x_match(r, X_META, NFT_META_MARK, &d->mark, sizeof(d->mark));
+		x_return(r);
+		break;
 	}
 	nlh = rulesnl_batch_msg(bt, NFT_MSG_NEWRULE,
 	    NLM_F_APPEND | NLM_F_CREATE);

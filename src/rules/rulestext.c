@@ -38,6 +38,12 @@ rulestext_rule(FILE *f, const struct rulesdesc *d, enum rulesdesc_kind k)
 		    "queue-threshold %u\n", k == R_NFLOG ? "ipv4" : "ipv6",
 		    d->group, d->snaplen, d->qthreshold);
 		break;
+	case R_MARK_RETURN:
+		fprintf(f, "\t\t# the daemon's export datagrams carry SO_MARK = "
+		    "export_mark; ICMP errors\n"
+		    "\t\t# about them are recognized by the daemon itself\n"
+		    "\t\tmeta mark 0x%08x return\n", d->mark);
+		break;
 	case R_MARK_NOTRACK:
 		fprintf(f, "\t\t# export datagrams must not become conntrack "
 		    "entries (flows)\n"
@@ -64,6 +70,10 @@ rulestext_write(const struct rulesdesc *d, const char *src, FILE *f)
 		    "match the config:\n# NFLOG uses the smaller of the rule's "
 		    "and the reader's settings.\n",
 		    d->group, d->snaplen, d->qthreshold);
+	if (d->capture == CAPTURE_NFLOG && !d->conntrack)
+		fprintf(f, "# No ct expression: conntrack stays off unless "
+		    "something else turns it on\n# (conntrack = off, "
+		    "natevents = 0).\n");
 	fprintf(f, "#\n# Use it from /etc/nftables.conf with\n"
 	    "#     include \"/etc/nft-netflow/nft-netflow.nft\"\n"
 	    "# or let \"nft-netflow -m enable\" load the same table.  Only "
