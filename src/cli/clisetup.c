@@ -176,9 +176,9 @@ clisetup_enable(struct clictx *x, char *err, size_t errlen)
 		if (svc_conf(&x->file, running, err, errlen) < 0)
 			goto out;
 		if (svc_needs_restart(running, &x->want)) {
-			clictx_say(x, "%s: capture, export_mark or "
-			    "control changes: restarting (every flow is "
-			    "exported first)", SVC_DAEMON);
+			clictx_say(x, "%s: capture, export_mark, control or "
+			    "the use of conntrack changes: restarting (every "
+			    "flow is exported first)", SVC_DAEMON);
 			if (svc_stop(x, &x->file, err, errlen) < 0)
 				goto out;
 			pid = 0;

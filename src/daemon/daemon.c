@@ -30,6 +30,14 @@
 /* NFLOG batches read per loop turn, so signals and control get served. */
 #define BATCHES_PER_TURN 64
 #define ETHERTYPE_IPV6	0x86dd
+/*
+ * Without conntrack a TCP flow ends this long after its last packet once
+ * FIN went both ways or RST was seen (ft_set_tcp_close): the last ACK
+ * follows the second FIN within a round trip, a retransmitted FIN within
+ * about 1 s, so the flow is whole; later stragglers start a new flow, and
+ * the sums stay exact either way.
+ */
+#define TCP_CLOSE_MS	2000
 
 static struct nlg_cfg
 nlg_cfg_from(const struct conf *c)
@@ -94,6 +102,12 @@ on_packet(void *arg, const struct nlg_pkt *p)
 	}
 	if (pi.key.v6 && d->conf.protocol == 5) {
 		d->ps.ignored++;
+		return;
+	}
+	/* the daemon's own export datagrams, and ICMP errors about them */
+	if ((pi.key.proto == 17 || pi.key.proto == 1) &&
+	    own_match(export_own(d->xp), p->payload, p->caplen)) {
+		d->ps.own++;
 		return;
 	}
 	pi.key.ifin = p->ifin;
@@ -293,10 +307,15 @@ daemon_init(struct daemon *d, const struct conf *c, const char *conf_path)
 		return -1;
 	/*
 	 * Conntrack events end flows with their connection in nflog mode and
-	 * are the only input in conntrack mode.
+	 * are the only input in conntrack mode.  Without conntrack (SPEC 4)
+	 * no conntrack socket is opened: TCP flows end from their flags.
 	 */
-	if ((d->ct = ctin_open(c, d->ft, export_sink(d->xp), d->now)) == NULL)
-		return -1;
+	if (conf_uses_conntrack(c)) {
+		d->ct = ctin_open(c, d->ft, export_sink(d->xp), d->now);
+		if (d->ct == NULL)
+			return -1;
+	} else
+		ft_set_tcp_close(d->ft, TCP_CLOSE_MS);
 	if ((d->sigfd = open_signals()) < 0) {
 		log_warn("signalfd");
 		return -1;

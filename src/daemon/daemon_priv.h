@@ -26,6 +26,7 @@ struct daemon_pstats {
 	uint64_t truncated, malformed;	/* dropped: could not be keyed */
 	uint64_t ignored;		/* IPv6 under protocol 5 (v5 cannot carry it) */
 	uint64_t fragments;
+	uint64_t own;			/* the daemon's export traffic (flow/own.h) */
 };
 
 /* Exponentially weighted rates, bits and packets per second. */

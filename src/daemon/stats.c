@@ -3,6 +3,7 @@
  *
  * The accounting identity the tests check:
  *   NFLOG messages received = keyed (pkts) + truncated + malformed + ignored
+ *                             + own export traffic
  *   keyed = metered into flows + dropped (maxflows) + dropped (alloc)
  * and "lost" counts the messages the kernel logged but never delivered.
  */
@@ -61,6 +62,8 @@ stats_text(const struct daemon *d, FILE *f)
 	    PRIu64 " pkts, %" PRIu64 " bytes; new flows %" PRIu64
 	    ", fragments %" PRIu64 "\n", d->ps.pkts, d->ps.bytes, fs->pkts,
 	    fs->bytes, fs->new_flows, d->ps.fragments);
+	fprintf(f, "Own export traffic skipped: %" PRIu64 " pkts; TCP flows "
+	    "closed by flags: %" PRIu64 "\n", d->ps.own, fs->tcp_closing);
 	fprintf(f, "Drop: maxflows %" PRIu64 " pkts %" PRIu64 " bytes, alloc %"
 	    PRIu64 " pkts %" PRIu64 " bytes, truncated %" PRIu64
 	    ", malformed %" PRIu64 ", ignored (not IPv4) %" PRIu64 "\n",
@@ -126,6 +129,7 @@ stats_json(const struct daemon *d, FILE *f)
 	JU("exported_overflow", fs->exported[FT_EXP_OVERFLOW]);
 	JU("exported_forced", fs->exported[FT_EXP_FORCED]);
 	JU("rehashes", fs->rehashes);
+	JU("tcp_closing", fs->tcp_closing);
 	fprintf(f, "\"maxflows\":%u},", d->conf.maxflows);
 	fprintf(f, "\"rates\":{\"pps\":%.1f,\"bps\":%.1f,\"pps_1m\":%.1f,"
 	    "\"bps_1m\":%.1f,\"pps_5m\":%.1f,\"bps_5m\":%.1f},", d->rates.pps,
@@ -134,6 +138,7 @@ stats_json(const struct daemon *d, FILE *f)
 	fprintf(f, "\"traffic\":{");
 	JU("pkts", d->ps.pkts);
 	JU("bytes", d->ps.bytes);
+	JU("own_export", d->ps.own);
 	fprintf(f, "\"fragments\":%" PRIu64 "},", d->ps.fragments);
 	fprintf(f, "\"drops\":{");
 	JU("maxflows_pkts", fs->drop_maxflows_pkts);

@@ -31,6 +31,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include "util/err.h"
@@ -53,6 +54,8 @@ struct xsock {
 	socklen_t addrlen;
 };
 
+_Static_assert(OWN_MAX >= DEST_MAX, "an own_tab holds every destination");
+
 struct exporter {
 	struct fmt fmt;			/* the pending datagram */
 	struct fmt_cfg cfg;
@@ -65,7 +68,37 @@ struct exporter {
 	int mark_warned;
 	struct xsock xs[DEST_MAX];
 	struct export_stats st;		/* st.nsocks sockets in xs */
+	struct own_tab own;		/* the connected IPv4 sockets' pairs */
 };
+
+/*
+ * The address pairs of the connected IPv4 sockets, for own_match(): taken
+ * after every change of the sockets and every late connect, never per
+ * datagram.
+ */
+static void
+own_refresh(struct exporter *x)
+{
+	struct sockaddr_in l;
+	const struct sockaddr_in *r;
+	socklen_t len;
+	unsigned i;
+
+	x->own.n = 0;
+	for (i = 0; i < x->st.nsocks && x->own.n < OWN_MAX; i++) {
+		r = (const struct sockaddr_in *)(const void *)&x->xs[i].addr;
+		len = sizeof(l);
+		if (!x->xs[i].connected || r->sin_family != AF_INET ||
+		    getsockname(x->xs[i].fd, (struct sockaddr *)&l, &len) < 0 ||
+		    l.sin_family != AF_INET)
+			continue;
+		x->own.s[x->own.n].laddr = l.sin_addr.s_addr;
+		x->own.s[x->own.n].lport = ntohs(l.sin_port);
+		x->own.s[x->own.n].raddr = r->sin_addr.s_addr;
+		x->own.s[x->own.n].rport = ntohs(r->sin_port);
+		x->own.n++;
+	}
+}
 
 struct exporter *
 export_new(uint8_t engine_type, uint8_t engine_id, uint32_t mark)
@@ -286,6 +319,7 @@ export_set_dests(struct exporter *x, const struct dest_list *dl,
 	memcpy(x->xs, nxs, dl->n * sizeof(nxs[0]));
 	memcpy(x->st.sock, nss, sizeof(nss));
 	x->st.nsocks = dl->n;
+	own_refresh(x);
 	log_debug(1, "export: %u destination(s)", dl->n);
 	return 0;
 }
@@ -312,14 +346,18 @@ count_error(struct export_sock_stats *ss, int err)
 }
 
 static void
-send_one(struct xsock *s, struct export_sock_stats *ss, const uint8_t *buf,
-    size_t len)
+send_one(struct exporter *x, unsigned i, const uint8_t *buf, size_t len)
 {
+	struct xsock *s = &x->xs[i];
+	struct export_sock_stats *ss = &x->st.sock[i];
 	ssize_t n;
 
-	if (!s->connected && try_connect(s) < 0) {
-		ss->fail++;
-		return;
+	if (!s->connected) {
+		if (try_connect(s) < 0) {
+			ss->fail++;
+			return;
+		}
+		own_refresh(x);
 	}
 	n = send(s->fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL);
 	if (n < 0) {
@@ -336,7 +374,7 @@ send_all(struct exporter *x, size_t len)
 	unsigned i;
 
 	for (i = 0; i < x->st.nsocks; i++)
-		send_one(&x->xs[i], &x->st.sock[i], x->fmt.buf, len);
+		send_one(x, i, x->fmt.buf, len);
 	x->st.octets += len;
 }
 
@@ -470,6 +508,12 @@ const struct export_stats *
 export_stats(const struct exporter *x)
 {
 	return &x->st;
+}
+
+const struct own_tab *
+export_own(const struct exporter *x)
+{
+	return &x->own;
 }
 
 static void

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "export/dest.h"
+#include "flow/own.h"
 #include "flow/record.h"
 
 struct exporter;
@@ -96,5 +97,12 @@ uint32_t export_next(const struct exporter *x, uint32_t now);
 void export_flush(struct exporter *x, uint32_t now);
 
 const struct export_stats *export_stats(const struct exporter *x);
+
+/*
+ * The (local, collector) address and port of every connected IPv4 export
+ * socket, kept current as sockets change and connect: what own_match()
+ * needs to skip the daemon's own traffic.
+ */
+const struct own_tab *export_own(const struct exporter *x);
 
 #endif

@@ -8,7 +8,7 @@
  *
  *	key 20, ifout 4, packets 4, bytes 4, first 4, last 4,
  *	hash chain next 4, wheel slot prev/next 8, active list prev/next 8,
- *	tcp_flags, src_mask, dst_mask, spare: 4		= 64 bytes
+ *	tcp_flags, src_mask, dst_mask, closing: 4	= 64 bytes
  *
  * IPv6 flows use the same entry: their key holds the ids of their two
  * addresses in an address table (addr6.h, 24 bytes per distinct address,
@@ -83,6 +83,12 @@
  * A time a little in the past (a batched packet) never counts as negative
  * age and never moves first later or last earlier.
  *
+ * TCP ends (ft_set_tcp_close).  An entry whose connection closed by its
+ * flags is marked (e->closing) and re-queued at its shorter due time; its
+ * idle limit is then close_ms.  Only the flag moves: the lazy wheel stays
+ * a lower bound as before.  Finding the reverse direction costs one bucket
+ * walk, only for a FIN or RST that marks a flow, never per packet.
+ *
  * Automatic hash size.  The table starts at FT_AUTO_MIN = 4096 buckets
  * (16 KiB, which stays in cache for a table of a few thousand flows; the
  * former start at memory / 64 KiB gave 1 MiB of mostly empty buckets, and a
@@ -132,7 +138,7 @@ struct ft_entry {
 	uint8_t tcp_flags;
 	uint8_t src_mask;
 	uint8_t dst_mask;
-	uint8_t spare;
+	uint8_t closing;		/* TCP closed by its flags */
 };
 
 _Static_assert(sizeof(struct ft_entry) == 64, "flow entry is one cache line");
@@ -161,6 +167,7 @@ struct ft {
 
 	uint32_t maxflows;
 	uint32_t active_ms, inactive_ms;
+	uint32_t close_ms;		/* TCP ends from the flags; 0 = off */
 	uint64_t seed[3];
 
 	struct rec_sink sink;
@@ -284,6 +291,14 @@ E(const struct ft *ft, uint32_t i)
 	return &ft->slabs[i >> FT_SLAB_SHIFT][i & (FT_SLAB - 1)];
 }
 
+/* How long entry e may stay without packets. */
+static inline uint32_t
+idle_ms(const struct ft *ft, const struct ft_entry *e)
+{
+	return e->closing && ft->close_ms && ft->close_ms < ft->inactive_ms ?
+	    ft->close_ms : ft->inactive_ms;
+}
+
 /* The active list (by first packet). */
 static inline void
 list_append(struct ft *ft, struct ft_list *l, uint32_t i)
@@ -393,7 +408,7 @@ wheel_unlink(struct ft *ft, uint32_t i)
 static inline void
 wheel_queue(struct ft *ft, uint32_t i)
 {
-	uint32_t due = E(ft, i)->last + ft->inactive_ms;
+	uint32_t due = E(ft, i)->last + idle_ms(ft, E(ft, i));
 
 	wheel_insert(ft, wslot(ft, wheel_when(ft, due)), i);
 }
@@ -681,7 +696,7 @@ entry_start(struct ft_entry *e, uint32_t ifout, uint32_t ip_len,
 	e->tcp_flags = tcp_flags;
 	e->src_mask = src_mask;
 	e->dst_mask = dst_mask;
-	e->spare = 0;
+	e->closing = 0;
 }
 
 /*
@@ -692,13 +707,79 @@ static inline int
 entry_must_split(const struct ft *ft, const struct ft_entry *e,
     uint32_t ip_len, uint32_t now)
 {
-	if (age(now, e->last) >= ft->inactive_ms)
+	if (age(now, e->last) >= idle_ms(ft, e))
 		return FT_EXP_INACTIVE;
 	if (age(now, e->first) >= ft->active_ms)
 		return FT_EXP_ACTIVE;
 	if (e->packets == UINT32_MAX || e->bytes > UINT32_MAX - ip_len)
 		return FT_EXP_OVERFLOW;
 	return -1;
+}
+
+static inline int
+tuple_eq(const struct flow_key *a, const struct flow_key *b)
+{
+	return a->src == b->src && a->dst == b->dst && a->sport == b->sport &&
+	    a->dport == b->dport && a->proto == b->proto && a->v6 == b->v6;
+}
+
+#define FT_TCP_FIN	0x01
+#define FT_TCP_RST	0x04
+#define FT_IPPROTO_TCP	6
+
+/* Entry i's connection closed: it ends after close_ms of silence. */
+static void
+mark_closing(struct ft *ft, uint32_t i)
+{
+	if (E(ft, i)->closing)
+		return;
+	E(ft, i)->closing = 1;
+	ft->st.tcp_closing++;
+	wheel_unlink(ft, i);
+	wheel_queue(ft, i);
+}
+
+/*
+ * Entry i just took a packet with FIN or RST.  A RST ends the connection:
+ * entry i and the reverse flows close.  A FIN closes both once one of the
+ * reverse flows saw a FIN too.
+ */
+static void
+tcp_close_check(struct ft *ft, uint32_t i)
+{
+	struct ft_entry *e = E(ft, i), *r;
+	struct flow_key rev;
+	uint32_t j;
+	int rst = (e->tcp_flags & FT_TCP_RST) != 0, both = rst;
+
+	flow_key_clear(&rev);
+	rev.src = e->key.dst;
+	rev.dst = e->key.src;
+	rev.sport = e->key.dport;
+	rev.dport = e->key.sport;
+	rev.proto = e->key.proto;
+	rev.v6 = e->key.v6;
+	j = ft->buckets[ft_bucket(ft_hash(ft, &rev), ft->nbuckets)];
+	for (; j != FT_NIL; j = r->hnext) {
+		r = E(ft, j);
+		if (tuple_eq(&r->key, &rev) &&
+		    (rst || (r->tcp_flags & FT_TCP_FIN))) {
+			mark_closing(ft, j);
+			both = 1;
+		}
+	}
+	if (both)
+		mark_closing(ft, i);
+}
+
+/* A packet with these flags joined entry i (without conntrack). */
+static inline void
+tcp_flags_seen(struct ft *ft, uint32_t i, const struct flow_key *key,
+    uint8_t tcp_flags)
+{
+	if (ft->close_ms && (tcp_flags & (FT_TCP_FIN | FT_TCP_RST)) &&
+	    key->proto == FT_IPPROTO_TCP && !E(ft, i)->closing)
+		tcp_close_check(ft, i);
 }
 
 /*
@@ -735,11 +816,13 @@ update_found(struct ft *ft, const struct flow_key *key, uint32_t *head,
 			    dst_mask, now);
 			list_to_tail(ft, &ft->act, i);
 			ft->st.new_flows++;
+			tcp_flags_seen(ft, i, key, tcp_flags);
 			return FT_NEW;
 		}
 		e->packets++;
 		e->bytes += ip_len;
 		e->tcp_flags |= tcp_flags;
+		tcp_flags_seen(ft, i, key, tcp_flags);
 		/* Nothing else moves: the wheel catches up in ft_expire(). */
 		if (before(e->last, now))
 			e->last = now;
@@ -796,6 +879,7 @@ insert_new(struct ft *ft, const struct flow_key *key, uint32_t *head,
 		ft->st.peak_at = now;
 	}
 	ft_maybe_grow(ft);
+	tcp_flags_seen(ft, i, key, tcp_flags);
 	return FT_NEW;
 }
 
@@ -882,13 +966,13 @@ wheel_visit(struct ft *ft, uint32_t r, uint32_t now)
 
 	while ((i = ft->wheel[r]) != FT_NIL) {
 		e = E(ft, i);
-		if (age(now, e->last) >= ft->inactive_ms) {
+		if (age(now, e->last) >= idle_ms(ft, e)) {
 			ft_remove_export(ft, i, FT_EXP_INACTIVE, 0, now);
 			n++;
 			continue;
 		}
 		wheel_unlink(ft, i);
-		to = wslot(ft, wheel_when(ft, e->last + ft->inactive_ms));
+		to = wslot(ft, wheel_when(ft, e->last + idle_ms(ft, e)));
 		if (to == r)
 			wheel_insert(ft, scratch, i);
 		else {
@@ -963,7 +1047,7 @@ ft_next_expiry(const struct ft *ft, uint32_t now)
 			break;
 		for (i = ft->wheel[wslot(ft, t)]; i != FT_NIL; i = e->wnext) {
 			e = E(ft, i);
-			if ((l = left(now, e->last, ft->inactive_ms)) < best)
+			if ((l = left(now, e->last, idle_ms(ft, e))) < best)
 				best = l;
 		}
 	}
@@ -1005,13 +1089,6 @@ ft_export_key(struct ft *ft, const struct flow_key *key, uint32_t now)
 		}
 	}
 	return 0;
-}
-
-static inline int
-tuple_eq(const struct flow_key *a, const struct flow_key *b)
-{
-	return a->src == b->src && a->dst == b->dst && a->sport == b->sport &&
-	    a->dport == b->dport && a->proto == b->proto && a->v6 == b->v6;
 }
 
 uint32_t
@@ -1066,6 +1143,13 @@ ft_set_maxflows(struct ft *ft, uint32_t maxflows)
 {
 	/* Existing flows stay; new ones are refused until below the cap. */
 	ft->maxflows = maxflows;
+}
+
+void
+ft_set_tcp_close(struct ft *ft, uint32_t close_ms)
+{
+	/* Flows already closing keep their queued (earlier) due time. */
+	ft->close_ms = close_ms;
 }
 
 int

@@ -44,6 +44,7 @@ struct ft_stats {
 	uint32_t peak_at;		/* uptime ms when peak was reached */
 	uint32_t rehashes;
 	uint64_t requeued;		/* wheel: flows re-queued as they saw packets */
+	uint64_t tcp_closing;		/* flows ended by FIN (both ways) or RST */
 };
 
 /* Update results. */
@@ -98,6 +99,15 @@ uint32_t ft_export_tuple(struct ft *ft, const struct flow_key *key,
 /* Live changes.  ft_rehash() returns -1 with errno (table unchanged) on failure. */
 void ft_set_timeouts(struct ft *ft, uint32_t active_ms, uint32_t inactive_ms);
 void ft_set_maxflows(struct ft *ft, uint32_t maxflows);
+/*
+ * TCP ends from the flags (nflog mode without conntrack; 0 = off, the
+ * default).  A TCP flow that saw RST (and the flows of the reverse 5-tuple),
+ * or that saw FIN while a flow of the reverse 5-tuple saw FIN too (both
+ * sides closed), then ends after close_ms
+ * without packets instead of inactive_timeout (the smaller of the two):
+ * the last ACK still joins it, a packet after that starts a new flow.
+ */
+void ft_set_tcp_close(struct ft *ft, uint32_t close_ms);
 int ft_rehash(struct ft *ft, uint32_t hashsize);
 
 /*

@@ -957,6 +957,83 @@ test_ipv6_maxflows(void)
 	ft_free(ft);
 }
 
+/* The reverse direction of k. */
+static struct flow_key
+revkey(const struct flow_key *k)
+{
+	struct flow_key r = *k;
+
+	r.src = k->dst;
+	r.dst = k->src;
+	r.sport = k->dport;
+	r.dport = k->sport;
+	r.ifin = 3;
+	return r;
+}
+
+/*
+ * TCP ends from the flags: FIN both ways, then the last ACK, ends both
+ * flows close_ms after the last packet; a lone FIN or a FIN from one side
+ * does not; RST does; off (0) changes nothing.
+ */
+static void
+test_tcp_close(void)
+{
+	struct sink s;
+	struct ft *ft;
+	struct flow_key a = mkkey(7), b = revkey(&a), c = mkkey(8), rc;
+
+	memset(&s, 0, sizeof(s));
+	ft = ft_new(0, 0, 1800000, 15000, (struct rec_sink){ sink_fn, &s });
+	ft_set_tcp_close(ft, 1000);
+	ft_update(ft, &a, 3, 60, 0x02, 0, 0, 0);	/* SYN */
+	ft_update(ft, &b, 2, 60, 0x12, 0, 0, 1);	/* SYN ACK */
+	ft_update(ft, &a, 3, 52, 0x10, 0, 0, 2);
+	ft_update(ft, &a, 3, 52, 0x11, 0, 0, 100);	/* FIN from a */
+	CHECK_EQ(ft_stats(ft)->tcp_closing, 0);
+	CHECK_EQ(ft_next_expiry(ft, 100), 15000 - 99);	/* b's idle limit */
+	ft_update(ft, &b, 2, 52, 0x11, 0, 0, 200);	/* FIN from b */
+	CHECK_EQ(ft_stats(ft)->tcp_closing, 2);
+	ft_update(ft, &a, 3, 52, 0x10, 0, 0, 300);	/* the last ACK joins */
+	CHECK_EQ(ft_next_expiry(ft, 300), 900);		/* b: 200 + 1000 */
+	CHECK_EQ(ft_expire(ft, 1199), 0);
+	CHECK_EQ(ft_expire(ft, 1200), 1);
+	CHECK_EQ(s.last.packets, 2);
+	CHECK_EQ(ft_expire(ft, 1299), 0);
+	CHECK_EQ(ft_expire(ft, 1300), 1);
+	CHECK_EQ(s.last.packets, 4);
+	CHECK_EQ(s.last.bytes, 60 + 52 * 3);
+	CHECK_EQ(s.last.tcp_flags, 0x13);
+	check_invariants(ft, &s);
+
+	/* RST ends both directions; a packet after the end starts a new flow */
+	rc = revkey(&c);
+	ft_update(ft, &rc, 0, 40, 0x10, 0, 0, 1900);
+	ft_update(ft, &c, 0, 40, 0x04, 0, 0, 2000);
+	CHECK_EQ(ft_stats(ft)->tcp_closing, 4);
+	CHECK_EQ(ft_expire(ft, 2999), 1);
+	CHECK_EQ(ft_expire(ft, 3000), 1);
+	CHECK_EQ(ft_update(ft, &c, 0, 40, 0x10, 0, 0, 3100), FT_NEW);
+	CHECK_EQ(ft_next_expiry(ft, 3100), 15000);
+	CHECK_EQ(ft_flush(ft, 3200), 1);
+	CHECK_EQ(s.pkts, 9);
+	check_invariants(ft, &s);
+
+	/* off: FIN both ways waits for the inactive timeout */
+	ft_set_tcp_close(ft, 0);
+	ft_update(ft, &a, 3, 52, 0x11, 0, 0, 5000);
+	ft_update(ft, &b, 2, 52, 0x11, 0, 0, 5001);
+	CHECK_EQ(ft_stats(ft)->tcp_closing, 4);
+	CHECK_EQ(ft_expire(ft, 19999), 0);
+	CHECK_EQ(ft_expire(ft, 20001), 2);
+	/* UDP is never closed by its bytes */
+	ft_set_tcp_close(ft, 1000);
+	c.proto = 17;
+	ft_update(ft, &c, 0, 40, 0x05, 0, 0, 30000);
+	CHECK_EQ(ft_stats(ft)->tcp_closing, 4);
+	ft_free(ft);
+}
+
 int
 main(void)
 {
@@ -978,5 +1055,6 @@ main(void)
 	test_wheel_reenter();
 	test_ipv6();
 	test_ipv6_maxflows();
+	test_tcp_close();
 	return check_done();
 }

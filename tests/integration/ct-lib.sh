@@ -18,7 +18,8 @@ CT_PORT=9995
 # nfcapd's default receive buffer holds (measured: 8 of 100 datagrams lost).
 CT_COLLECTOR_RCVBUF=8388608
 
-# ct_setup MODE key=value...: MODE nflog loads the shipped rules; MODE
+# ct_setup MODE key=value...: MODE nflog loads the rules the CLI writes
+# for the same keys (conntrack=on or natevents=1 turn conntrack on); MODE
 # conntrack loads only a ct rule, so that R tracks connections without
 # NFLOG.  The daemon exports to collector c1 with inactive_timeout 60 (so
 # nothing ends by it during a test) and the given keys.
@@ -26,7 +27,7 @@ ct_setup() {
 	local mode=$1; shift
 	setup_topology
 	if [ "$mode" = nflog ]; then
-		load_rules
+		load_rules_for "$@" || exit 1
 	else
 		inR nft -f - <<-NFT
 		table inet ct_only {

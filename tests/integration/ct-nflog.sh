@@ -1,12 +1,12 @@
 #!/bin/bash
-# capture = nflog with conntrack correlation: TCP connections that close
+# capture = nflog with conntrack = on: TCP connections that close
 # have both directions' flows exported when conntrack sees them end (TCP
 # TIME_WAIT), long before inactive_timeout (60 s here), and per 5-tuple the
 # collector's packets and bytes equal the capture's.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ct-lib.sh"
 
-ct_setup nflog active_timeout=1800
+ct_setup nflog active_timeout=1800 conntrack=on
 tcp_sink 20
 traffic "$NS_A" tcp $B_IP 6000 100000 3
 sleep 0.3

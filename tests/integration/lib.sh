@@ -50,3 +50,10 @@ settle() {
 	echo "settle: the daemon read $(jget traffic.pkts) packets, not $1"
 	return 1
 }
+
+# load_rules_for key=value...: the include the CLI writes for a config
+# with these keys (e.g. conntrack=on), loaded into R
+load_rules_for() {
+	"$NFN_GEN_SHIPPED" nft "$@" > "$T/rules.nft" || return 1
+	inR nft -f "$T/rules.nft"
+}

@@ -11,8 +11,11 @@ Every loop is bounded in count and in time.
         accept connections for at most SECONDS, read each to EOF, close
   tcp DST PORT BYTES [NCONN]
         NCONN connections, each sending BYTES then closing
+  tcp-rst DST PORT BYTES
+        one connection sending BYTES, then aborted with a RST
 """
 import socket
+import struct
 import sys
 import threading
 import time
@@ -87,6 +90,16 @@ def tcp(dst, port, nbytes, nconn=1):
     print(f"tcp: {nconn} connections x {nbytes} bytes")
 
 
+def tcp_rst(dst, port, nbytes):
+    s = socket.create_connection((dst, port), timeout=10)
+    s.sendall(b"z" * nbytes)
+    time.sleep(0.2)                      # acknowledged: no data left queued
+    # linger on with 0 s: close() sends RST instead of FIN
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    s.close()
+    print(f"tcp-rst: 1 connection x {nbytes} bytes, then RST")
+
+
 def main(argv):
     cmd, args = argv[1], argv[2:]
     if cmd == "udp":
@@ -96,6 +109,8 @@ def main(argv):
     elif cmd == "tcp-server":
         tcp_server(int(args[0]), float(args[1]),
                    len(args) > 2 and args[2] == "dual")
+    elif cmd == "tcp-rst":
+        tcp_rst(args[0], int(args[1]), int(args[2]))
     elif cmd == "tcp":
         tcp(args[0], int(args[1]), int(args[2]),
             int(args[3]) if len(args) > 3 else 1)

@@ -27,6 +27,8 @@ set -u
 
 NFN_SRCDIR=${NFN_SRCDIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 NFT_NETFLOWD=${NFT_NETFLOWD:-$NFN_SRCDIR/build/src/nft-netflowd}
+# writes the rules of a configuration (load_rules nflog-ct, ct)
+NFN_GEN_SHIPPED=${NFN_GEN_SHIPPED:-$(dirname "$NFT_NETFLOWD")/gen-shipped}
 
 A_IP=198.18.1.2 RA_IP=198.18.1.1 RB_IP=198.19.1.1 B_IP=198.19.1.2
 # A's addresses (comma-separated, the first is A_IP); the benchmark adds one
@@ -144,20 +146,26 @@ sink_ports() {
 }
 
 # load_rules [MODE]: R's ruleset, added to what R has.  nflog (default):
-# the shipped include file as is (conntrack + NFLOG group 2055, snaplen 128,
-# queue-threshold 256); nflog6: the same with the IPv6 log rule that
-# protocol 9 and 10 add after each IPv4 one; ct: the same table without its
-# log rules (conntrack only); none: nothing.
+# the shipped include file as is (NFLOG group 2055, snaplen 128,
+# queue-threshold 256, no conntrack); nflog6: the same with the IPv6 log
+# rule that protocol 9 and 10 add after each IPv4 one; nflog-ct: the table
+# of conntrack = on (NFLOG and conntrack), written by gen-shipped; ct: that
+# table without its log rules (conntrack only); none: nothing.
 load_rules() {
 	case ${1:-nflog} in
 	nflog)	inR nft -f "$NFN_SRCDIR/nft/nft-netflow.nft" ;;
 	nflog6)	sed 's/^\(\s*\)meta nfproto ipv4 log\(.*\)$/&\n\1meta nfproto ipv6 log\2/' \
 		    "$NFN_SRCDIR/nft/nft-netflow.nft" > "$T/rules.nft" &&
 		inR nft -f "$T/rules.nft" ;;
-	ct)	sed '/ log group /d' "$NFN_SRCDIR/nft/nft-netflow.nft" > "$T/rules.nft" &&
+	nflog-ct) "$NFN_GEN_SHIPPED" nft conntrack=on > "$T/rules.nft" &&
+		inR nft -f "$T/rules.nft" ;;
+	ct)	"$NFN_GEN_SHIPPED" nft conntrack=on |
+			sed '/ log group /d' > "$T/rules.nft" &&
 		inR nft -f "$T/rules.nft" ;;
 	none)	;;
-	*)	echo "load_rules: unknown mode $1 (nflog, nflog6, ct or none)"; return 1 ;;
+	*)	echo "load_rules: unknown mode $1" \
+		    "(nflog, nflog6, nflog-ct, ct or none)"
+		return 1 ;;
 	esac
 }
 
