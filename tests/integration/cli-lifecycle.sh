@@ -100,17 +100,18 @@ if [ "$CAPTURE" = nflog ]; then
 	check "enable: NFLOG rule as configured" \
 		grep -q "log group 2055 snaplen 128 queue-threshold 256" \
 		"$T/table.txt"
-	check "enable: export connections marked" grep -q \
-		"meta mark 0x00006e66 ct mark set 0x00006e66 return" "$T/table.txt"
-	check "enable: export traffic excluded" \
-		grep -q "ct mark 0x00006e66 return" "$T/table.txt"
+	check "enable: export traffic excluded by its mark" \
+		grep -q "meta mark 0x00006e66 return" "$T/table.txt"
+	# conntrack = off (the default): nothing turns conntrack on
+	check "enable: no ct expression in the ruleset" \
+		eval '! inR nft list ruleset | grep -Ew "ct|notrack"'
 else
 	check "enable: no NFLOG rule in conntrack mode" \
 		eval '! grep -q "log group" "$T/table.txt"'
 	check "enable: export traffic not tracked" \
 		grep -q "meta mark 0x00006e66 notrack" "$T/table.txt"
+	check "enable: conntrack turned on" grep -q "ct state" "$T/table.txt"
 fi
-check "enable: conntrack turned on" grep -q "ct state" "$T/table.txt"
 check "enable: the include loads the same table" include_same
 PID1=$(daemon_pid)
 check "enable: daemon running" alive "$PID1"
@@ -142,6 +143,11 @@ check "flows: exit 0" eval 'cli -m flows > "$T/flows.txt"'
 # (in conntrack capture: both flows of every connection the daemon tracks)
 check "flows: lists the active flows" grep -q "$B_IP" "$T/flows.txt"
 check "flows --json: valid JSON" flows_json
+if [ "$CAPTURE" = nflog ] && command -v conntrack >/dev/null; then
+	n=$(inR conntrack -C)
+	check "after enable and traffic R tracks no connection ($n)" \
+		test "$n" = 0
+fi
 
 # a bad value changes nothing
 check "enable --active-timeout 0: exit 2" \

@@ -70,7 +70,9 @@ check "NETFLOW holds the NFLOG rule of the config" grep -qx -- \
 	"-A NETFLOW -j NFLOG --nflog-group 2055 --nflog-size 128 --nflog-threshold 256" \
 	"$T/enabled.txt"
 check "export traffic excluded by mark" grep -qx -- \
-	"-A NETFLOW -m connmark --mark 0x6e66 -j RETURN" "$T/enabled.txt"
+	"-A NETFLOW -m mark --mark 0x6e66 -j RETURN" "$T/enabled.txt"
+check "no conntrack in our rules (conntrack = off)" eval '! grep -E \
+	"^-A NETFLOW|nft-netflow" "$T/enabled.txt" | grep -Ei "conntrack|connmark"'
 check "jump added from INPUT" our_jump INPUT
 check "jump added from OUTPUT" our_jump OUTPUT
 check "no jump added from FORWARD (the user has one)" eval '! our_jump FORWARD'
