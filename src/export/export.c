@@ -20,6 +20,15 @@
  * counted as "fail": a collector that is unreachable when the daemon starts
  * or reloads must not stop the export to the others.
  *
+ * One clock for a datagram.  sys_uptime is the "now" of the send, raised
+ * to the latest Last of its records and to the previous datagram's
+ * sys_uptime: producers hand records over with their own "now" (conntrack
+ * mode reads the clock when it flushes, a control request may have read it
+ * earlier), and a collector would turn a Last after sys_uptime into a flow
+ * that ends in the future, or see time run backwards between datagrams.
+ * Every comparison is on the signed 32-bit difference, so the uptime wrap
+ * after 49.7 days is v5's modular arithmetic.
+ *
  * Sequence.  flow_sequence is the number of flows in every datagram built
  * before this one, whether or not a destination received it, as collectors
  * use it to count lost flows.
@@ -64,6 +73,9 @@ struct exporter {
 	uint64_t pend_packets;		/* totals of the records in it */
 	uint64_t pend_bytes;
 	uint64_t ignored_pkts, ignored_octets;	/* for the options data */
+	uint32_t pend_last;		/* latest Last of the records pending */
+	uint32_t sent_uptime;		/* sys_uptime of the last datagram... */
+	int sent_any;			/* ...if there was one */
 	uint32_t mark;
 	int mark_warned;
 	struct xsock xs[DEST_MAX];
@@ -416,6 +428,12 @@ send_pending(struct exporter *x, uint32_t now)
 
 	if (n == 0)
 		return;
+	if ((int32_t)(x->pend_last - now) > 0)
+		now = x->pend_last;
+	if (x->sent_any && (int32_t)(x->sent_uptime - now) > 0)
+		now = x->sent_uptime;
+	x->sent_uptime = now;
+	x->sent_any = 1;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	c.uptime = now;
 	c.secs = (uint32_t)ts.tv_sec;
@@ -453,10 +471,12 @@ export_add(struct exporter *x, const struct flow_rec *r, uint32_t now)
 
 	if (fmt_pending(&x->fmt) == 0) {
 		x->first_at = now;
+		x->pend_last = r->last;
 		clock_gettime(CLOCK_REALTIME, &ts);
 		x->wall_minus_up = (int64_t)ts.tv_sec * 1000 +
 		    ts.tv_nsec / 1000000 - now;
-	}
+	} else if ((int32_t)(r->last - x->pend_last) > 0)
+		x->pend_last = r->last;
 	add_clock(x, now, &c);
 	switch (fmt_add(&x->fmt, r, &c)) {
 	case -1:

@@ -7,6 +7,9 @@
  * partial one before it is 1 s old.  A destination that is down never blocks or slows
  * the others: sends never block, and failures are only counted, per socket
  * (ok, failed, refused, sndbuf full), never logged per datagram.
+ *
+ * A datagram's sys_uptime is at least every record's Last and never below
+ * the previous datagram's (modulo 2^32, v5's arithmetic).
  */
 #ifndef NFN_EXPORT_H
 #define NFN_EXPORT_H

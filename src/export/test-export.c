@@ -103,8 +103,9 @@ mkrec(struct flow_rec *r, unsigned i)
 	r->ifout = 3;
 	r->packets = i + 1;
 	r->bytes = 100 * (i + 1);
-	r->first = 10 * i;
-	r->last = 10 * i + 5;
+	/* before every "now" the tests send at: Last <= sys_uptime */
+	r->first = i;
+	r->last = i + 1;
 	r->tcp_flags = 0x12;
 }
 
@@ -527,6 +528,78 @@ test_protocol_switch(void)
 	close(fa);
 }
 
+/*
+ * One clock for a datagram: sys_uptime is raised to the latest Last of its
+ * records and never falls below the previous datagram's, across the wrap
+ * too.
+ */
+static void
+test_clock(void)
+{
+	uint8_t a[2048];
+	uint16_t port;
+	struct dest_list dl;
+	struct flow_rec r;
+	struct nf5_hdr h;
+	struct exporter *x;
+	ssize_t n;
+	int fa;
+
+	fa = rx_open(&port);
+	CHECK(fa >= 0);
+	mklist(&dl, &port, 1);
+	x = export_new(7, 9, 0);
+	CHECK(x != NULL && export_set_dests(x, &dl, 0) == 0);
+
+	/* a record that left its producer with a later clock than the send */
+	mkrec(&r, 1);
+	r.last = 5000;
+	export_add(x, &r, 5000);
+	mkrec(&r, 2);
+	r.last = 4000;
+	export_add(x, &r, 4000);
+	export_flush(x, 4500);
+	n = rx(fa, a, sizeof(a), RX_WAIT_MS);
+	CHECK(n > 0 && nf5_get_hdr(a, (size_t)n, &h) == 0);
+	CHECK_EQ(h.sys_uptime, 5000);
+	/* a later datagram sent with an earlier "now" keeps the clock */
+	mkrec(&r, 3);
+	export_add(x, &r, 4600);
+	export_flush(x, 4600);
+	n = rx(fa, a, sizeof(a), RX_WAIT_MS);
+	CHECK(n > 0 && nf5_get_hdr(a, (size_t)n, &h) == 0);
+	CHECK_EQ(h.sys_uptime, 5000);
+	/* and moves on with it */
+	export_add(x, &r, 6000);
+	export_flush(x, 6000);
+	n = rx(fa, a, sizeof(a), RX_WAIT_MS);
+	CHECK(n > 0 && nf5_get_hdr(a, (size_t)n, &h) == 0);
+	CHECK_EQ(h.sys_uptime, 6000);
+	export_free(x, 6000);
+
+	/* across the wrap: 10 ms after UINT32_MAX - 5 is 4 */
+	x = export_new(7, 9, 0);
+	CHECK(x != NULL && export_set_dests(x, &dl, 0) == 0);
+	r.last = UINT32_MAX - 20;
+	export_add(x, &r, UINT32_MAX - 20);
+	export_flush(x, UINT32_MAX - 20);
+	n = rx(fa, a, sizeof(a), RX_WAIT_MS);
+	r.last = 4;
+	export_add(x, &r, UINT32_MAX - 5);
+	export_flush(x, UINT32_MAX - 5);
+	n = rx(fa, a, sizeof(a), RX_WAIT_MS);
+	CHECK(n > 0 && nf5_get_hdr(a, (size_t)n, &h) == 0);
+	CHECK_EQ(h.sys_uptime, 4);
+	/* and a datagram after it, sent with the pre-wrap "now", keeps 4 */
+	export_add(x, &r, UINT32_MAX - 1);
+	export_flush(x, UINT32_MAX - 1);
+	n = rx(fa, a, sizeof(a), RX_WAIT_MS);
+	CHECK(n > 0 && nf5_get_hdr(a, (size_t)n, &h) == 0);
+	CHECK_EQ(h.sys_uptime, 4);
+	export_free(x, 5);
+	close(fa);
+}
+
 int
 main(void)
 {
@@ -536,5 +609,6 @@ main(void)
 	test_swap();
 	test_options();
 	test_protocol_switch();
+	test_clock();
 	return check_done();
 }
