@@ -19,6 +19,7 @@
 #include "daemon/daemon_priv.h"
 #include "util/log.h"
 #include "flow/pkt.h"
+#include "flow/wire.h"
 
 /*
  * The loop sleeps until the earliest deadline of the flow table, the
@@ -77,12 +78,35 @@ pkt_time(const struct batch_ctx *b, const struct nlg_pkt *p)
 	return (uint32_t)t;
 }
 
+/*
+ * The wire packets a message stands for (flow/wire.h): a GRO super-packet
+ * was merged on its input interface, a TSO/GSO one (locally sent, no
+ * input) is cut for its output interface.  Packets no larger than the
+ * smallest MTU need no lookup.
+ */
+static struct wire_count
+wire_of(struct daemon *d, const struct nlg_pkt *p, const struct pkt_info *pi)
+{
+	struct wire_count w = { 1, pi->ip_len };
+
+	if (d->rtnl == NULL || pi->ip_len <= rtnl_min_mtu(d->rtnl))
+		return w;
+	w = wire_count(pi->ip_len, pi->ip_hlen, pi->l4_hlen,
+	    rtnl_mtu(d->rtnl, p->ifin ? p->ifin : p->ifout));
+	if (w.pkts > 1) {
+		d->ps.super++;
+		d->ps.super_wire += w.pkts;
+	}
+	return w;
+}
+
 static void
 on_packet(void *arg, const struct nlg_pkt *p)
 {
 	struct batch_ctx *b = arg;
 	struct daemon *d = b->d;
 	struct pkt_info pi;
+	struct wire_count w;
 	uint8_t smask = 0, dmask = 0;
 
 	/* NetFlow v5 cannot carry IPv6 (SPEC 5): not parsed, counted */
@@ -110,23 +134,32 @@ on_packet(void *arg, const struct nlg_pkt *p)
 		d->ps.own++;
 		return;
 	}
+	/*
+	 * IPv4 BIG TCP gives no length; the copy is the whole packet only
+	 * if the copy range did not cut it (never so above 64 KiB).
+	 */
+	if (pi.big && p->caplen >= d->conf.copy_range) {
+		d->ps.big_unknown++;
+		return;
+	}
 	pi.key.ifin = p->ifin;
 	d->ps.pkts++;
 	d->ps.bytes += pi.ip_len;
 	if (pi.fragment)
 		d->ps.fragments++;
+	w = wire_of(d, p, &pi);
 	if (pi.key.v6) {
 		if (d->conf.agg.nnet6 || d->conf.agg.nport)
 			agg_apply6(&d->conf.agg, &pi.key, &pi.v6, &smask,
 			    &dmask);
-		ft_update6(d->ft, &pi.key, &pi.v6, p->ifout, pi.ip_len,
-		    pi.tcp_flags, smask, dmask, pkt_time(b, p));
+		ft_update6_n(d->ft, &pi.key, &pi.v6, p->ifout, w.pkts,
+		    w.bytes, pi.tcp_flags, smask, dmask, pkt_time(b, p));
 		return;
 	}
 	if (d->conf.agg.nnet || d->conf.agg.nport)
 		agg_apply(&d->conf.agg, &pi.key, &smask, &dmask);
-	ft_update(d->ft, &pi.key, p->ifout, pi.ip_len, pi.tcp_flags, smask,
-	    dmask, pkt_time(b, p));
+	ft_update_n(d->ft, &pi.key, p->ifout, w.pkts, w.bytes, pi.tcp_flags,
+	    smask, dmask, pkt_time(b, p));
 }
 
 static int
@@ -305,6 +338,9 @@ daemon_init(struct daemon *d, const struct conf *c, const char *conf_path)
 	}
 	if (c->capture == CAPTURE_NFLOG && (d->nlg = nlg_open(&nc)) == NULL)
 		return -1;
+	/* Without the MTUs every message counts as one packet: go on. */
+	if (c->capture == CAPTURE_NFLOG && (d->rtnl = rtnl_open()) == NULL)
+		log_warnx("GRO/TSO super-packets will count as one packet each");
 	/*
 	 * Conntrack events end flows with their connection in nflog mode and
 	 * are the only input in conntrack mode.  Without conntrack (SPEC 4)
@@ -327,7 +363,8 @@ daemon_init(struct daemon *d, const struct conf *c, const char *conf_path)
 	if ((d->epfd = epoll_create1(EPOLL_CLOEXEC)) < 0 ||
 	    ep_add(d->epfd, d->sigfd) < 0 || ep_add(d->epfd, d->ctlfd) < 0 ||
 	    (d->nlg && ep_add(d->epfd, nlg_fd(d->nlg)) < 0) ||
-	    (d->ct && ep_add(d->epfd, ctin_fd(d->ct)) < 0)) {
+	    (d->ct && ep_add(d->epfd, ctin_fd(d->ct)) < 0) ||
+	    (d->rtnl && ep_add(d->epfd, rtnl_fd(d->rtnl)) < 0)) {
 		log_warn("epoll");
 		return -1;
 	}
@@ -503,6 +540,8 @@ daemon_run(struct daemon *d)
 				note_ft_due(d);	/* set, flush */
 			} else if (d->ct && ev[i].data.fd == ctin_fd(d->ct))
 				ctin_read(d->ct, d->now);
+			else if (d->rtnl && ev[i].data.fd == rtnl_fd(d->rtnl))
+				rtnl_read(d->rtnl);
 			else if (d->nlg && ev[i].data.fd == nlg_fd(d->nlg) &&
 			    read_nflog(d, BATCHES_PER_TURN) < 0)
 				log_warn("nflog: recv");
@@ -528,6 +567,7 @@ daemon_free(struct daemon *d)
 		nlg_close(d->nlg);
 	if (d->ct)
 		ctin_close(d->ct);
+	rtnl_close(d->rtnl);
 	if (d->ft)
 		ft_free(d->ft);
 	if (d->xp)

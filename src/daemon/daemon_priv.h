@@ -19,6 +19,7 @@
 #include "export/export.h"
 #include "flow/flow.h"
 #include "input/nlg.h"
+#include "input/rtnl.h"
 
 /* Counters of what the packet path saw, before the flow table. */
 struct daemon_pstats {
@@ -27,6 +28,9 @@ struct daemon_pstats {
 	uint64_t ignored;		/* IPv6 under protocol 5 (v5 cannot carry it) */
 	uint64_t fragments;
 	uint64_t own;			/* the daemon's export traffic (flow/own.h) */
+	uint64_t super;			/* GRO/TSO super-packets (flow/wire.h)... */
+	uint64_t super_wire;		/* ...and the wire packets they stood for */
+	uint64_t big_unknown;		/* IPv4 BIG TCP cut by the copy range */
 };
 
 /* Exponentially weighted rates, bits and packets per second. */
@@ -44,6 +48,7 @@ struct daemon {
 	struct exporter *xp;
 	struct nlg *nlg;
 	struct ctin *ct;			/* conntrack events (NULL if off) */
+	struct rtnl *rtnl;		/* interface MTUs (nflog mode) */
 	int epfd, sigfd, ctlfd;
 	uint32_t now;			/* uptime ms, updated every loop turn */
 	uint32_t ft_due;		/* uptime of the next flow expiry... */

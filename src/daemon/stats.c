@@ -4,7 +4,9 @@
  * The accounting identity the tests check:
  *   NFLOG messages received = keyed (pkts) + truncated + malformed + ignored
  *                             + own export traffic
- *   keyed = metered into flows + dropped (maxflows) + dropped (alloc)
+ *   keyed + (wire packets of super-packets - super-packets)
+ *         = metered into flows + dropped (maxflows) + dropped (alloc)
+ * (metered counts wire packets: a GRO/TSO super-packet stands for several)
  * and "lost" counts the messages the kernel logged but never delivered.
  */
 #include <arpa/inet.h>
@@ -64,6 +66,9 @@ stats_text(const struct daemon *d, FILE *f)
 	    fs->bytes, fs->new_flows, d->ps.fragments);
 	fprintf(f, "Own export traffic skipped: %" PRIu64 " pkts; TCP flows "
 	    "closed by flags: %" PRIu64 "\n", d->ps.own, fs->tcp_closing);
+	fprintf(f, "Super-packets (GRO/TSO): %" PRIu64 ", wire packets they "
+	    "stood for %" PRIu64 "; BIG TCP of unknown length (dropped) %"
+	    PRIu64 "\n", d->ps.super, d->ps.super_wire, d->ps.big_unknown);
 	fprintf(f, "Drop: maxflows %" PRIu64 " pkts %" PRIu64 " bytes, alloc %"
 	    PRIu64 " pkts %" PRIu64 " bytes, truncated %" PRIu64
 	    ", malformed %" PRIu64 ", ignored (not IPv4) %" PRIu64 "\n",
@@ -139,6 +144,9 @@ stats_json(const struct daemon *d, FILE *f)
 	JU("pkts", d->ps.pkts);
 	JU("bytes", d->ps.bytes);
 	JU("own_export", d->ps.own);
+	JU("super_packets", d->ps.super);
+	JU("super_wire_packets", d->ps.super_wire);
+	JU("big_tcp_unknown", d->ps.big_unknown);
 	fprintf(f, "\"fragments\":%" PRIu64 "},", d->ps.fragments);
 	fprintf(f, "\"drops\":{");
 	JU("maxflows_pkts", fs->drop_maxflows_pkts);

@@ -705,13 +705,13 @@ entry_start(struct ft_entry *e, uint32_t ifout, uint32_t ip_len,
  */
 static inline int
 entry_must_split(const struct ft *ft, const struct ft_entry *e,
-    uint32_t ip_len, uint32_t now)
+    uint32_t pkts, uint32_t ip_len, uint32_t now)
 {
 	if (age(now, e->last) >= idle_ms(ft, e))
 		return FT_EXP_INACTIVE;
 	if (age(now, e->first) >= ft->active_ms)
 		return FT_EXP_ACTIVE;
-	if (e->packets == UINT32_MAX || e->bytes > UINT32_MAX - ip_len)
+	if (e->packets > UINT32_MAX - pkts || e->bytes > UINT32_MAX - ip_len)
 		return FT_EXP_OVERFLOW;
 	return -1;
 }
@@ -788,8 +788,8 @@ tcp_flags_seen(struct ft *ft, uint32_t i, const struct flow_key *key,
  */
 static inline int
 update_found(struct ft *ft, const struct flow_key *key, uint32_t *head,
-    uint32_t ifout, uint32_t ip_len, uint8_t tcp_flags, uint8_t src_mask,
-    uint8_t dst_mask, uint32_t now)
+    uint32_t ifout, uint32_t pkts, uint32_t ip_len, uint8_t tcp_flags,
+    uint8_t src_mask, uint8_t dst_mask, uint32_t now)
 {
 	struct ft_entry *e;
 	uint32_t i;
@@ -802,9 +802,9 @@ update_found(struct ft *ft, const struct flow_key *key, uint32_t *head,
 		if (!key_eq(&e->key, key))
 			continue;
 		ft->st.searched += searched;
-		ft->st.pkts++;
+		ft->st.pkts += pkts;
 		ft->st.bytes += ip_len;
-		if ((why = entry_must_split(ft, e, ip_len, now)) >= 0) {
+		if ((why = entry_must_split(ft, e, pkts, ip_len, now)) >= 0) {
 			/*
 			 * Export what the flow had and restart it in place
 			 * with this packet: a new flow that keeps its slot.
@@ -814,12 +814,13 @@ update_found(struct ft *ft, const struct flow_key *key, uint32_t *head,
 			ft_export_keep(ft, i, (enum ft_reason)why, now);
 			entry_start(e, ifout, ip_len, tcp_flags, src_mask,
 			    dst_mask, now);
+			e->packets = pkts;
 			list_to_tail(ft, &ft->act, i);
 			ft->st.new_flows++;
 			tcp_flags_seen(ft, i, key, tcp_flags);
 			return FT_NEW;
 		}
-		e->packets++;
+		e->packets += pkts;
 		e->bytes += ip_len;
 		e->tcp_flags |= tcp_flags;
 		tcp_flags_seen(ft, i, key, tcp_flags);
@@ -835,35 +836,36 @@ update_found(struct ft *ft, const struct flow_key *key, uint32_t *head,
 	return -1;
 }
 
-/* Room for one more flow?  If not, the packet is counted as dropped. */
+/* Room for one more flow?  If not, the packets are counted as dropped. */
 static inline int
-check_room(struct ft *ft, uint32_t ip_len)
+check_room(struct ft *ft, uint32_t pkts, uint32_t ip_len)
 {
 	if (ft->maxflows != 0 && ft->st.active >= ft->maxflows) {
-		ft->st.drop_maxflows_pkts++;
+		ft->st.drop_maxflows_pkts += pkts;
 		ft->st.drop_maxflows_bytes += ip_len;
 		return FT_DROP_MAX;
 	}
 	return 0;
 }
 
-/* A new flow of key in chain *head, with this packet. */
+/* A new flow of key in chain *head, with these packets. */
 static int
 insert_new(struct ft *ft, const struct flow_key *key, uint32_t *head,
-    uint32_t ifout, uint32_t ip_len, uint8_t tcp_flags, uint8_t src_mask,
-    uint8_t dst_mask, uint32_t now)
+    uint32_t ifout, uint32_t pkts, uint32_t ip_len, uint8_t tcp_flags,
+    uint8_t src_mask, uint8_t dst_mask, uint32_t now)
 {
 	struct ft_entry *e;
 	uint32_t i;
 
 	if ((i = entry_alloc(ft)) == FT_NIL) {
-		ft->st.drop_alloc_pkts++;
+		ft->st.drop_alloc_pkts += pkts;
 		ft->st.drop_alloc_bytes += ip_len;
 		return FT_DROP_ALLOC;
 	}
 	e = E(ft, i);
 	e->key = *key;
 	entry_start(e, ifout, ip_len, tcp_flags, src_mask, dst_mask, now);
+	e->packets = pkts;
 	e->hnext = *head;
 	*head = i;
 	/* An empty wheel can start anywhere: start it at this packet. */
@@ -872,7 +874,7 @@ insert_new(struct ft *ft, const struct flow_key *key, uint32_t *head,
 	wheel_queue(ft, i);
 	list_append(ft, &ft->act, i);
 	ft->st.new_flows++;
-	ft->st.pkts++;
+	ft->st.pkts += pkts;
 	ft->st.bytes += ip_len;
 	if (++ft->st.active > ft->st.peak) {
 		ft->st.peak = ft->st.active;
@@ -884,22 +886,31 @@ insert_new(struct ft *ft, const struct flow_key *key, uint32_t *head,
 }
 
 int
-ft_update(struct ft *ft, const struct flow_key *key, uint32_t ifout,
-    uint32_t ip_len, uint8_t tcp_flags, uint8_t src_mask, uint8_t dst_mask,
-    uint32_t now)
+ft_update_n(struct ft *ft, const struct flow_key *key, uint32_t ifout,
+    uint32_t pkts, uint32_t ip_len, uint8_t tcp_flags, uint8_t src_mask,
+    uint8_t dst_mask, uint32_t now)
 {
 	uint32_t *head;
 	int r;
 
 	ft->st.lookups++;
 	head = &ft->buckets[ft_bucket(ft_hash(ft, key), ft->nbuckets)];
-	r = update_found(ft, key, head, ifout, ip_len, tcp_flags, src_mask,
-	    dst_mask, now);
+	r = update_found(ft, key, head, ifout, pkts, ip_len, tcp_flags,
+	    src_mask, dst_mask, now);
 	if (r >= 0)
 		return r;
-	if ((r = check_room(ft, ip_len)) != 0)
+	if ((r = check_room(ft, pkts, ip_len)) != 0)
 		return r;
-	return insert_new(ft, key, head, ifout, ip_len, tcp_flags, src_mask,
+	return insert_new(ft, key, head, ifout, pkts, ip_len, tcp_flags,
+	    src_mask, dst_mask, now);
+}
+
+int
+ft_update(struct ft *ft, const struct flow_key *key, uint32_t ifout,
+    uint32_t ip_len, uint8_t tcp_flags, uint8_t src_mask, uint8_t dst_mask,
+    uint32_t now)
+{
+	return ft_update_n(ft, key, ifout, 1, ip_len, tcp_flags, src_mask,
 	    dst_mask, now);
 }
 
@@ -909,8 +920,8 @@ ft_update(struct ft *ft, const struct flow_key *key, uint32_t ifout,
  * flow holds a reference on both addresses until it leaves the table.
  */
 int
-ft_update6(struct ft *ft, const struct flow_key *key,
-    const struct flow_v6 *a, uint32_t ifout, uint32_t ip_len,
+ft_update6_n(struct ft *ft, const struct flow_key *key,
+    const struct flow_v6 *a, uint32_t ifout, uint32_t pkts, uint32_t ip_len,
     uint8_t tcp_flags, uint8_t src_mask, uint8_t dst_mask, uint32_t now)
 {
 	struct flow_key k = *key;
@@ -923,32 +934,41 @@ ft_update6(struct ft *ft, const struct flow_key *key,
 	k.dst = addr6_find(ft->a6, a->dst);
 	if (k.src != ADDR6_NONE && k.dst != ADDR6_NONE) {
 		head = &ft->buckets[ft_bucket(ft_hash(ft, &k), ft->nbuckets)];
-		r = update_found(ft, &k, head, ifout, ip_len, tcp_flags,
+		r = update_found(ft, &k, head, ifout, pkts, ip_len, tcp_flags,
 		    src_mask, dst_mask, now);
 		if (r >= 0)
 			return r;
 	}
-	if ((r = check_room(ft, ip_len)) != 0)
+	if ((r = check_room(ft, pkts, ip_len)) != 0)
 		return r;
 	if ((k.src = addr6_hold(ft->a6, a->src)) == ADDR6_NONE) {
-		ft->st.drop_alloc_pkts++;
+		ft->st.drop_alloc_pkts += pkts;
 		ft->st.drop_alloc_bytes += ip_len;
 		return FT_DROP_ALLOC;
 	}
 	if ((k.dst = addr6_hold(ft->a6, a->dst)) == ADDR6_NONE) {
 		addr6_put(ft->a6, k.src);
-		ft->st.drop_alloc_pkts++;
+		ft->st.drop_alloc_pkts += pkts;
 		ft->st.drop_alloc_bytes += ip_len;
 		return FT_DROP_ALLOC;
 	}
 	head = &ft->buckets[ft_bucket(ft_hash(ft, &k), ft->nbuckets)];
-	r = insert_new(ft, &k, head, ifout, ip_len, tcp_flags, src_mask,
+	r = insert_new(ft, &k, head, ifout, pkts, ip_len, tcp_flags, src_mask,
 	    dst_mask, now);
 	if (r != FT_NEW) {
 		addr6_put(ft->a6, k.src);
 		addr6_put(ft->a6, k.dst);
 	}
 	return r;
+}
+
+int
+ft_update6(struct ft *ft, const struct flow_key *key,
+    const struct flow_v6 *a, uint32_t ifout, uint32_t ip_len,
+    uint8_t tcp_flags, uint8_t src_mask, uint8_t dst_mask, uint32_t now)
+{
+	return ft_update6_n(ft, key, a, ifout, 1, ip_len, tcp_flags, src_mask,
+	    dst_mask, now);
 }
 
 /*

@@ -70,6 +70,13 @@ void ft_free(struct ft *ft);
 int ft_update(struct ft *ft, const struct flow_key *key, uint32_t ifout,
     uint32_t ip_len, uint8_t tcp_flags, uint8_t src_mask, uint8_t dst_mask,
     uint32_t now);
+/*
+ * The same for pkts wire packets of ip_len bytes in all, which one
+ * GRO/TSO super-packet stood for (flow/wire.h); pkts >= 1.
+ */
+int ft_update_n(struct ft *ft, const struct flow_key *key, uint32_t ifout,
+    uint32_t pkts, uint32_t ip_len, uint8_t tcp_flags, uint8_t src_mask,
+    uint8_t dst_mask, uint32_t now);
 
 /*
  * The same for an IPv6 packet: key as pkt_parse() made it (v6 set, src and
@@ -77,6 +84,10 @@ int ft_update(struct ft *ft, const struct flow_key *key, uint32_t ifout,
  */
 int ft_update6(struct ft *ft, const struct flow_key *key,
     const struct flow_v6 *a, uint32_t ifout, uint32_t ip_len,
+    uint8_t tcp_flags, uint8_t src_mask, uint8_t dst_mask, uint32_t now);
+/* The same for pkts wire packets (ft_update_n). */
+int ft_update6_n(struct ft *ft, const struct flow_key *key,
+    const struct flow_v6 *a, uint32_t ifout, uint32_t pkts, uint32_t ip_len,
     uint8_t tcp_flags, uint8_t src_mask, uint8_t dst_mask, uint32_t now);
 
 /* Export every flow whose timeout has passed at "now".  Returns how many. */

@@ -18,6 +18,7 @@
  *   the flags are not, the packet is still metered, with flags 0.  Packets
  *   and bytes stay exact; only the OR of flags can miss bits, and only with
  *   a copy range below 74 bytes (60 bytes of IP header + 14).
+ * - tot_len 0 on TCP is IPv4 BIG TCP (pkt.h), not a malformed header.
  * - Non-first fragments (offset != 0) carry no L4 header: ports 0, flags 0.
  *   The first fragment (MF set, offset 0) is parsed normally.
  *
@@ -99,8 +100,11 @@ parse_l4(const uint8_t *l4, size_t l4pkt, size_t l4cap, uint8_t icmp,
 			return r;
 		out->key.sport = get16(l4);
 		out->key.dport = get16(l4 + 2);
-		if (proto == IPPROTO_TCP && l4cap >= 14)
+		if (proto == IPPROTO_TCP && l4cap >= 14) {
 			out->tcp_flags = l4[13];
+			out->l4_hlen = (uint16_t)((l4[12] >> 4) * 4);
+		} else if (proto == IPPROTO_UDP || proto == IPPROTO_UDPLITE)
+			out->l4_hlen = 8;
 	} else if (proto == icmp) {
 		if ((r = need_l4(2, l4pkt, l4cap)) != PKT_OK)
 			return r;
@@ -139,6 +143,9 @@ parse6(const uint8_t *p, size_t caplen, struct pkt_info *out)
 	out->ip_len = (uint32_t)totlen;
 	out->tcp_flags = 0;
 	out->fragment = 0;
+	out->big = 0;
+	out->ip_hlen = IP6_HLEN;
+	out->l4_hlen = 0;
 	out->key.tos = (uint8_t)((p[0] & 0x0f) << 4 | p[1] >> 4);
 	memcpy(out->v6.src, p + 8, 16);
 	memcpy(out->v6.dst, p + 24, 16);
@@ -172,6 +179,7 @@ parse6(const uint8_t *p, size_t caplen, struct pkt_info *out)
 		nh = p[off];
 	}
 	out->key.proto = nh;
+	out->ip_hlen = (uint16_t)off;	/* with its extension headers */
 	/* off <= totlen here; the copy may end before the transport header */
 	return parse_l4(p + off, totlen - off, end > off ? end - off : 0,
 	    IPPROTO_ICMPV6, out);
@@ -201,12 +209,17 @@ pkt_parse(const uint8_t *p, size_t caplen, struct pkt_info *out)
 	if (caplen < 20)
 		return PKT_TRUNCATED;
 	totlen = get16(p + 2);
+	out->big = totlen == 0 && p[9] == IPPROTO_TCP && caplen >= hlen;
+	if (out->big)
+		totlen = caplen;
 	if (totlen < hlen)
 		return PKT_MALFORMED;
 	if (caplen < hlen)
 		return PKT_TRUNCATED;
 
 	flow_key_clear(&out->key);
+	out->ip_hlen = (uint16_t)hlen;
+	out->l4_hlen = 0;
 	out->ip_len = (uint32_t)totlen;
 	out->tcp_flags = 0;
 	frag = get16(p + 6);

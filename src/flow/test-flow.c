@@ -1034,6 +1034,34 @@ test_tcp_close(void)
 	ft_free(ft);
 }
 
+/* One super-packet stands for several wire packets. */
+static void
+test_update_n(void)
+{
+	struct sink s;
+	struct ft *ft;
+	struct flow_key a = mkkey(9);
+
+	memset(&s, 0, sizeof(s));
+	ft = ft_new(0, 0, 1800000, 15000, (struct rec_sink){ sink_fn, &s });
+	CHECK_EQ(ft_update_n(ft, &a, 3, 10, 15000, 0x10, 0, 0, 0), FT_NEW);
+	CHECK_EQ(ft_update(ft, &a, 3, 1500, 0x10, 0, 0, 1), FT_FOUND);
+	CHECK_EQ(ft_update_n(ft, &a, 3, 4, 6000, 0x18, 0, 0, 2), FT_FOUND);
+	CHECK_EQ(ft_stats(ft)->pkts, 15);
+	CHECK_EQ(ft_flush(ft, 3), 1);
+	CHECK_EQ(s.last.packets, 15);
+	CHECK_EQ(s.last.bytes, 22500);
+	/* a packet count that would wrap splits the flow first */
+	ft_update_n(ft, &a, 3, UINT32_MAX - 5, 1000, 0, 0, 0, 10);
+	CHECK_EQ(ft_update_n(ft, &a, 3, 10, 1000, 0, 0, 0, 11), FT_NEW);
+	CHECK_EQ(ft_stats(ft)->exported[FT_EXP_OVERFLOW], 1);
+	CHECK_EQ(s.last.packets, UINT32_MAX - 5);
+	CHECK_EQ(ft_flush(ft, 12), 1);
+	CHECK_EQ(s.last.packets, 10);
+	check_invariants(ft, &s);
+	ft_free(ft);
+}
+
 int
 main(void)
 {
@@ -1056,5 +1084,6 @@ main(void)
 	test_ipv6();
 	test_ipv6_maxflows();
 	test_tcp_close();
+	test_update_n();
 	return check_done();
 }

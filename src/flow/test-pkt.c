@@ -448,6 +448,51 @@ test_key_bytes(void)
 	CHECK(memcmp(&a.key, &c.key, sizeof(a.key)) == 0);
 }
 
+/* Header lengths for the wire-packet count, and IPv4 BIG TCP (tot_len 0). */
+static void
+test_hlens_big(void)
+{
+	uint8_t b[128], tcp[32];
+	struct pkt_info pi;
+	size_t n;
+
+	n = build(b, 5, 6, 0, tcp_syn_ack, sizeof(tcp_syn_ack));
+	CHECK_EQ(pkt_parse(b, n, &pi), PKT_OK);
+	CHECK_EQ(pi.ip_hlen, 20);
+	CHECK_EQ(pi.l4_hlen, 20);
+	CHECK_EQ(pi.big, 0);
+	/* TCP with timestamps (doff 8) behind IP options (ihl 6) */
+	memset(tcp, 0, sizeof(tcp));
+	memcpy(tcp, tcp_syn_ack, sizeof(tcp_syn_ack));
+	tcp[12] = 0x80;
+	n = build(b, 6, 6, 0, tcp, sizeof(tcp));
+	CHECK_EQ(pkt_parse(b, n, &pi), PKT_OK);
+	CHECK_EQ(pi.ip_hlen, 24);
+	CHECK_EQ(pi.l4_hlen, 32);
+	/* UDP: 8; ICMP: not known */
+	n = build(b, 5, 17, 0, udp_dns, sizeof(udp_dns));
+	CHECK_EQ(pkt_parse(b, n, &pi), PKT_OK);
+	CHECK_EQ(pi.l4_hlen, 8);
+	n = build(b, 5, 1, 0, udp_dns, sizeof(udp_dns));
+	CHECK_EQ(pkt_parse(b, n, &pi), PKT_OK);
+	CHECK_EQ(pi.l4_hlen, 0);
+
+	/* BIG TCP: tot_len 0 is keyed from the bytes there are */
+	n = build(b, 5, 6, 0, tcp, sizeof(tcp));
+	b[2] = 0;
+	b[3] = 0;
+	CHECK_EQ(pkt_parse(b, n, &pi), PKT_OK);
+	CHECK_EQ(pi.big, 1);
+	CHECK_EQ(pi.ip_len, n);
+	CHECK_EQ(pi.key.dport, 80);
+	CHECK_EQ(pi.l4_hlen, 32);
+	/* ...but tot_len 0 on UDP stays malformed */
+	n = build(b, 5, 17, 0, udp_dns, sizeof(udp_dns));
+	b[2] = 0;
+	b[3] = 0;
+	CHECK_EQ(pkt_parse(b, n, &pi), PKT_MALFORMED);
+}
+
 int
 main(void)
 {
@@ -463,5 +508,6 @@ main(void)
 	test_fragments();
 	test_other_proto();
 	test_key_bytes();
+	test_hlens_big();
 	return check_done();
 }
