@@ -13,6 +13,7 @@
 
 #include "cli/cliconf.h"
 #include "cli/clisetup.h"
+#include "cli/offload.h"
 #include "util/file.h"
 #include "rules/ipt.h"
 #include "rules/rules.h"
@@ -159,6 +160,21 @@ load_front(struct clictx *x, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * Offloads on metered interfaces change what a packet is (offload.h):
+ * say so on stderr, so enable stays silent on stdout and where there is
+ * nothing to say.
+ */
+static void
+note_offloads(const struct clictx *x)
+{
+	struct offload_if v[OFFLOAD_MAX];
+	int n = offload_scan(v, OFFLOAD_MAX);
+
+	if (n > 0)
+		offload_report(stderr, v, n, &x->want, 0);
+}
+
 int
 clisetup_enable(struct clictx *x, char *err, size_t errlen)
 {
@@ -192,6 +208,7 @@ clisetup_enable(struct clictx *x, char *err, size_t errlen)
 	had_table = st.table;
 	if (load_front(x, err, errlen) < 0)
 		goto out;
+	note_offloads(x);
 	if (pid > 0) {
 		clictx_say(x, "%s: running (pid %d)", SVC_DAEMON, (int)pid);
 		r = 0;

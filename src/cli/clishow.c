@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli/clishow.h"
+#include "cli/offload.h"
 #include "util/file.h"
 #include "util/log.h"
 #include "rules/ipt.h"
@@ -263,6 +264,16 @@ show_metrics(struct clictx *x, char *err, size_t errlen)
 	return r;
 }
 
+/* GRO/LRO/TSO/GSO on metered interfaces, and what it means (offload.h). */
+static void
+show_offloads(const struct conf *c, int json)
+{
+	struct offload_if v[OFFLOAD_MAX];
+	int n = offload_scan(v, OFFLOAD_MAX);
+
+	offload_report(stdout, v, n < 0 ? 0 : n, c, json);
+}
+
 /* Files, parameters, table and statistics, as text or JSON. */
 static int
 show_report(struct clictx *x, char *err, size_t errlen)
@@ -291,6 +302,7 @@ show_report(struct clictx *x, char *err, size_t errlen)
 	show_params(x, c, pid, json);
 	if (c->rules == RULES_IPTABLES)
 		show_ipt(c, json);
+	show_offloads(c, json);
 	if (json) {
 		printf("  \"rules\": {\"table\": \"%s %s\", \"loaded\": %s, "
 		    "\"chains\": %u, \"rules\": %u},\n", RULES_FAMILY,

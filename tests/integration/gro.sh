@@ -23,8 +23,20 @@ else
 	start_daemon "$T/nfn.conf" || exit 1
 	capture_start || exit 1		# on ra: the skbs, after GRO
 fi
+NFN=${NFT_NETFLOW:-$(dirname "$NFT_NETFLOWD")/nft-netflow}
+check "show: no offload to report while all are off" \
+	eval '! inR "$NFN" -c "$T/nfn.conf" | grep -q "^Offloads"'
 inR ethtool -K ra gro on >/dev/null 2>&1
 check "GRO on at ra" eval 'inR ethtool -k ra | grep -q "^generic-receive-offload: on"'
+inR "$NFN" -c "$T/nfn.conf" > "$T/show.txt"
+check "show: names ra's GRO and says what it means" eval \
+	'grep -q "^Offloads on metered interfaces: ra (GRO)" "$T/show.txt" &&
+	 grep -q "wire packets" "$T/show.txt"'
+inR "$NFN" -c "$T/nfn.conf" --json > "$T/show.json"
+check "show --json: the offloads, valid JSON" python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+sys.exit(d["offloads"] != [{"interface": "ra", "gro": True, "lro": False,
+    "tso": False, "gso": False}])' "$T/show.json"
 # the wire: the sender's link, TSO/GSO off there
 inA dumpcap -q -i a0 -f ip -w "$T/wire.pcap" 2>"$T/a0.log" &
 WIRECAP=$!
