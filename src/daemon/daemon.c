@@ -347,7 +347,8 @@ daemon_init(struct daemon *d, const struct conf *c, const char *conf_path)
 	 * no conntrack socket is opened: TCP flows end from their flags.
 	 */
 	if (conf_uses_conntrack(c)) {
-		d->ct = ctin_open(c, d->ft, export_sink(d->xp), d->now);
+		d->ct = ctin_open(c, d->ft, export_sink(d->xp),
+		    export_own(d->xp), d->now);
 		if (d->ct == NULL)
 			return -1;
 	} else

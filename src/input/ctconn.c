@@ -210,22 +210,33 @@ ctconn_flow_keys(const struct ctconn_info *ci, struct flow_key *orig,
 	reply->dport = k->sport;
 }
 
-/* Hand over one direction's delta, split if it would not fit 32 bits. */
+/*
+ * Hand over one direction's delta, split if it would not fit 32 bits: into
+ * n records, n enough for both counters, each taking an even share of the
+ * packets and of the bytes (the first ones one more of each remainder), so
+ * no record carries bytes without packets.
+ */
 static void
 emit(struct ctconn *t, const struct flow_key *key, uint64_t pkts,
     uint64_t bytes, uint32_t first, uint32_t last, uint32_t now)
 {
 	struct flow_rec r;
+	uint64_t n, np, nb, i;
 
-	while (pkts > 0 || bytes > 0) {
+	if (pkts == 0 && bytes == 0)
+		return;
+	np = pkts / UINT32_MAX + (pkts % UINT32_MAX != 0);
+	nb = bytes / UINT32_MAX + (bytes % UINT32_MAX != 0);
+	n = np > nb ? np : nb;
+	if (n == 0)
+		n = 1;
+	for (i = 0; i < n; i++) {
 		memset(&r, 0, sizeof(r));
 		r.key = *key;
-		r.packets = pkts > UINT32_MAX ? UINT32_MAX : (uint32_t)pkts;
-		r.bytes = bytes > UINT32_MAX ? UINT32_MAX : (uint32_t)bytes;
+		r.packets = (uint32_t)(pkts / n + (i < pkts % n));
+		r.bytes = (uint32_t)(bytes / n + (i < bytes % n));
 		r.first = first;
 		r.last = last;
-		pkts -= r.packets;
-		bytes -= r.bytes;
 		t->st.records++;
 		rec_sink_put(&t->sink, &r, now);
 	}
@@ -243,9 +254,11 @@ info_from_entry(const struct ctconn_entry *e, struct ctconn_info *ci)
 
 /*
  * Export e's deltas up to its current counters for the period that began
- * at e->pstart and ends at last.  Counters never go backwards in conntrack;
- * if they seem to (a reset by someone else's dump-and-zero), nothing is
- * exported for that direction rather than a huge bogus delta.
+ * at e->pstart and ends at last.  Counters only go backwards when someone
+ * zeroed them (conntrack -L -z): the direction is then re-based on zero,
+ * so what it counted since the reset is exported (what it counted between
+ * the last export and the reset went to whoever zeroed it), instead of
+ * exporting nothing until the counters pass their old values again.
  */
 static void
 export_deltas(struct ctconn *t, struct ctconn_entry *e, uint32_t last,
@@ -262,8 +275,11 @@ export_deltas(struct ctconn *t, struct ctconn_entry *e, uint32_t last,
 		last = e->pstart;
 	for (d = 0; d < 2; d++) {
 		if (e->cur_pkts[d] < e->done_pkts[d] ||
-		    e->cur_bytes[d] < e->done_bytes[d])
-			continue;
+		    e->cur_bytes[d] < e->done_bytes[d]) {
+			t->st.rebased++;
+			e->done_pkts[d] = 0;
+			e->done_bytes[d] = 0;
+		}
 		dp = e->cur_pkts[d] - e->done_pkts[d];
 		db = e->cur_bytes[d] - e->done_bytes[d];
 		emit(t, &k[d], dp, db, e->pstart, last, now);

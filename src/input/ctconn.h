@@ -75,6 +75,7 @@ struct ctconn_stats {
 	uint64_t swept;			/* vanished, exported at a resync */
 	uint64_t untracked;		/* DESTROY of an unknown connection, exported whole */
 	uint64_t records;		/* flow records handed to the sink */
+	uint64_t rebased;		/* counters found zeroed: re-based */
 };
 
 #define CTCONN_FOUND	0

@@ -84,7 +84,7 @@ on_event(void *arg, enum ctnl_event ev, const struct ctconn_info *ci,
 
 struct ctin *
 ctin_open(const struct conf *c, struct ft *ft, struct rec_sink sink,
-    uint32_t now)
+    const struct own_tab *own, uint32_t now)
 {
 	struct ctin *ct;
 
@@ -101,7 +101,7 @@ ctin_open(const struct conf *c, struct ft *ft, struct rec_sink sink,
 	    (int)c->conntrack_rcvbuf_max, c->conntrack_reliable != 0,
 	    wanted_events(ct))) == NULL)
 		goto fail;
-	ctnl_set_own(ct->nl, &c->dests);
+	ctnl_set_own(ct->nl, own);
 	if (ct->capture == CAPTURE_CONNTRACK) {
 		if (sysctl_on("nf_conntrack_acct") < 0 ||
 		    sysctl_on("nf_conntrack_timestamp") < 0) {
@@ -222,7 +222,6 @@ ctin_reconfig(struct ctin *ct, const struct conf *c, char *err,
 		ctnl_set_events(ct->nl, wanted_events(ct));
 		return -1;
 	}
-	ctnl_set_own(ct->nl, &c->dests);
 	ctnl_set_rcvbuf_max(ct->nl, (int)c->conntrack_rcvbuf_max);
 	if ((int)c->conntrack_rcvbuf > ctnl_stats(ct->nl)->rcvbuf_set)
 		ctnl_set_rcvbuf(ct->nl, (int)c->conntrack_rcvbuf);
@@ -277,8 +276,9 @@ ctin_stats_text(const struct ctin *ct, FILE *f)
 	fprintf(f, "Conntrack connections: tracked %u, peak %u, new %" PRIu64
 	    ", destroyed %" PRIu64 ", active-timeout exports %" PRIu64
 	    ", resynced %" PRIu64 ", untracked %" PRIu64 ", records %" PRIu64
-	    "\n", s->tracked, s->peak, s->inserted, s->destroyed, s->periodic,
-	    s->swept, s->untracked, s->records);
+	    ", counters re-based %" PRIu64 "\n", s->tracked, s->peak,
+	    s->inserted, s->destroyed, s->periodic, s->swept, s->untracked,
+	    s->records, s->rebased);
 	fprintf(f, "Conntrack drops: maxflows %" PRIu64 " (pkts %" PRIu64
 	    ", bytes %" PRIu64 "), no accounting %" PRIu64 ", get errors %"
 	    PRIu64 "\n", s->dropped, m->drop_pkts, m->drop_bytes, m->no_acct,
@@ -326,6 +326,7 @@ ctin_stats_json(const struct ctin *ct, FILE *f)
 	J("resynced", s->swept);
 	J("untracked", s->untracked);
 	J("records", s->records);
+	J("rebased", s->rebased);
 	J("drop_maxflows", s->dropped);
 	J("drop_maxflows_pkts", m->drop_pkts);
 	J("drop_maxflows_bytes", m->drop_bytes);

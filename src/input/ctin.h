@@ -42,13 +42,17 @@
 
 #include "conf/conf.h"
 #include "flow/flow.h"
+#include "flow/own.h"
 #include "flow/record.h"
 
 struct ctin;
 
-/* Returns NULL (logged, errno set) on failure. */
+/*
+ * own: the export sockets (export_own()), whose connections are skipped;
+ * kept and read at each event.  Returns NULL (logged, errno set) on failure.
+ */
 struct ctin *ctin_open(const struct conf *c, struct ft *ft,
-    struct rec_sink sink, uint32_t now);
+    struct rec_sink sink, const struct own_tab *own, uint32_t now);
 void ctin_close(struct ctin *ct);
 int ctin_fd(const struct ctin *ct);
 /* Handle what is queued on the event socket. */

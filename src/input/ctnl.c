@@ -33,10 +33,8 @@ struct ctnl {
 	uint32_t groups;		/* NFNLGRP_* joined, as bits */
 	char *buf;
 
-	/* the export destinations: their own datagrams are not metered */
-	uint32_t own_addr[DEST_MAX];
-	uint16_t own_port[DEST_MAX];
-	unsigned nown;
+	/* the export sockets: their own datagrams are not metered */
+	const struct own_tab *own;
 
 	struct ctnl_stats st;
 };
@@ -57,16 +55,23 @@ struct ct_cb {
 
 /* --- messages ---------------------------------------------------------- */
 
+/*
+ * One of the daemon's export connections: from one of its sockets' address
+ * and port to that socket's collector.  Another host's connection to a
+ * collector is accounted like any other.
+ */
 static int
 is_own(const struct ctnl *nl, const struct ctconn_info *ci)
 {
 	unsigned i;
 
-	if (ci->key.proto != IPPROTO_UDP)
+	if (ci->key.proto != IPPROTO_UDP || nl->own == NULL)
 		return 0;
-	for (i = 0; i < nl->nown; i++)
-		if (ci->key.dst == nl->own_addr[i] &&
-		    ci->key.dport == nl->own_port[i])
+	for (i = 0; i < nl->own->n; i++)
+		if (ci->key.src == nl->own->s[i].laddr &&
+		    ci->key.sport == nl->own->s[i].lport &&
+		    ci->key.dst == nl->own->s[i].raddr &&
+		    ci->key.dport == nl->own->s[i].rport)
 			return 1;
 	return 0;
 }
@@ -285,20 +290,9 @@ ctnl_set_reliable(struct ctnl *nl, int on)
 }
 
 void
-ctnl_set_own(struct ctnl *nl, const struct dest_list *dl)
+ctnl_set_own(struct ctnl *nl, const struct own_tab *own)
 {
-	const struct sockaddr_in *sin;
-	unsigned i;
-
-	nl->nown = 0;
-	for (i = 0; i < dl->n && i < DEST_MAX; i++) {
-		if (dl->d[i].addr.ss_family != AF_INET)
-			continue;
-		sin = (const struct sockaddr_in *)&dl->d[i].addr;
-		nl->own_addr[nl->nown] = sin->sin_addr.s_addr;
-		nl->own_port[nl->nown] = ntohs(sin->sin_port);
-		nl->nown++;
-	}
+	nl->own = own;
 }
 
 /* Events were lost: count it and make the next loss less likely. */

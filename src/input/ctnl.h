@@ -9,10 +9,10 @@
  * and single GETs and waits for their answers.  Every message, event or
  * answer, becomes a struct ctconn_info (ctconn.h; ctmsg.h translates) or
  * is counted and skipped: not ctnetlink, unparsable, IPv6 (NetFlow v5
- * cannot carry it), or the daemon's own export datagrams (UDP to a
- * destination: metering them would export records about exporting
- * records; in nflog mode the rules skip them by export_mark, conntrack has
- * no such filter).
+ * cannot carry it), or the daemon's own export datagrams (UDP from one of
+ * its export sockets to that socket's collector, flow/own.h: metering them
+ * would export records about exporting records; another host's traffic to
+ * a collector is accounted like any other).
  *
  * Overruns (ENOBUFS on the event socket): counted, and the receive buffer
  * doubles up to its cap; ctnl_read says events were lost, the caller
@@ -25,7 +25,7 @@
 #include <stdint.h>
 
 #include "input/ctconn.h"
-#include "export/dest.h"
+#include "flow/own.h"
 
 struct ctnl;
 
@@ -74,7 +74,8 @@ int ctnl_set_events(struct ctnl *nl, uint32_t events);
 int ctnl_set_reliable(struct ctnl *nl, int on);
 int ctnl_set_rcvbuf(struct ctnl *nl, int size);
 void ctnl_set_rcvbuf_max(struct ctnl *nl, int max);
-void ctnl_set_own(struct ctnl *nl, const struct dest_list *dl);
+/* The export sockets' table (export_own()), read at each event; kept. */
+void ctnl_set_own(struct ctnl *nl, const struct own_tab *own);
 
 const struct ctnl_stats *ctnl_stats(const struct ctnl *nl);
 

@@ -178,7 +178,7 @@ test_big_counters(void)
 {
 	struct ctconn *t = ctconn_new(0, (struct rec_sink){ collect, NULL });
 	struct ctconn_info a = mkconn(1, 1000);
-	uint64_t b = 0;
+	uint64_t b = 0, p = 0;
 	unsigned i;
 
 	nrec = 0;
@@ -186,9 +186,45 @@ test_big_counters(void)
 	counters(&a, 5000000, 10000000000ULL, 0, 0);
 	CHECK_EQ(ctconn_destroy(t, &a, 10), 1);
 	CHECK_EQ(nrec, 3);		/* 10e9 bytes do not fit in 32 bits */
-	for (i = 0; i < nrec; i++)
+	for (i = 0; i < nrec; i++) {
 		b += recs[i].bytes;
+		p += recs[i].packets;
+		/* the packets are split too: no record without packets */
+		CHECK(recs[i].packets > 0);
+	}
 	CHECK_EQ(b, 10000000000ULL);
+	CHECK_EQ(p, 5000000);
+	CHECK_EQ(recs[0].packets, 1666667);
+	CHECK_EQ(recs[2].packets, 1666666);
+	ctconn_free(t);
+}
+
+/* Counters zeroed behind our back (conntrack -L -z) re-base on zero. */
+static void
+test_rebase(void)
+{
+	struct ctconn *t = ctconn_new(0, (struct rec_sink){ collect, NULL });
+	struct ctconn_info a = mkconn(2, 2000);
+
+	nrec = 0;
+	CHECK_EQ(ctconn_seen(t, &a, 1, 0), CTCONN_NEW);
+	counters(&a, 100, 10000, 50, 5000);
+	CHECK_EQ(ctconn_export_period(t, &a, 1000), 1);
+	CHECK_EQ(nrec, 2);
+	/* zeroed, then 7 and 3 more packets */
+	counters(&a, 7, 700, 3, 300);
+	CHECK_EQ(ctconn_export_period(t, &a, 2000), 1);
+	CHECK_EQ(nrec, 4);
+	CHECK_EQ(recs[2].packets, 7);
+	CHECK_EQ(recs[2].bytes, 700);
+	CHECK_EQ(recs[3].packets, 3);
+	CHECK_EQ(ctconn_stats(t)->rebased, 2);
+	/* and counts on from there */
+	counters(&a, 9, 900, 3, 300);
+	CHECK_EQ(ctconn_destroy(t, &a, 3000), 1);
+	CHECK_EQ(nrec, 5);
+	CHECK_EQ(recs[4].packets, 2);
+	CHECK_EQ(recs[4].bytes, 200);
 	ctconn_free(t);
 }
 
@@ -222,6 +258,7 @@ main(void)
 	test_lifecycle();
 	test_max_sweep_flush();
 	test_big_counters();
+	test_rebase();
 	test_many();
 	return check_done();
 }

@@ -21,8 +21,9 @@ CT_COLLECTOR_RCVBUF=8388608
 # ct_setup MODE key=value...: MODE nflog loads the rules the CLI writes
 # for the same keys (conntrack=on or natevents=1 turn conntrack on); MODE
 # conntrack loads only a ct rule, so that R tracks connections without
-# NFLOG.  The daemon exports to collector c1 with inactive_timeout 60 (so
-# nothing ends by it during a test) and the given keys.
+# NFLOG.  The daemon exports to collector c1 (and whatever else CT_DEST
+# lists, if set) with inactive_timeout 60 (so nothing ends by it during a
+# test) and the given keys.
 ct_setup() {
 	local mode=$1; shift
 	setup_topology
@@ -40,7 +41,8 @@ ct_setup() {
 	fi
 	start_collector c1 $CT_PORT $CT_COLLECTOR_RCVBUF || exit 1
 	capture_start || exit 1
-	write_conf "$T/nfn.conf" destination=127.0.0.1:$CT_PORT capture="$mode" \
+	write_conf "$T/nfn.conf" destination="${CT_DEST:-127.0.0.1:$CT_PORT}" \
+		capture="$mode" \
 		inactive_timeout=60 "$@"
 	start_daemon "$T/nfn.conf" || exit 1
 }
