@@ -162,17 +162,35 @@ on_packet(void *arg, const struct nlg_pkt *p)
 	    smask, dmask, pkt_time(b, p));
 }
 
-static int
-read_nflog(struct daemon *d, unsigned max_batches)
+static void
+batch_begin(struct daemon *d, struct batch_ctx *b)
 {
-	struct batch_ctx b = { .d = d };
 	struct timespec wall;
 
 	clock_gettime(CLOCK_REALTIME, &wall);
 	d->now = clk_uptime_ms();
-	b.wall_minus_up = (int64_t)wall.tv_sec * 1000 + wall.tv_nsec / 1000000 -
-	    d->now;
+	b->d = d;
+	b->wall_minus_up = (int64_t)wall.tv_sec * 1000 +
+	    wall.tv_nsec / 1000000 - d->now;
+}
+
+static int
+read_nflog(struct daemon *d, unsigned max_batches)
+{
+	struct batch_ctx b;
+
+	batch_begin(d, &b);
 	return nlg_read(d->nlg, max_batches, on_packet, &b);
+}
+
+/* A live NFLOG change: packets that arrive meanwhile are metered. */
+static int
+nlg_apply(struct daemon *d, const struct nlg_cfg *nc)
+{
+	struct batch_ctx b;
+
+	batch_begin(d, &b);
+	return nlg_reconfig(d->nlg, nc, on_packet, &b);
 }
 
 /* Rates as ipt_NETFLOW shows them: last second, 1 and 5 minute averages. */
@@ -264,6 +282,8 @@ tick(struct daemon *d)
 	if (d->ct)
 		ctin_tick(d->ct, d->now);
 	note_ignored(d);
+	if (d->nlg)
+		nlg_tick(d->nlg, d->now);
 	ft_expire(d->ft, d->now);
 	export_tick(d->xp, d->now);
 	update_rates(d);
@@ -422,10 +442,10 @@ daemon_apply(struct daemon *d, const struct conf *nc, char *err, size_t errlen)
 		export_set_dests(d->xp, &oc->dests, oc->sndbuf);
 		return -1;
 	}
-	if (d->nlg && nlg_changed(oc, nc) && nlg_reconfig(d->nlg, &ncfg) < 0) {
+	if (d->nlg && nlg_changed(oc, nc) && nlg_apply(d, &ncfg) < 0) {
 		snprintf(err, errlen, "nflog group %u: cannot apply settings: %s "
 		    "(nothing was changed)", nc->nflog_group, strerror(errno));
-		nlg_reconfig(d->nlg, &ocfg);
+		nlg_apply(d, &ocfg);
 		if (nc->hashsize != oc->hashsize)
 			ft_rehash(d->ft, old_hash);
 		export_set_dests(d->xp, &oc->dests, oc->sndbuf);
@@ -433,7 +453,7 @@ daemon_apply(struct daemon *d, const struct conf *nc, char *err, size_t errlen)
 	}
 	if (d->ct && ctin_reconfig(d->ct, nc, err, errlen) < 0) {
 		if (d->nlg && nlg_changed(oc, nc))
-			nlg_reconfig(d->nlg, &ocfg);
+			nlg_apply(d, &ocfg);
 		if (nc->hashsize != oc->hashsize)
 			ft_rehash(d->ft, old_hash);
 		export_set_dests(d->xp, &oc->dests, oc->sndbuf);

@@ -77,9 +77,9 @@ stats_text(const struct daemon *d, FILE *f)
 	    d->ps.ignored);
 	fprintf(f, "NFLOG: group %u, batches %" PRIu64 ", messages %" PRIu64
 	    ", lost %" PRIu64 " (overruns %" PRIu64 ", truncated batches %"
-	    PRIu64 "), bad %" PRIu64 ", rcvbuf %d\n", d->conf.nflog_group,
-	    ns->batches, ns->msgs, ns->lost, ns->overruns, ns->truncated,
-	    ns->bad, ns->rcvbuf);
+	    PRIu64 "), bad %" PRIu64 ", rcvbuf %d, from the previous group %"
+	    PRIu64 "\n", d->conf.nflog_group, ns->batches, ns->msgs, ns->lost,
+	    ns->overruns, ns->truncated, ns->bad, ns->rcvbuf, ns->old_msgs);
 	fprintf(f, "Export: datagrams %" PRIu64 ", flows %" PRIu64 ", packets %"
 	    PRIu64 ", bytes %" PRIu64 "; expired inactive %" PRIu64 ", active %"
 	    PRIu64 ", overflow %" PRIu64 ", forced %" PRIu64 "\n", xs->datagrams,
@@ -164,6 +164,7 @@ stats_json(const struct daemon *d, FILE *f)
 	JU("overruns", ns->overruns);
 	JU("truncated_batches", ns->truncated);
 	JU("bad", ns->bad);
+	JU("previous_group", ns->old_msgs);
 	fprintf(f, "\"rcvbuf\":%d},", ns->rcvbuf);
 	fprintf(f, "\"export\":{");
 	JU("datagrams", xs->datagrams);

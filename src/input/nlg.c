@@ -11,6 +11,7 @@
  *    visible: lost = gaps in the sequence.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -28,40 +29,97 @@
 /* A batch can be ~2x nlbufsiz; leave room beyond that to detect the rest. */
 #define NLG_RXBUF		(4 * NLG_NLBUFSIZ_MAX)
 
+/* NFLOG sequence numbers of one group instance. */
+struct nlg_seq {
+	int known;
+	uint32_t next;
+};
+
+/*
+ * After a change of group the previous one stays bound until it has been
+ * quiet this long: the rules still log to it until they are reloaded
+ * (nft-netflow pushes the change to the daemon first, then loads them), and
+ * a group nobody reads drops packets without a trace.
+ */
+#define NLG_OLD_QUIET_MS	2000
+/* A config message's answer: waited for this long, then sent again. */
+#define NLG_ACK_WAIT_MS		1000
+#define NLG_ACK_TRIES		3
+
 struct nlg {
 	struct mnl_socket *nl;
 	uint16_t group;
-	int seq_known;
-	uint32_t next_seq;
+	struct nlg_seq seq;
+	uint16_t old_group;		/* the previous group... */
+	int old_bound;			/* ...while still bound */
+	struct nlg_seq old_seq;
+	uint64_t old_seen;		/* st.old_msgs at the last tick */
+	uint32_t old_quiet_since;
+	uint32_t cfg_seq;		/* of the last config message */
 	struct nlg_stats st;
 	uint8_t *buf;
 };
 
+static int nlg_batch(struct nlg *g, size_t len, nlg_pkt_fn fn, void *arg,
+    uint32_t ack_seq, int *ack_err);
+
+/*
+ * Send one config message for group and wait for its answer on the packet
+ * socket (the kernel only takes config for an instance from the socket
+ * bound to it).  Packets that arrive meanwhile are not thrown away: they
+ * go to fn like any others (without fn, at open, they are counted as
+ * lost).  An overrun while waiting is counted; an answer that does not
+ * come (lost in an overrun) makes the message go again, which is
+ * harmless for parameters; a bind is not sent twice (a second bind of the
+ * same group is refused), it fails with ETIMEDOUT.  Returns 0, or -1 with
+ * errno (the kernel's refusal, e.g. EBUSY or EPERM).
+ */
 static int
-nlg_config(struct nlg *g, void (*fill)(struct nlmsghdr *, const void *),
-    const void *arg)
+nlg_config(struct nlg *g, uint16_t group,
+    void (*fill)(struct nlmsghdr *, const void *), const void *arg,
+    int once, nlg_pkt_fn fn, void *farg)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
-	uint32_t portid = mnl_socket_get_portid(g->nl);
-	int n;
+	struct pollfd pfd = { .fd = mnl_socket_get_fd(g->nl), .events = POLLIN };
+	int tries, err, r;
+	ssize_t n;
 
-	nlh = nflog_nlmsg_put_header(buf, NFULNL_MSG_CONFIG, AF_UNSPEC,
-	    g->group);
-	nlh->nlmsg_flags |= NLM_F_ACK;
-	nlh->nlmsg_seq = 1;
-	fill(nlh, arg);
-	if (mnl_socket_sendto(g->nl, nlh, nlh->nlmsg_len) < 0)
-		return -1;
-	/* The ack (or error) comes back before any packet of this group. */
-	for (;;) {
-		n = mnl_socket_recvfrom(g->nl, buf, sizeof(buf));
-		if (n < 0)
+	for (tries = 0; tries < (once ? 1 : NLG_ACK_TRIES); tries++) {
+		nlh = nflog_nlmsg_put_header(buf, NFULNL_MSG_CONFIG, AF_UNSPEC,
+		    group);
+		nlh->nlmsg_flags |= NLM_F_ACK;
+		nlh->nlmsg_seq = ++g->cfg_seq;
+		fill(nlh, arg);
+		if (mnl_socket_sendto(g->nl, nlh, nlh->nlmsg_len) < 0)
 			return -1;
-		n = mnl_cb_run(buf, n, 1, portid, NULL, NULL);
-		if (n <= MNL_CB_STOP)
-			return n < 0 ? -1 : 0;
+		for (;;) {
+			if ((r = poll(&pfd, 1, NLG_ACK_WAIT_MS)) < 0 &&
+			    errno != EINTR)
+				return -1;
+			if (r == 0)
+				break;		/* no answer: again */
+			n = recv(pfd.fd, g->buf, NLG_RXBUF, MSG_DONTWAIT);
+			if (n < 0) {
+				if (errno == ENOBUFS)
+					g->st.overruns++;
+				else if (errno != EAGAIN && errno != EINTR)
+					return -1;
+				continue;
+			}
+			g->st.batches++;
+			err = 1;
+			nlg_batch(g, (size_t)n, fn, farg, g->cfg_seq, &err);
+			if (err <= 0) {
+				if (err == 0)
+					return 0;
+				errno = -err;
+				return -1;
+			}
+		}
 	}
+	errno = ETIMEDOUT;
+	return -1;
 }
 
 static void
@@ -114,6 +172,7 @@ nlg_open(const struct nlg_cfg *cfg)
 	if ((g = calloc(1, sizeof(*g))) == NULL)
 		return NULL;
 	g->group = cfg->group;
+	g->cfg_seq = (uint32_t)time(NULL);
 	if ((g->buf = malloc(NLG_RXBUF)) == NULL)
 		goto fail;
 	if ((g->nl = mnl_socket_open(NETLINK_NETFILTER)) == NULL) {
@@ -125,12 +184,12 @@ nlg_open(const struct nlg_cfg *cfg)
 		goto fail;
 	}
 	nlg_set_rcvbuf(g, cfg->rcvbuf);
-	if (nlg_config(g, fill_bind, NULL) < 0) {
+	if (nlg_config(g, g->group, fill_bind, NULL, 1, NULL, NULL) < 0) {
 		log_warn("nflog: cannot bind group %u (another reader on it?)",
 		    g->group);
 		goto fail;
 	}
-	if (nlg_config(g, fill_params, cfg) < 0) {
+	if (nlg_config(g, g->group, fill_params, cfg, 0, NULL, NULL) < 0) {
 		log_warn("nflog: cannot configure group %u", g->group);
 		goto fail;
 	}
@@ -142,24 +201,60 @@ fail:
 	return NULL;
 }
 
+/*
+ * A new group is bound before anything else changes; the one it replaces
+ * stays bound (nlg_tick() lets it go once quiet), so a packet the rules
+ * still log there is metered.  Going back to that group swaps the two.
+ */
 int
-nlg_reconfig(struct nlg *g, const struct nlg_cfg *cfg)
+nlg_reconfig(struct nlg *g, const struct nlg_cfg *cfg, nlg_pkt_fn fn,
+    void *arg)
 {
-	uint16_t old = g->group;
+	struct nlg_seq s;
+	uint16_t grp;
 
-	if (cfg->group != old) {
-		g->group = cfg->group;
-		if (nlg_config(g, fill_bind, NULL) < 0) {
-			g->group = old;
+	if (cfg->group != g->group && g->old_bound &&
+	    cfg->group == g->old_group) {
+		grp = g->group;
+		g->group = g->old_group;
+		g->old_group = grp;
+		s = g->seq;
+		g->seq = g->old_seq;
+		g->old_seq = s;
+	} else if (cfg->group != g->group) {
+		if (nlg_config(g, cfg->group, fill_bind, NULL, 1, fn, arg) < 0)
 			return -1;
-		}
-		g->group = old;
-		nlg_config(g, fill_unbind, NULL);
+		/* only one previous group is kept */
+		if (g->old_bound)
+			nlg_config(g, g->old_group, fill_unbind, NULL, 0, fn,
+			    arg);
+		g->old_group = g->group;
+		g->old_seq = g->seq;
+		g->old_bound = 1;
+		g->old_quiet_since = 0;
+		g->old_seen = UINT64_MAX;
 		g->group = cfg->group;
-		g->seq_known = 0;	/* a new instance numbers from 0 */
+		g->seq.known = 0;	/* a new instance numbers from 0 */
 	}
 	nlg_set_rcvbuf(g, cfg->rcvbuf);
-	return nlg_config(g, fill_params, cfg);
+	return nlg_config(g, g->group, fill_params, cfg, 0, fn, arg);
+}
+
+void
+nlg_tick(struct nlg *g, uint32_t now)
+{
+	if (!g->old_bound)
+		return;
+	if (g->st.old_msgs != g->old_seen) {
+		g->old_seen = g->st.old_msgs;
+		g->old_quiet_since = now;
+		return;
+	}
+	if ((int32_t)(now - g->old_quiet_since) < NLG_OLD_QUIET_MS)
+		return;
+	nlg_config(g, g->old_group, fill_unbind, NULL, 0, NULL, NULL);
+	g->old_bound = 0;
+	log_debug(1, "nflog: group %u quiet, unbound", g->old_group);
 }
 
 void
@@ -170,7 +265,10 @@ nlg_close(struct nlg *g)
 	if (g == NULL)
 		return;
 	if (g->nl) {
-		nlg_config(g, fill_unbind, NULL);
+		nlg_config(g, g->group, fill_unbind, NULL, 0, NULL, NULL);
+		if (g->old_bound)
+			nlg_config(g, g->old_group, fill_unbind, NULL, 0, NULL,
+			    NULL);
 		mnl_socket_close(g->nl);
 	}
 	free(g->buf);
@@ -192,12 +290,12 @@ nlg_stats(const struct nlg *g)
 
 /* Count messages the kernel logged that never reached us. */
 static void
-nlg_track_seq(struct nlg *g, uint32_t seq)
+nlg_track_seq(struct nlg *g, struct nlg_seq *q, uint32_t seq)
 {
-	if (g->seq_known && seq != g->next_seq)
-		g->st.lost += (uint32_t)(seq - g->next_seq);
-	g->seq_known = 1;
-	g->next_seq = seq + 1;
+	if (q->known && seq != q->next)
+		g->st.lost += (uint32_t)(seq - q->next);
+	q->known = 1;
+	q->next = seq + 1;
 }
 
 /* Read a big-endian u32 / u64 that may sit unaligned in the batch. */
@@ -288,30 +386,50 @@ nlg_parse(const struct nlmsghdr *nlh, struct nlg_pkt *p, uint32_t *seq,
 	return p->payload ? 0 : -1;
 }
 
+/*
+ * One packet message: to fn, its sequence number checked against its
+ * group's (the current one, or the previous one still bound).  Without fn
+ * (while the group is being set up) the packet is counted as lost.
+ */
 static int
 nlg_one(struct nlg *g, const struct nlmsghdr *nlh, nlg_pkt_fn fn, void *arg)
 {
+	const struct nfgenmsg *nfg = mnl_nlmsg_get_payload(nlh);
 	struct nlg_pkt p;
 	uint32_t seq = 0;
-	int has_seq = 0;
+	int has_seq = 0, old;
 
 	memset(&p, 0, sizeof(p));
 	if (nlg_parse(nlh, &p, &seq, &has_seq) < 0) {
 		g->st.bad++;
 		return 0;
 	}
+	old = g->old_bound && ntohs(nfg->res_id) == g->old_group &&
+	    g->old_group != g->group;
 	if (has_seq)
-		nlg_track_seq(g, seq);
+		nlg_track_seq(g, old ? &g->old_seq : &g->seq, seq);
+	if (fn == NULL) {
+		g->st.lost++;
+		return 0;
+	}
 	g->st.msgs++;
+	if (old)
+		g->st.old_msgs++;
 	fn(arg, &p);
 	return 1;
 }
 
-/* Walk one received batch; returns the number of packets delivered. */
+/*
+ * Walk one received batch; returns the number of packets delivered.  The
+ * answer to config message ack_seq (if any) goes to *ack_err: 0 or
+ * -errno.
+ */
 static int
-nlg_batch(struct nlg *g, size_t len, nlg_pkt_fn fn, void *arg)
+nlg_batch(struct nlg *g, size_t len, nlg_pkt_fn fn, void *arg,
+    uint32_t ack_seq, int *ack_err)
 {
 	const struct nlmsghdr *nlh = (const struct nlmsghdr *)g->buf;
+	const struct nlmsgerr *e;
 	int n = 0, rem = (int)len;
 
 	/* NLMSG_OK checks each header's length against what was received. */
@@ -319,7 +437,13 @@ nlg_batch(struct nlg *g, size_t len, nlg_pkt_fn fn, void *arg)
 		if (nlh->nlmsg_type == NLMSG_DONE || nlh->nlmsg_type == NLMSG_NOOP)
 			continue;
 		if (nlh->nlmsg_type == NLMSG_ERROR) {
-			g->st.bad++;
+			e = mnl_nlmsg_get_payload(nlh);
+			if (ack_err && ack_seq && nlh->nlmsg_seq == ack_seq &&
+			    nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(*e)))
+				*ack_err = e->error;
+			else if (!(nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(*e)) &&
+			    e->error == 0))
+				g->st.bad++;	/* late answers (acks) are fine */
 			continue;
 		}
 		if (NFNL_SUBSYS_ID(nlh->nlmsg_type) != NFNL_SUBSYS_ULOG ||
@@ -356,7 +480,7 @@ nlg_read(struct nlg *g, unsigned max_batches, nlg_pkt_fn fn, void *arg)
 		g->st.batches++;
 		if (msg.msg_flags & MSG_TRUNC)
 			g->st.truncated++;
-		total += nlg_batch(g, (size_t)r, fn, arg);
+		total += nlg_batch(g, (size_t)r, fn, arg, 0, NULL);
 	}
 	return total;
 }

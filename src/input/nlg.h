@@ -40,6 +40,7 @@ struct nlg_stats {
 	uint64_t overruns;		/* ENOBUFS from recv() */
 	uint64_t truncated;		/* batches cut (MSG_TRUNC) */
 	uint64_t bad;			/* malformed netlink messages skipped */
+	uint64_t old_msgs;		/* from the previous group after a change */
 	int rcvbuf;			/* SO_RCVBUF in effect */
 };
 
@@ -49,10 +50,16 @@ typedef void (*nlg_pkt_fn)(void *arg, const struct nlg_pkt *p);
 struct nlg *nlg_open(const struct nlg_cfg *cfg);
 void nlg_close(struct nlg *g);
 /*
- * Apply new settings on the same socket (live change): a new group is bound
- * before the old one is released.  Returns -1 with errno on failure.
+ * Apply new settings on the same socket (live change).  A new group is
+ * bound first and the previous one stays bound until it has been quiet for
+ * 2 s (nlg_tick), so packets the rules log to either are metered.  Packets
+ * that arrive while the kernel answers go to fn, as in nlg_read().
+ * Returns -1 with errno (the kernel's refusal) on failure.
  */
-int nlg_reconfig(struct nlg *g, const struct nlg_cfg *cfg);
+int nlg_reconfig(struct nlg *g, const struct nlg_cfg *cfg, nlg_pkt_fn fn,
+    void *arg);
+/* Periodic: let a previous group go once it has been quiet (uptime ms). */
+void nlg_tick(struct nlg *g, uint32_t now);
 int nlg_fd(const struct nlg *g);
 /*
  * Read what is queued (at most max_batches recv() calls) and call fn for each

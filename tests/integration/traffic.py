@@ -13,6 +13,9 @@ Every loop is bounded in count and in time.
         NCONN connections, each sending BYTES then closing
   tcp-rst DST PORT BYTES
         one connection sending BYTES, then aborted with a RST
+  udp-rate DST BASEPORT NFLOWS PPS SECONDS
+        NFLOWS flows round robin (source ports 40000+i) at about PPS
+        datagrams per second of 18 payload bytes, for SECONDS
 """
 import socket
 import struct
@@ -100,6 +103,32 @@ def tcp_rst(dst, port, nbytes):
     print(f"tcp-rst: 1 connection x {nbytes} bytes, then RST")
 
 
+def udp_rate(dst, baseport, nflows, pps, seconds):
+    socks = []
+    for i in range(nflows):
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind(("0.0.0.0", 40000 + i))
+        socks.append(s)
+    payload = b"r" * 18
+    start = time.monotonic()
+    end = min(start + seconds, DEADLINE)
+    sent = 0
+    while time.monotonic() < end:
+        for _ in range(500):
+            i = sent % nflows
+            try:
+                socks[i].sendto(payload, (dst, baseport + i))
+            except OSError:
+                pass
+            sent += 1
+        # hold the rate: sleep until this many packets are due
+        ahead = sent / pps - (time.monotonic() - start)
+        if ahead > 0:
+            time.sleep(ahead)
+    took = time.monotonic() - start
+    print(f"udp-rate: {sent} datagrams in {took:.1f} s, {sent / took:.0f} pps")
+
+
 def main(argv):
     cmd, args = argv[1], argv[2:]
     if cmd == "udp":
@@ -109,6 +138,9 @@ def main(argv):
     elif cmd == "tcp-server":
         tcp_server(int(args[0]), float(args[1]),
                    len(args) > 2 and args[2] == "dual")
+    elif cmd == "udp-rate":
+        udp_rate(args[0], int(args[1]), int(args[2]), float(args[3]),
+                 float(args[4]))
     elif cmd == "tcp-rst":
         tcp_rst(args[0], int(args[1]), int(args[2]))
     elif cmd == "tcp":
