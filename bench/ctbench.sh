@@ -124,7 +124,8 @@ mode_start() {
 	nfnd-ct) rules ct && bench_conf "$T/nfnd.conf" capture=conntrack ;;
 	nfnd-ctr) rules ct &&
 		bench_conf "$T/nfnd.conf" capture=conntrack conntrack_reliable=1 ;;
-	nfnd)	rules nflog && bench_conf "$T/nfnd.conf" capture=nflog ;;
+	nfnd)	rules nflog-ct &&
+		bench_conf "$T/nfnd.conf" capture=nflog conntrack=on ;;
 	esac || return 1
 	[ "$1" = ct ] && return 0
 	bench_daemon "$T/nfnd.conf"

@@ -38,6 +38,7 @@ bench_init() {
 	trap "echo '$name: interrupted'; exit 130" INT TERM
 	A_IPS=$A_IP,198.18.1.3
 	NFT_NETFLOWD=$BUILD/src/nft-netflowd
+	NFN_GEN_SHIPPED=$BUILD/src/gen-shipped
 }
 
 # bench_topology: the harness's topology, R's holder, and the neighbours
@@ -53,7 +54,7 @@ bench_topology() {
 }
 
 # rules MODE: R's ruleset is exactly the harness's MODE (load_rules: none,
-# ct or nflog)
+# ct, nflog or nflog-ct)
 rules() {
 	inR nft flush ruleset
 	load_rules "$1"

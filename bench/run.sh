@@ -12,12 +12,17 @@
 # the generator reaches, with 1,000 and 100,000 concurrent flows.  On R,
 # one configuration ("mode") at a time:
 #
-#   none       no ruleset: plain forwarding (the ceiling)
-#   ct         the shipped table minus its log rules: conntrack only.  The
-#              baseline: "machine +" is measured against this run.
-#   floor      the shipped table + bench/nflog-floor (receives, discards)
-#   nfnd       the shipped table + nft-netflowd
-#   nfnd9      the same with protocol = 9 (NetFlow v9)
+#   none       no ruleset: plain forwarding (the ceiling, and the run
+#              with no exporter that issue 8's overheads are taken from)
+#   ct         the table of conntrack = on minus its log rules: conntrack
+#              only.  The baseline: "machine +" is measured against it.
+#   floor      the shipped table (NFLOG, no conntrack) + bench/nflog-floor
+#              (receives, discards)
+#   nfnd       the shipped table + nft-netflowd (conntrack = off)
+#   nfnd-cton  the table of conntrack = on + nft-netflowd with
+#              conntrack = on (NFLOG and conntrack events)
+#   nfnd9      the shipped table + nft-netflowd with protocol = 9
+#              (NetFlow v9)
 #   nfnd10     the same with protocol = 10 (IPFIX)
 #   softflowd  conntrack rules + softflowd capturing on R's ingress (ra)
 #   fprobe     conntrack rules + fprobe capturing on ra
@@ -77,7 +82,7 @@ if [ "$QUICK" = 1 ]; then
 else
 	: "${SECS:=8}"
 	TAIL=1.5 SETTLE=0.5 QUIET=10 WARM=
-	: "${MODES:=none ct floor nfnd softflowd fprobe uacctd}"
+	: "${MODES:=none ct floor nfnd nfnd-cton softflowd fprobe uacctd}"
 fi
 # warm-up rate: the fixed rate, or faster in --quick (1 s for 100k flows)
 : "${WARM:=$RATE}"
@@ -99,7 +104,8 @@ done
 # Skip what is not there, say so, and go on with the rest.
 have_mode() {
 	case $1 in
-	nfnd|nfnd-ct|nfnd9|nfnd10)	[ -x "$NFND" ] || { echo "skip $1: $NFND not built"; return 1; } ;;
+	nfnd|nfnd-ct|nfnd-cton|nfnd9|nfnd10)
+		[ -x "$NFND" ] || { echo "skip $1: $NFND not built"; return 1; } ;;
 	softflowd)	command -v softflowd >/dev/null && command -v softflowctl >/dev/null ||
 				{ echo "skip softflowd: not installed"; return 1; } ;;
 	fprobe|uacctd)	command -v "$1" >/dev/null || { echo "skip $1: not installed"; return 1; } ;;
@@ -186,6 +192,15 @@ mode_nfnd10_start() {
 }
 mode_nfnd10_stats() { mode_nfnd_stats; }
 mode_nfnd10_stop() { mode_nfnd_stop; }
+
+# issue 8: the same daemon with conntrack = on (the former default)
+mode_nfnd_cton_start() {
+	rules nflog-ct || return 1
+	bench_conf "$T/nfnd-cton.conf" conntrack=on
+	bench_daemon "$T/nfnd-cton.conf"
+}
+mode_nfnd_cton_stats() { mode_nfnd_stats; }
+mode_nfnd_cton_stop() { mode_nfnd_stop; }
 
 # issue 4: the conntrack-event-only mode on the same traffic.  No NFLOG rule
 # (the conntrack rule still turns tracking on); the daemon reads conntrack

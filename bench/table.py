@@ -11,7 +11,8 @@ between the two samples of a run):
 """
 import sys
 
-PEERS = ["floor", "nfnd", "softflowd", "fprobe", "uacctd", "nfnd-ct"]
+PEERS = ["floor", "nfnd", "nfnd-cton", "softflowd", "fprobe", "uacctd",
+         "nfnd-ct"]
 
 
 def num(x):
@@ -160,6 +161,38 @@ def main():
                     v = n["kpps"] / o["kpps"]
                 cells.append("%14s" % fmt(v, ".2f"))
             print("  ".join(cells))
+
+    issue8(runs, seen)
+
+
+def issue8(runs, seen):
+    """Host CPU per forwarded packet above the run with no ruleset and no
+    exporter ('none'): nft-netflowd with conntrack off and on, the bare
+    NFLOG reader with the same rule, conntrack alone."""
+    modes = [("nfnd", "nfnd off"), ("nfnd-cton", "nfnd on"),
+             ("floor", "bare reader"), ("ct", "ct alone")]
+    if not any(r["mode"] == "none" for r in runs) or \
+            not any(r["mode"] == "nfnd" for r in runs):
+        return
+    print()
+    print("Host CPU per forwarded packet above 'none' (mach ns/pkt, same "
+          "run); target nfnd off / bare reader <= 1.15")
+    hdr = ["scenario"] + [m[1] for m in modes] + ["off/reader", "on/reader"]
+    print("%-32s" % hdr[0] + "".join("%13s" % h for h in hdr[1:]))
+    for s in seen:
+        base = find(runs, s[0], s[1], "none")
+        v = {}
+        for m, _ in modes:
+            r = find(runs, s[0], s[1], m)
+            if base and r and "mach_pp" in r and "mach_pp" in base:
+                v[m] = r["mach_pp"] - base["mach_pp"]
+        cells = ["%13s" % fmt(v.get(m), "+.0f") for m, _ in modes]
+        for m in ("nfnd", "nfnd-cton"):
+            x = None
+            if v.get(m) is not None and v.get("floor"):
+                x = v[m] / v["floor"]
+            cells.append("%13s" % fmt(x, ".2f"))
+        print("%-32s" % scenario(*s) + "".join(cells))
 
 
 if __name__ == "__main__":
