@@ -49,10 +49,13 @@ struct rules_state {
 };
 
 /*
- * Replace our table with the one c describes, in one netlink batch:
- * "add table; delete table; add table, chains, rules".  The kernel commits
- * all of it or nothing, so a packet sees either the old ruleset or the new
- * one, never none.  Returns 0, or -1 with errno and a one-line message.
+ * Make our table the one c describes, in one netlink batch, which the
+ * kernel commits all or nothing.  A loaded table is changed in place (the
+ * rules of the chains it keeps replaced, the others deleted), so a packet
+ * sees either the old rules or the new ones, once; otherwise (no table, or
+ * a chain of ours with another hook) "add table; delete table; add table,
+ * chains, rules", where a packet that crosses the commit may see both
+ * tables' chains.  Returns 0, or -1 with errno and a one-line message.
  */
 int	rules_load(const struct conf *c, char *err, size_t errlen);
 

@@ -89,3 +89,22 @@ rulesdesc_build(const struct conf *c, struct rulesdesc *d)
 		ch->rule[ch->nrules++] = R_MARK_NOTRACK;
 	}
 }
+
+unsigned
+rulesdesc_all_chains(struct rulesdesc_chain all[RULESDESC_CHAINS])
+{
+	static const struct rulesdesc_chain tab[] = {
+		{ "input", "input", NF_INET_LOCAL_IN, PRIO_METER, 0, { 0 } },
+		{ "forward", "forward", NF_INET_FORWARD, PRIO_METER, 0, { 0 } },
+		{ "output", "output", NF_INET_LOCAL_OUT, PRIO_METER, 0, { 0 } },
+		{ "export_notrack", "output", NF_INET_LOCAL_OUT, PRIO_NOTRACK, 0,
+		    { 0 } },
+	};
+	unsigned i;
+
+	_Static_assert(sizeof(tab) / sizeof(tab[0]) == RULESDESC_CHAINS,
+	    "every chain rulesdesc_build() can make");
+	for (i = 0; i < RULESDESC_CHAINS; i++)
+		all[i] = tab[i];
+	return RULESDESC_CHAINS;
+}

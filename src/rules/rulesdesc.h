@@ -45,4 +45,10 @@ struct rulesdesc {
 /* Fill d from c; c is assumed valid (conf.h checked every value). */
 void	rulesdesc_build(const struct conf *c, struct rulesdesc *d);
 
+/*
+ * Every chain our table can hold, whatever the configuration (no rules):
+ * a chain's name always comes with the same hook and priority.
+ */
+unsigned rulesdesc_all_chains(struct rulesdesc_chain all[RULESDESC_CHAINS]);
+
 #endif

@@ -52,6 +52,36 @@ rulesmsg_chain(struct rulesnl_batch *bt, const struct rulesdesc_chain *cd)
 	rulesnl_batch_next(bt);
 }
 
+void
+rulesmsg_chain_flush(struct rulesnl_batch *bt, const struct rulesdesc_chain *cd)
+{
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	struct nlmsghdr *nlh;
+
+	/* a rule message with no handle deletes every rule of the chain */
+	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, NFPROTO_INET);
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, RULES_TABLE);
+	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, cd->name);
+	nlh = rulesnl_batch_msg(bt, NFT_MSG_DELRULE, 0);
+	nftnl_rule_nlmsg_build_payload(nlh, r);
+	nftnl_rule_free(r);
+	rulesnl_batch_next(bt);
+}
+
+void
+rulesmsg_chain_del(struct rulesnl_batch *bt, const struct rulesdesc_chain *cd)
+{
+	struct nftnl_chain *ch = nftnl_chain_alloc();
+	struct nlmsghdr *nlh;
+
+	nftnl_chain_set_str(ch, NFTNL_CHAIN_TABLE, RULES_TABLE);
+	nftnl_chain_set_str(ch, NFTNL_CHAIN_NAME, cd->name);
+	nlh = rulesnl_batch_msg(bt, NFT_MSG_DELCHAIN, 0);
+	nftnl_chain_nlmsg_build_payload(nlh, ch);
+	nftnl_chain_free(ch);
+	rulesnl_batch_next(bt);
+}
+
 /*
  * Small expression builders; each adds expressions to r.  The selectors
  * loaded into reg 1 are meta and ct keys, which differ only in the

@@ -21,6 +21,11 @@ void	rulesmsg_chain(struct rulesnl_batch *bt,
 	    const struct rulesdesc_chain *cd);
 void	rulesmsg_rule(struct rulesnl_batch *bt, const struct rulesdesc *d,
 	    const struct rulesdesc_chain *cd, enum rulesdesc_kind k);
+/* Every rule of chain cd goes (nft flush chain); the chain goes. */
+void	rulesmsg_chain_flush(struct rulesnl_batch *bt,
+	    const struct rulesdesc_chain *cd);
+void	rulesmsg_chain_del(struct rulesnl_batch *bt,
+	    const struct rulesdesc_chain *cd);
 
 /*
  * The queries, each with its own sequence number seq.  0, or -1 with errno

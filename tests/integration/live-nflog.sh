@@ -2,8 +2,9 @@
 # Live NFLOG changes under traffic (about 50,000 packets/s through R):
 # copy_range, queue_threshold and nflog_group are changed with
 # "nft-netflow -m enable" while packets flow (the daemon first, then the
-# rules).  Every forwarded packet is accounted: exported packets + the
-# daemon's counted losses == packets R forwarded (an nft counter).  A group
+# rules, which are changed in place).  Every forwarded packet is accounted
+# once: exported packets + the daemon's counted losses == packets R
+# forwarded (an nft counter).  A group
 # another reader holds is refused, reported as refused, and nothing
 # changes.
 . "$(dirname "$0")/lib.sh"
@@ -28,12 +29,19 @@ check "install and enable" cli -m enable -d 127.0.0.1:9995 \
 	-o control="$T/run/control" --inactive-timeout 60
 sleep 0.5
 
+chains() {	# the chains of our table with their handles
+	inR nft -a list table inet nft_netflow | grep -E "^\s*chain "
+}
+chains > "$T/chains-before.txt"
 traffic "$NS_A" udp-rate $B_IP 5000 50 50000 7 > "$T/rate.txt" &
 TRAFFIC=$!
 sleep 1
 check "live copy_range 200 under traffic" cli -m enable -o copy_range=200
 sleep 1
 check "live queue_threshold 64 under traffic" cli -m enable -o queue_threshold=64
+# a packet must never cross two copies of a chain (it would be logged twice)
+check "the rules were changed in place: same chains, same handles" \
+	eval 'chains | diff "$T/chains-before.txt" - && test -s "$T/chains-before.txt"'
 sleep 1
 check "live nflog_group 2056 under traffic" cli -m enable -o nflog_group=2056
 sleep 1
