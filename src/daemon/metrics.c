@@ -110,6 +110,8 @@ write_flows(const struct metrics_view *v, FILE *f)
 	    fs->pkts);
 	COUNTER("metered_bytes_total", "IP bytes metered into flows",
 	    fs->bytes);
+	COUNTER("flows_tcp_closed_total", "TCP flows ended by their FIN or "
+	    "RST flags (without conntrack)", fs->tcp_closing);
 	family(f, "flows_expired_total", "counter", "Flows exported from the "
 	    "table, by expiry reason");
 	for (i = 0; i < FT_EXP_NREASONS; i++) {
@@ -148,6 +150,12 @@ write_traffic(const struct metrics_view *v, FILE *f)
 	    v->pkt->bytes);
 	COUNTER("traffic_fragments_total", "IP fragments seen",
 	    v->pkt->fragments);
+	COUNTER("traffic_super_packets_total", "GRO/TSO super-packets: "
+	    "messages larger than their interface's MTU", v->pkt->super);
+	COUNTER("traffic_super_wire_packets_total", "Wire packets the "
+	    "super-packets stood for", v->pkt->super_wire);
+	COUNTER("traffic_own_export_packets_total", "The daemon's own export "
+	    "datagrams and ICMP errors about them, not metered", v->pkt->own);
 }
 
 static void
@@ -168,6 +176,8 @@ write_drops(const struct metrics_view *v, FILE *f)
 	    v->pkt->malformed);
 	sample(f, "dropped_packets_total", "cause=\"ignored\"",
 	    v->pkt->ignored);
+	sample(f, "dropped_packets_total", "cause=\"big_tcp_unknown\"",
+	    v->pkt->big_unknown);
 	if (m)
 		sample(f, "dropped_packets_total",
 		    "cause=\"conntrack_maxflows\"", m->drop_pkts);
@@ -199,6 +209,9 @@ write_nflog(const struct metrics_view *v, FILE *f)
 	    "(MSG_TRUNC)", n->truncated);
 	COUNTER("nflog_bad_messages_total", "Malformed NFLOG messages "
 	    "skipped", n->bad);
+	COUNTER("nflog_previous_group_messages_total", "NFLOG messages from "
+	    "the previous group after a live change of nflog_group",
+	    n->old_msgs);
 	GAUGE("nflog_receive_buffer_bytes", "NFLOG socket receive buffer in "
 	    "effect", n->rcvbuf < 0 ? 0 : (uint64_t)n->rcvbuf);
 }

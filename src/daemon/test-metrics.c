@@ -37,14 +37,16 @@ fill(struct metrics_view *v)
 	    .drop_maxflows_pkts = 106, .drop_maxflows_bytes = 107,
 	    .drop_alloc_pkts = 108, .drop_alloc_bytes = 109,
 	    .exported = { 110, 111, 112, 113 }, .active = 114, .peak = 115,
-	    .rehashes = 116 };
+	    .rehashes = 116, .tcp_closing = 117 };
 	ps = (struct daemon_pstats){ .pkts = 201, .bytes = 202,
 	    .truncated = 203, .malformed = 204, .ignored = 205,
-	    .fragments = 206 };
+	    .fragments = 206, .own = 207, .super = 208, .super_wire = 209,
+	    .big_unknown = 210 };
 	rates = (struct daemon_rates){ .pps = 10, .bps = 800, .pps1 = 20,
 	    .bps1 = 1600, .pps5 = 30.5, .bps5 = 2404 };
 	ns = (struct nlg_stats){ .batches = 301, .msgs = 302, .lost = 303,
-	    .overruns = 304, .truncated = 305, .bad = 306, .rcvbuf = 307 };
+	    .overruns = 304, .truncated = 305, .bad = 306, .rcvbuf = 307,
+	    .old_msgs = 308 };
 	xs = (struct export_stats){ .datagrams = 401, .flows = 402,
 	    .packets = 403, .bytes = 404, .templates = 405, .options = 406,
 	    .unsupported = 407, .nsocks = 2 };
@@ -213,6 +215,13 @@ test_nflog(void)
 	LINE(out, "nft_netflow_traffic_packets_total 201");
 	LINE(out, "nft_netflow_traffic_bytes_total 202");
 	LINE(out, "nft_netflow_traffic_fragments_total 206");
+	LINE(out, "nft_netflow_traffic_own_export_packets_total 207");
+	LINE(out, "nft_netflow_traffic_super_packets_total 208");
+	LINE(out, "nft_netflow_traffic_super_wire_packets_total 209");
+	LINE(out, "nft_netflow_dropped_packets_total{cause=\"big_tcp_unknown\"} "
+	    "210");
+	LINE(out, "nft_netflow_flows_tcp_closed_total 117");
+	LINE(out, "nft_netflow_nflog_previous_group_messages_total 308");
 	LINE(out, "nft_netflow_dropped_packets_total{cause=\"maxflows\"} 106");
 	LINE(out, "nft_netflow_dropped_packets_total{cause=\"alloc\"} 108");
 	LINE(out, "nft_netflow_dropped_packets_total{cause=\"truncated\"} 203");

@@ -33,6 +33,13 @@ SIMPLE = {
     "nft_netflow_traffic_packets_total": "traffic.pkts",
     "nft_netflow_traffic_bytes_total": "traffic.bytes",
     "nft_netflow_traffic_fragments_total": "traffic.fragments",
+    "nft_netflow_traffic_super_packets_total": "traffic.super_packets",
+    "nft_netflow_traffic_super_wire_packets_total":
+        "traffic.super_wire_packets",
+    "nft_netflow_traffic_own_export_packets_total": "traffic.own_export",
+    "nft_netflow_flows_tcp_closed_total": "flows.tcp_closing",
+    "nft_netflow_nflog_previous_group_messages_total":
+        "nflog.previous_group",
     "nft_netflow_nflog_batches_total": "nflog.batches",
     "nft_netflow_nflog_messages_total": "nflog.messages",
     "nft_netflow_nflog_lost_messages_total": "nflog.lost",
@@ -85,6 +92,7 @@ LABELLED = {
         "maxflows": "drops.maxflows_pkts", "alloc": "drops.alloc_pkts",
         "truncated": "drops.truncated", "malformed": "drops.malformed",
         "ignored": "drops.ignored",
+        "big_tcp_unknown": "traffic.big_tcp_unknown",
         "conntrack_maxflows": "conntrack.drop_maxflows_pkts"},
     ("nft_netflow_dropped_bytes_total", "cause"): {
         "maxflows": "drops.maxflows_bytes", "alloc": "drops.alloc_bytes",
