@@ -78,7 +78,7 @@ done
 if [ "$QUICK" = 1 ]; then
 	: "${SECS:=2}"
 	TAIL=1 SETTLE=0.3 QUIET=1 WARM=100000
-	: "${MODES:=ct floor nfnd softflowd fprobe uacctd}"
+	: "${MODES:=none ct floor nfnd nfnd-cton softflowd fprobe uacctd}"
 else
 	: "${SECS:=8}"
 	TAIL=1.5 SETTLE=0.5 QUIET=10 WARM=
