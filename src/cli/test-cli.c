@@ -151,6 +151,15 @@ static const struct tcase cases[] = {
 	    BAD("-d", "127.0.0.1:port") },
 	{ { "-m", "install", "-d" }, BAD("-d needs a value (LIST)") },
 
+	/* sampler (SPEC 3, ipt_NETFLOW's syntax) */
+	{ { "-m", "install", "--sampler", "random:100" }, 1, { NULL },
+	    SET("sampler", "random:100") },
+	{ { "-m", "enable", "--sampler", "" }, 1, { NULL },
+	    SET("sampler", "") },
+	{ { "-m", "install", "--sampler", "hash:1" },
+	    BAD("--sampler", "hash:1") },
+	{ { "-m", "install", "--sampler", "every:10" },
+	    BAD("--sampler", "every:10") },
 	/* aggregation */
 	{ { "-m", "install", "--aggregation", "192.0.0.0/8=16,80-89=80" }, 1,
 	    { NULL }, SET("aggregation", "192.0.0.0/8=16,80-89=80") },

@@ -25,6 +25,7 @@ enum confkeys_type {
 	T_HOOKS,	/* comma list of hook names */
 	T_PATH,		/* absolute path of a unix socket */
 	T_RULES,	/* nft | iptables */
+	T_SAMPLER,	/* "" or deterministic|random|hash:N */
 };
 
 /* flags */
