@@ -141,6 +141,8 @@ export_set_format(struct exporter *x, const struct export_format *f,
 	c.timeout_ms = f->timeout_rate * 60000;
 	c.masks = f->masks;
 	c.nat = f->nat;
+	c.sampling_mode = f->sampling_mode;
+	c.sampling_interval = f->sampling_interval;
 	reconf(x, &c, now);
 }
 

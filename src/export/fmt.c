@@ -87,10 +87,17 @@ new_stream(const struct fmt *f, const struct fmt_cfg *cfg)
 	    (!is_v5(f) && cfg->engine_id != f->cfg.engine_id);
 }
 
+static int
+new_sampler(const struct fmt *f, const struct fmt_cfg *cfg)
+{
+	return cfg->sampling_mode != f->cfg.sampling_mode ||
+	    cfg->sampling_interval != f->cfg.sampling_interval;
+}
+
 int
 fmt_reconf_flushes(const struct fmt *f, const struct fmt_cfg *cfg)
 {
-	return new_stream(f, cfg) ||
+	return new_stream(f, cfg) || new_sampler(f, cfg) ||
 	    (!is_v5(f) && (!!cfg->masks != !!f->cfg.masks ||
 	    !!cfg->nat != !!f->cfg.nat));
 }
@@ -223,7 +230,9 @@ finish_v5(struct fmt *f, const struct fmt_clock *c)
 	h.flow_sequence = f->sequence;
 	h.engine_type = f->cfg.engine_type;
 	h.engine_id = f->cfg.engine_id;
-	h.sampling = 0;
+	if (f->cfg.sampling_mode != FMT_SAMPLING_OFF)
+		h.sampling = nf5_sampling(f->cfg.sampling_mode,
+		    f->cfg.sampling_interval);
 	nf5_put_hdr(f->buf, &h);
 	f->sequence += f->nrecs;
 	return len;

@@ -35,6 +35,14 @@
 #include "flow/record.h"
 
 #define FMT_MAXLEN	(1500 - 40 - 8)
+
+/*
+ * How the kernel's rule selected packets.  v5's 2-bit sampling mode and
+ * v9/IPFIX samplingAlgorithm (35) share these codes.
+ */
+#define FMT_SAMPLING_OFF		0
+#define FMT_SAMPLING_DETERMINISTIC	NF5_SAMPLING_DETERMINISTIC
+#define FMT_SAMPLING_RANDOM		NF5_SAMPLING_RANDOM
 #define FMT_BUFLEN	(NF5_MAXLEN > FMT_MAXLEN ? NF5_MAXLEN : FMT_MAXLEN)
 
 struct fmt_cfg {
@@ -45,6 +53,8 @@ struct fmt_cfg {
 	uint32_t timeout_ms;		/* template refresh period, >= 1 */
 	int masks;			/* templates carry the prefix lengths */
 	int nat;			/* NAT event template too (natevents) */
+	uint8_t sampling_mode;		/* FMT_SAMPLING_* */
+	uint16_t sampling_interval;	/* N of 1 in N; 0 when off */
 };
 
 /* The time of an add or a finish: uptime ms and the wall clock then. */
@@ -90,8 +100,10 @@ void fmt_init(struct fmt *f, const struct fmt_cfg *cfg);
  * id or new templates (masks), must not be mixed with records already
  * encoded.  A new protocol, or a new v9/IPFIX source id, is a new stream:
  * sequence 0, templates at once.  New masks or NAT events make the
- * templates due at once.  v5 takes engine_type/engine_id from the next header written, as
- * it always did; its flow sequence goes on.
+ * templates due at once.  v5 takes engine_type/engine_id from the next
+ * header written, as it always did; its flow sequence goes on.  A new
+ * sampler flushes in every protocol (each record keeps the rate it was
+ * metered at) and the stream goes on.
  */
 int fmt_reconf_flushes(const struct fmt *f, const struct fmt_cfg *cfg);
 void fmt_reconf(struct fmt *f, const struct fmt_cfg *cfg);
