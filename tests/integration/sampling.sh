@@ -78,6 +78,11 @@ inR nft list table inet nft_netflow > "$T/table-hash.txt"
 check "rules: jhash of the 5-tuple" grep -q "jhash ip saddr . ip daddr . \
 meta l4proto . th sport . th dport mod 4 seed 0x6e66736d 0 log" \
 	"$T/table-hash.txt"
+inR nft -s list table inet nft_netflow > "$T/table-hash-s.txt"
+check "the include file loads the very table enable loaded" bash -c \
+	"ip netns exec $NS_R nft -f '$T/etc/nft-netflow.nft' &&
+	 ip netns exec $NS_R nft -s list table inet nft_netflow |
+	 diff - '$T/table-hash-s.txt'"
 inB python3 "$NFN_SRCDIR/tests/integration/traffic.py" tcp-server 6000 20 &
 SRV=$!
 sleep 0.5
