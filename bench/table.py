@@ -11,7 +11,8 @@ between the two samples of a run):
 """
 import sys
 
-PEERS = ["floor", "nfnd", "softflowd", "fprobe", "uacctd", "nfnd-ct"]
+PEERS = ["floor", "nfnd", "softflowd", "fprobe", "uacctd", "nfnd-ct",
+         "nfnd-s"]
 
 
 def num(x):
@@ -160,6 +161,31 @@ def main():
                     v = n["kpps"] / o["kpps"]
                 cells.append("%14s" % fmt(v, ".2f"))
             print("  ".join(cells))
+    if "nfnd-s" in present:
+        sampling(runs, seen)
+
+
+def sampling(runs, seen):
+    """Issue 11's targets: sampled forwarding rate / no rules at all, and
+    the daemon's CPU per forwarded packet, sampled / unsampled."""
+    print()
+    print("Sampling (same run): fwd rate nfnd-s / none, nfnd-s / nfnd; "
+          "exporter CPU per forwarded packet nfnd-s / nfnd")
+    for s in seen:
+        ns = find(runs, s[0], s[1], "nfnd-s")
+        cells = ["%-32s" % scenario(*s)]
+        for m in ("none", "nfnd"):
+            o = find(runs, s[0], s[1], m)
+            v = None
+            if ns and o and ns.get("kpps") and o.get("kpps"):
+                v = ns["kpps"] / o["kpps"]
+            cells.append("fwd/%-5s %6s" % (m, fmt(v, ".3f")))
+        o = find(runs, s[0], s[1], "nfnd")
+        v = None
+        if ns and o and ns.get("exp_pp") is not None and o.get("exp_pp"):
+            v = ns["exp_pp"] / o["exp_pp"]
+        cells.append("cpu/nfnd %8s" % fmt(v, ".4f"))
+        print("  ".join(cells))
 
 
 if __name__ == "__main__":
