@@ -27,6 +27,9 @@
 #   nfnd-s     (--sampler N) the shipped table with numgen random mod N == 0
 #              in front of each log + nft-netflowd with sampler = random:N
 #              (issue 11; "accounted" is then the sampled packets)
+#   nfnd-s0    (--sampler N) the same with no ct expression in the table:
+#              conntrack stays off, as SPEC 4 wants it when conntrack =
+#              off (compare with "none")
 #
 # Each run: start the exporter, send one packet per flow (warm-up: the
 # flows exist in conntrack and in the exporter before measuring), sample,
@@ -86,7 +89,7 @@ fi
 # warm-up rate: the fixed rate, or faster in --quick (1 s for 100k flows)
 : "${WARM:=$RATE}"
 [ "$CONNTRACK" = 1 ] && MODES="$MODES nfnd-ct"
-[ -n "$SAMPLE_N" ] && MODES="$MODES nfnd-s"
+[ -n "$SAMPLE_N" ] && MODES="$MODES nfnd-s nfnd-s0"
 case " $MODES " in
 *" ct "*) ;;
 *) MODES="ct $MODES" ;;	# the baseline of "machine +"
@@ -104,7 +107,7 @@ done
 # Skip what is not there, say so, and go on with the rest.
 have_mode() {
 	case $1 in
-	nfnd|nfnd-ct|nfnd9|nfnd10|nfnd-s)	[ -x "$NFND" ] || { echo "skip $1: $NFND not built"; return 1; } ;;
+	nfnd|nfnd-ct|nfnd9|nfnd10|nfnd-s|nfnd-s0)	[ -x "$NFND" ] || { echo "skip $1: $NFND not built"; return 1; } ;;
 	softflowd)	command -v softflowd >/dev/null && command -v softflowctl >/dev/null ||
 				{ echo "skip softflowd: not installed"; return 1; } ;;
 	fprobe|uacctd)	command -v "$1" >/dev/null || { echo "skip $1: not installed"; return 1; } ;;
@@ -200,6 +203,13 @@ mode_nfnd_s_start() {
 }
 mode_nfnd_s_stats() { mode_nfnd_stats; }
 mode_nfnd_s_stop() { mode_nfnd_stop; }
+mode_nfnd_s0_start() {
+	rules sampled-noct || return 1
+	bench_conf "$T/nfnd-s0.conf" sampler=random:$SAMPLE_N
+	bench_daemon "$T/nfnd-s0.conf"
+}
+mode_nfnd_s0_stats() { mode_nfnd_stats; }
+mode_nfnd_s0_stop() { mode_nfnd_stop; }
 
 # issue 4: the conntrack-event-only mode on the same traffic.  No NFLOG rule
 # (the conntrack rule still turns tracking on); the daemon reads conntrack

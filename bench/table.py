@@ -11,8 +11,7 @@ between the two samples of a run):
 """
 import sys
 
-PEERS = ["floor", "nfnd", "softflowd", "fprobe", "uacctd", "nfnd-ct",
-         "nfnd-s"]
+PEERS = ["floor", "nfnd", "softflowd", "fprobe", "uacctd", "nfnd-ct"]
 
 
 def num(x):
@@ -161,7 +160,7 @@ def main():
                     v = n["kpps"] / o["kpps"]
                 cells.append("%14s" % fmt(v, ".2f"))
             print("  ".join(cells))
-    if "nfnd-s" in present:
+    if any(r["mode"] in ("nfnd-s", "nfnd-s0") for r in runs):
         sampling(runs, seen)
 
 
@@ -169,24 +168,26 @@ def sampling(runs, seen):
     """Issue 11's targets: sampled forwarding rate / no rules at all, and
     the daemon's CPU per forwarded packet, sampled / unsampled."""
     print()
-    print("Sampling (same run): fwd rate nfnd-s / none, nfnd-s / nfnd; "
-          "exporter CPU per forwarded packet nfnd-s / nfnd")
+    print("Sampling (same run): fwd rate / none's and / nfnd's; exporter "
+          "CPU per forwarded packet / nfnd's (nfnd-s0: no conntrack)")
     for s in seen:
-        ns = find(runs, s[0], s[1], "nfnd-s")
-        cells = ["%-32s" % scenario(*s)]
-        for m in ("none", "nfnd"):
-            o = find(runs, s[0], s[1], m)
+        for mode in ("nfnd-s", "nfnd-s0"):
+            ns = find(runs, s[0], s[1], mode)
+            if not ns:
+                continue
+            cells = ["%-32s %-7s" % (scenario(*s), mode)]
+            for m in ("none", "nfnd"):
+                o = find(runs, s[0], s[1], m)
+                v = None
+                if o and ns.get("kpps") and o.get("kpps"):
+                    v = ns["kpps"] / o["kpps"]
+                cells.append("fwd/%-5s %6s" % (m, fmt(v, ".3f")))
+            o = find(runs, s[0], s[1], "nfnd")
             v = None
-            if ns and o and ns.get("kpps") and o.get("kpps"):
-                v = ns["kpps"] / o["kpps"]
-            cells.append("fwd/%-5s %6s" % (m, fmt(v, ".3f")))
-        o = find(runs, s[0], s[1], "nfnd")
-        v = None
-        if ns and o and ns.get("exp_pp") is not None and o.get("exp_pp"):
-            v = ns["exp_pp"] / o["exp_pp"]
-        cells.append("cpu/nfnd %8s" % fmt(v, ".4f"))
-        print("  ".join(cells))
-
+            if o and ns.get("exp_pp") is not None and o.get("exp_pp"):
+                v = ns["exp_pp"] / o["exp_pp"]
+            cells.append("cpu/nfnd %8s" % fmt(v, ".4f"))
+            print("  ".join(cells))
 
 if __name__ == "__main__":
     main()
