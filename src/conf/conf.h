@@ -41,11 +41,11 @@ enum sampler_mode {
 	SAMPLER_OFF = 0,
 	SAMPLER_DETERMINISTIC,	/* every Nth packet (numgen inc) */
 	SAMPLER_RANDOM,		/* each packet with probability 1/N */
-	SAMPLER_HASH,		/* all packets of 1 flow in N (5-tuple hash) */
+	SAMPLER_HASH,		/* all packets of 1 flow in N (hash) */
 };
 
 #define SAMPLER_N_MIN	2
-#define SAMPLER_N_MAX	16383	/* the 14 bits of the v5 header's field */
+#define SAMPLER_N_MAX	16383	/* 14 bits in the v5 header */
 
 struct sampler {
 	enum sampler_mode	mode;

@@ -18,8 +18,8 @@ enum rulesdesc_kind {
 	R_NFLOG,		/* meta nfproto ipv4 [sampler] log group ... */
 	R_NFLOG6,		/* the same for ipv6 (v9/IPFIX) */
 	R_MARK_NOTRACK,		/* meta mark M notrack */
-	R_NFLOG_PORTS,		/* sampler hash: ... jhash (5-tuple) ... log */
-	R_PORTS_RETURN,		/* sampler hash: ... first fragments return */
+	R_NFLOG_PORTS,		/* hash: ... jhash (5-tuple) ... log */
+	R_PORTS_RETURN,		/* hash: ... first fragments return */
 	R_NFLOG6_PORTS,		/* the same two for ipv6 */
 	R_PORTS6_RETURN,
 };
@@ -62,7 +62,7 @@ struct rulesdesc {
 	unsigned		nchains;
 	struct rulesdesc_chain	chain[RULESDESC_CHAINS];
 	uint32_t		mark, group, snaplen, qthreshold;
-	struct sampler		sampler;	/* conf.h; mode OFF: none */
+	struct sampler		sampler;	/* conf.h; OFF: none */
 };
 
 /* Fill d from c; c is assumed valid (conf.h checked every value). */

@@ -87,8 +87,9 @@ rulestext_rule(FILE *f, const struct rulesdesc *d, enum rulesdesc_kind k)
 			    d->sampler.n);
 		else if (d->sampler.mode != SAMPLER_OFF)
 			fprintf(f, "\t\t# sampler %s:%u: 1 packet in %u "
-			    "goes to NFLOG\n", conf_sampler_name(d->sampler.mode),
-			    d->sampler.n, d->sampler.n);
+			    "goes to NFLOG\n",
+			    conf_sampler_name(d->sampler.mode), d->sampler.n,
+			    d->sampler.n);
 		fprintf(f, "\t\tmeta nfproto %s ", ipv(v6));
 		rulestext_sample(f, d, v6);
 		rulestext_log(f, d);
