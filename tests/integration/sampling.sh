@@ -40,8 +40,8 @@ NFT
 NFCAPD_ARGS="-s -1" start_collector c1 9995 || exit 1
 capture_start || exit 1
 # the export datagrams, for tshark's NetFlow dissector
-inR dumpcap -q -i lo -f "udp port 9995" -w "$T/exports.pcap" \
-	2>"$T/dumpcap-lo.log" &
+ip netns exec "$NS_R" dumpcap -q -i lo -f "udp port 9995" \
+	-w "$T/exports.pcap" 2>"$T/dumpcap-lo.log" &
 LOCAP=$!
 for _ in $(seq 100); do
 	grep -q "Capturing on\\|File:" "$T/dumpcap-lo.log" 2>/dev/null && break
@@ -83,9 +83,7 @@ check "the include file loads the very table enable loaded" bash -c \
 	"ip netns exec $NS_R nft -f '$T/etc/nft-netflow.nft' &&
 	 ip netns exec $NS_R nft -s list table inet nft_netflow |
 	 diff - '$T/table-hash-s.txt'"
-inB python3 "$NFN_SRCDIR/tests/integration/traffic.py" tcp-server 6000 20 &
-SRV=$!
-sleep 0.5
+tcp_sink 20
 traffic "$NS_A" udp $B_IP 5300 200 5 100 42000
 traffic "$NS_A" tcp $B_IP 6000 20000 12
 inA ping -c 6 -i 0.2 -s 100 -q $B_IP >/dev/null
