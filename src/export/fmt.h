@@ -103,7 +103,9 @@ void fmt_init(struct fmt *f, const struct fmt_cfg *cfg);
  * templates due at once.  v5 takes engine_type/engine_id from the next
  * header written, as it always did; its flow sequence goes on.  A new
  * sampler flushes in every protocol (each record keeps the rate it was
- * metered at) and the stream goes on.
+ * metered at) and the stream goes on; under v9/IPFIX it makes the options
+ * due, so the caller can send them before the first record of the new
+ * rate.
  */
 int fmt_reconf_flushes(const struct fmt *f, const struct fmt_cfg *cfg);
 void fmt_reconf(struct fmt *f, const struct fmt_cfg *cfg);
@@ -123,8 +125,10 @@ int fmt_add(struct fmt *f, const struct flow_rec *r, const struct fmt_clock *c);
 size_t fmt_finish(struct fmt *f, const struct fmt_clock *c);
 
 /*
- * Options data (v9/IPFIX; opts.h), due whenever templates went out
- * (f->opts_due, which the caller clears).  With no datagram pending, build
+ * Options data (v9/IPFIX; opts.h), due whenever templates went out or
+ * the sampler changed (f->opts_due, which the caller clears).  The
+ * sampler's record (template 263, while one is set) goes with the
+ * statistics record.  With no datagram pending, build
  * the next options datagram: the options templates, then item *next on:
  * item 0 is the statistics record, item i >= 1 interface ifs[i - 1].
  * Returns its length in f->buf and advances *next; 0 once every item is
