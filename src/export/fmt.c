@@ -111,6 +111,9 @@ fmt_reconf(struct fmt *f, const struct fmt_cfg *cfg)
 	if (new_stream(f, cfg)) {
 		fmt_init(f, cfg);
 		f->st = st;
+		/* a sampler is announced before the stream's first record */
+		if (!is_v5(f) && cfg->sampling_mode != FMT_SAMPLING_OFF)
+			f->opts_due = 1;
 		return;
 	}
 	/* v9/IPFIX: the new sampler is announced before its first record */

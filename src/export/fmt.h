@@ -103,9 +103,9 @@ void fmt_init(struct fmt *f, const struct fmt_cfg *cfg);
  * templates due at once.  v5 takes engine_type/engine_id from the next
  * header written, as it always did; its flow sequence goes on.  A new
  * sampler flushes in every protocol (each record keeps the rate it was
- * metered at) and the stream goes on; under v9/IPFIX it makes the options
- * due, so the caller can send them before the first record of the new
- * rate.
+ * metered at) and the stream goes on.  Under v9/IPFIX a new sampler, or a
+ * new stream with one, makes the options due at once, so that the caller
+ * sends them before the first record of that rate.
  */
 int fmt_reconf_flushes(const struct fmt *f, const struct fmt_cfg *cfg);
 void fmt_reconf(struct fmt *f, const struct fmt_cfg *cfg);
