@@ -4,7 +4,7 @@
 Ground truth is the capture of R's interface toward A (compare.truth()); the
 collector side is nfdump's reading of nfcapd's files (compare.collected()),
 and tshark's NetFlow dissector reads the export datagrams themselves for
-the v5 header's sampling mode and rate.  Counts are exported unscaled.
+the v5 header's sampling mode and rate (or v9/IPFIX's sampler options).  Counts are exported unscaled.
 
   --exact DST:P1-P2:K    UDP to DST, dst ports P1..P2: exactly K packets
                          exported in all (and bytes = K x the packet size)
@@ -16,6 +16,9 @@ the v5 header's sampling mode and rate.  Counts are exported unscaled.
                          ranges (TCP, ICMP...) is also whole or absent
   --header P1-P2:MODE:RATE  every record with a port in P1..P2 came in a
                          datagram with this sampling mode and rate
+  --ipfix                v9/IPFIX: MODE and RATE are samplingAlgorithm and
+                         samplingInterval of the last sampler options
+                         record before the datagram
 Every exported tuple must have been sent.  Exit 0 when all holds.
 """
 import argparse
@@ -31,7 +34,7 @@ SIGMAS = 5
 
 
 def spec(s):
-    dst, ports, n = s.split(":")
+    dst, ports, n = s.rsplit(":", 2)       # dst may be an IPv6 address
     lo, hi = ports.split("-")
     return dst, int(lo), int(hi), int(n)
 
@@ -64,6 +67,29 @@ def headers(pcap, port):
     return dg
 
 
+def headers_ipfix(pcap, port):
+    """The same for v9/IPFIX: each data datagram's mode and rate are those
+    of the last sampler options record (samplingAlgorithm 35,
+    samplingInterval 34) sent before it; (0, 0) before any."""
+    out = subprocess.run(
+        ["tshark", "-r", pcap, "-d", f"udp.port=={port},cflow",
+         "-Y", "cflow", "-T", "fields", "-E", "separator=|",
+         "-e", "cflow.sampling_algorithm", "-e", "cflow.sampling_interval",
+         "-e", "cflow.srcport", "-e", "cflow.dstport"],
+        check=True, capture_output=True, text=True).stdout
+    dg = []
+    mode = rate = 0
+    for line in out.splitlines():
+        alg, interval, sp, dp = line.split("|")
+        if interval:
+            mode, rate = int(alg), int(interval)
+        if sp:
+            ports = list(zip(map(int, sp.split(",")),
+                             map(int, dp.split(","))))
+            dg.append((mode, rate, ports))
+    return dg
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--pcap", required=True)
@@ -74,6 +100,8 @@ def main():
     ap.add_argument("--binomial", action="append", default=[])
     ap.add_argument("--whole", action="append", default=[])
     ap.add_argument("--header", action="append", default=[])
+    ap.add_argument("--ipfix", action="store_true",
+                    help="v9/IPFIX: the sampler comes in options data")
     a = ap.parse_args()
 
     t = truth(a.pcap)
@@ -138,7 +166,7 @@ def main():
         bad += not binomial_ok(f"{dst}:{lo}-{hi} flows kept", kept, flows,
                                1 / n)
 
-    dg = headers(a.exports, a.export_port)
+    dg = (headers_ipfix if a.ipfix else headers)(a.exports, a.export_port)
     for s in a.header:
         ports, mode, rate = s.split(":")
         lo, hi = map(int, ports.split("-"))
