@@ -3,7 +3,7 @@
 # builds and calls it.  Root (without it: exit 77, meson's skip); prints,
 # never asserts on speed.
 #
-#	bench/run.sh [--quick] [--conntrack] [--seconds N] [--rate PPS]
+#	bench/run.sh [--quick] [--conntrack] [--sampler N] [--seconds N] [--rate PPS]
 #	             [--flows "1000 100000"] [--modes "none ct floor ..."]
 #	             [--build DIR] [--out FILE]
 #
@@ -29,6 +29,12 @@
 #   uacctd     the shipped table + pmacct's uacctd on the NFLOG group
 #   nfnd-ct    (--conntrack) conntrack rules + nft-netflowd with
 #              capture = conntrack (issue 4; see mode_nfnd_ct)
+#   nfnd-s     (--sampler N) the shipped table with numgen random mod N == 0
+#              in front of each log + nft-netflowd with sampler = random:N
+#              (issue 11; "accounted" is then the sampled packets)
+#   nfnd-s0    (--sampler N) the same with no ct expression in the table:
+#              conntrack stays off, as SPEC 4 wants it when conntrack =
+#              off (compare with "none")
 #
 # Each run: start the exporter, send one packet per flow (warm-up: the
 # flows exist in conntrack and in the exporter before measuring), sample,
@@ -55,13 +61,14 @@ set -u
 
 SRCDIR=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$SRCDIR/build-bench
-QUICK=0 CONNTRACK=0
+QUICK=0 CONNTRACK=0 SAMPLE_N=
 SECS= RATE=50000 FLOWS="1000 100000" MODES= OUT=
 
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick)	QUICK=1 ;;
 	--conntrack)	CONNTRACK=1 ;;
+	--sampler)	SAMPLE_N=$2; shift ;;
 	--seconds)	SECS=$2; shift ;;
 	--rate)		RATE=$2; shift ;;
 	--flows)	FLOWS=$2; shift ;;
@@ -87,6 +94,7 @@ fi
 # warm-up rate: the fixed rate, or faster in --quick (1 s for 100k flows)
 : "${WARM:=$RATE}"
 [ "$CONNTRACK" = 1 ] && MODES="$MODES nfnd-ct"
+[ -n "$SAMPLE_N" ] && MODES="$MODES nfnd-s nfnd-s0"
 case " $MODES " in
 *" ct "*) ;;
 *) MODES="ct $MODES" ;;	# the baseline of "machine +"
@@ -104,7 +112,7 @@ done
 # Skip what is not there, say so, and go on with the rest.
 have_mode() {
 	case $1 in
-	nfnd|nfnd-ct|nfnd-cton|nfnd9|nfnd10)
+	nfnd|nfnd-ct|nfnd-cton|nfnd9|nfnd10|nfnd-s|nfnd-s0)
 		[ -x "$NFND" ] || { echo "skip $1: $NFND not built"; return 1; } ;;
 	softflowd)	command -v softflowd >/dev/null && command -v softflowctl >/dev/null ||
 				{ echo "skip softflowd: not installed"; return 1; } ;;
@@ -201,6 +209,21 @@ mode_nfnd_cton_start() {
 }
 mode_nfnd_cton_stats() { mode_nfnd_stats; }
 mode_nfnd_cton_stop() { mode_nfnd_stop; }
+# issue 11: sampling in the kernel's rule, 1 packet in N to NFLOG
+mode_nfnd_s_start() {
+	rules sampled || return 1
+	bench_conf "$T/nfnd-s.conf" sampler=random:$SAMPLE_N
+	bench_daemon "$T/nfnd-s.conf"
+}
+mode_nfnd_s_stats() { mode_nfnd_stats; }
+mode_nfnd_s_stop() { mode_nfnd_stop; }
+mode_nfnd_s0_start() {
+	rules sampled-noct || return 1
+	bench_conf "$T/nfnd-s0.conf" sampler=random:$SAMPLE_N
+	bench_daemon "$T/nfnd-s0.conf"
+}
+mode_nfnd_s0_stats() { mode_nfnd_stats; }
+mode_nfnd_s0_stop() { mode_nfnd_stop; }
 
 # issue 4: the conntrack-event-only mode on the same traffic.  No NFLOG rule
 # (the conntrack rule still turns tracking on); the daemon reads conntrack

@@ -161,6 +161,8 @@ def main():
                     v = n["kpps"] / o["kpps"]
                 cells.append("%14s" % fmt(v, ".2f"))
             print("  ".join(cells))
+    if any(r["mode"] in ("nfnd-s", "nfnd-s0") for r in runs):
+        sampling(runs, seen)
 
     issue8(runs, seen)
 
@@ -194,6 +196,31 @@ def issue8(runs, seen):
             cells.append("%13s" % fmt(x, ".2f"))
         print("%-32s" % scenario(*s) + "".join(cells))
 
+
+def sampling(runs, seen):
+    """Issue 11's targets: sampled forwarding rate / no rules at all, and
+    the daemon's CPU per forwarded packet, sampled / unsampled."""
+    print()
+    print("Sampling (same run): fwd rate / none's and / nfnd's; exporter "
+          "CPU per forwarded packet / nfnd's (nfnd-s0: no conntrack)")
+    for s in seen:
+        for mode in ("nfnd-s", "nfnd-s0"):
+            ns = find(runs, s[0], s[1], mode)
+            if not ns:
+                continue
+            cells = ["%-32s %-7s" % (scenario(*s), mode)]
+            for m in ("none", "nfnd"):
+                o = find(runs, s[0], s[1], m)
+                v = None
+                if o and ns.get("kpps") and o.get("kpps"):
+                    v = ns["kpps"] / o["kpps"]
+                cells.append("fwd/%-5s %6s" % (m, fmt(v, ".3f")))
+            o = find(runs, s[0], s[1], "nfnd")
+            v = None
+            if o and ns.get("exp_pp") is not None and o.get("exp_pp"):
+                v = ns["exp_pp"] / o["exp_pp"]
+            cells.append("cpu/nfnd %8s" % fmt(v, ".4f"))
+            print("  ".join(cells))
 
 if __name__ == "__main__":
     main()

@@ -54,6 +54,8 @@ static const struct opt opts[] = {
 	  "most flows tracked, 0 = unlimited (2000000)" },
 	{ 0, "aggregation", OPT_PARAM, "aggregation", 0, "RULES",
 	  "A.B.C.D/M=N,P1-P2=Q,... (none)" },
+	{ 0, "sampler", OPT_PARAM, "sampler", 0, "MODE:N",
+	  "deterministic|random|hash:N, N 2..16383 (off)" },
 	{ 'h', "help", OPT_BOOL, NULL, B_HELP, "[true|false]",
 	  "print this help and exit" },
 	{ 'H', "help-long", OPT_BOOL, NULL, B_HELP_LONG, "[true|false]",

@@ -124,10 +124,22 @@ fail:
 	return -1;
 }
 
+/*
+ * What the chosen front end cannot carry (rules = iptables with sampler =
+ * hash) is refused before any file, rule or daemon changes.
+ */
+static int
+check_front(struct clictx *x, char *err, size_t errlen)
+{
+	return x->want.rules == RULES_IPTABLES ?
+	    ipt_check(&x->want, err, errlen) : 0;
+}
+
 int
 clisetup_install(struct clictx *x, char *err, size_t errlen)
 {
-	if (write_conf(x, err, errlen) < 0 ||
+	if (check_front(x, err, errlen) < 0 ||
+	    write_conf(x, err, errlen) < 0 ||
 	    write_include(x, err, errlen) < 0 ||
 	    write_iptfrag(x, err, errlen) < 0)
 		return -1;
@@ -183,6 +195,8 @@ clisetup_enable(struct clictx *x, char *err, size_t errlen)
 	pid_t pid;
 	int had_table, r = -1;
 
+	if (check_front(x, err, errlen) < 0)
+		return -1;
 	if ((running = malloc(sizeof(*running))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;

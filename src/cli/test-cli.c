@@ -13,6 +13,7 @@
 
 #include "util/check.h"
 #include "cli/cli.h"
+#include "cli/clictx.h"
 #include "rules/rules.h"
 
 #define ARGS_MAX	12
@@ -151,6 +152,15 @@ static const struct tcase cases[] = {
 	    BAD("-d", "127.0.0.1:port") },
 	{ { "-m", "install", "-d" }, BAD("-d needs a value (LIST)") },
 
+	/* sampler (SPEC 3, ipt_NETFLOW's syntax) */
+	{ { "-m", "install", "--sampler", "random:100" }, 1, { NULL },
+	    SET("sampler", "random:100") },
+	{ { "-m", "enable", "--sampler", "" }, 1, { NULL },
+	    SET("sampler", "") },
+	{ { "-m", "install", "--sampler", "hash:1" },
+	    BAD("--sampler", "hash:1") },
+	{ { "-m", "install", "--sampler", "every:10" },
+	    BAD("--sampler", "every:10") },
 	/* aggregation */
 	{ { "-m", "install", "--aggregation", "192.0.0.0/8=16,80-89=80" }, 1,
 	    { NULL }, SET("aggregation", "192.0.0.0/8=16,80-89=80") },
@@ -344,7 +354,7 @@ run_case(const struct tcase *t, unsigned n)
 
 /* ---- install mode on a scratch directory ------------------------------- */
 
-static char dir[64], cfg[128], inc[128], ctl[128];
+static char dir[64], cfg[128], inc[128], ctl[128], frag[128];
 
 static char *
 slurp(const char *path)
@@ -404,6 +414,7 @@ test_install(void)
 	}
 	snprintf(cfg, sizeof(cfg), "%s/etc/nft-netflow.conf", dir);
 	snprintf(inc, sizeof(inc), "%s/etc/nft-netflow.nft", dir);
+	snprintf(frag, sizeof(frag), "%s/etc/%s", dir, CLICTX_IPTFRAG_NAME);
 	snprintf(ctl, sizeof(ctl), "%s/run/control", dir);
 
 	/* a bad value: exit 2, nothing written */
@@ -448,6 +459,43 @@ test_install(void)
 	CHECK_EQ(cli("-d", "127.0.0.1:1;127.0.0.1:2", NULL, NULL), 0);
 	s = slurp(cfg);
 	CHECK(strstr(s, "destination = \"127.0.0.1:1;127.0.0.1:2\"") != NULL);
+
+	/* the sampler goes in front of the log statement */
+	CHECK_EQ(cli("--sampler", "random:10", NULL, NULL), 0);
+	CHECK(strstr(slurp(cfg), "sampler = random:10\n") != NULL);
+	s = slurp(inc);
+	CHECK(strstr(s, "meta nfproto ipv4 numgen random mod 10 == 0 log group "
+	    "2055") != NULL);
+	CHECK_EQ(cli("--sampler", "deterministic:3", NULL, NULL), 0);
+	s = slurp(inc);
+	CHECK(strstr(s, "numgen inc mod 3 == 0 log group") != NULL);
+	CHECK(strstr(s, "numgen random") == NULL);
+	CHECK_EQ(cli("--sampler", "hash:4", NULL, NULL), 0);
+	s = slurp(inc);
+	CHECK(strstr(s, "meta l4proto { tcp, udp, sctp, udplite } jhash ip "
+	    "saddr . ip daddr . meta l4proto . th sport . th dport mod 4 seed "
+	    "0x6e66736d == 0 log group") != NULL);
+	CHECK(strstr(s, "ip frag-off & 0x1fff == 0 return\n") != NULL);
+	CHECK(strstr(s, "meta nfproto ipv4 jhash ip saddr . ip daddr . meta "
+	    "l4proto mod 4 seed 0x6e66736d == 0 log group") != NULL);
+	/* iptables: nth and random, but no hash; refused before any write */
+	before = strdup(slurp(cfg));
+	CHECK(cli("--rules", "iptables", NULL, NULL) != 0);
+	CHECK(strcmp(slurp(cfg), before) == 0);
+	free(before);
+	CHECK_EQ(cli("--rules", "iptables", "--sampler", "random:8"), 0);
+	CHECK((s = slurp(frag)) != NULL);
+	CHECK(s && strstr(s, "-A NETFLOW -m statistic --mode random "
+	    "--probability 0.12500000000 -j NFLOG") != NULL);
+	CHECK_EQ(cli("--rules", "iptables", "--sampler", "deterministic:8"), 0);
+	CHECK((s = slurp(frag)) != NULL);
+	CHECK(s && strstr(s, "-A NETFLOW -m statistic --mode nth --every 8 "
+	    "--packet 0 -j NFLOG") != NULL);
+	CHECK_EQ(cli("--rules", "nft", "--sampler", ""), 0);
+	s = slurp(inc);
+	CHECK(strstr(s, "numgen") == NULL && strstr(s, "jhash") == NULL);
+	CHECK(strstr(s, "meta nfproto ipv4 log group 2055") != NULL);
+	unlink(frag);
 
 	/* conntrack capture: no NFLOG rule, export traffic untracked */
 	CHECK_EQ(cli("--capture", "conntrack", NULL, NULL), 0);

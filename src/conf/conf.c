@@ -122,7 +122,8 @@ conf_help(const char *key)
 static int
 conf_quoted(const struct confkeys_key *k)
 {
-	return k->type == T_DEST || k->type == T_AGG || k->type == T_PATH;
+	return k->type == T_DEST || k->type == T_AGG || k->type == T_PATH ||
+	    k->type == T_SAMPLER;
 }
 
 int

@@ -33,6 +33,25 @@ enum capture_mode { CAPTURE_NFLOG = 0, CAPTURE_CONNTRACK = 1 };
 /* Which front end carries the metering rules (rules.h, rules/ipt.h). */
 enum rules_front { RULES_NFT = 0, RULES_IPTABLES = 1 };
 
+/*
+ * sampler (SPEC 4.2, ipt_NETFLOW's syntax "MODE:N"): which 1 packet in N
+ * the kernel's rule hands to NFLOG.  SAMPLER_OFF meters every packet.
+ */
+enum sampler_mode {
+	SAMPLER_OFF = 0,
+	SAMPLER_DETERMINISTIC,	/* every Nth packet (numgen inc) */
+	SAMPLER_RANDOM,		/* each packet with probability 1/N */
+	SAMPLER_HASH,		/* all packets of 1 flow in N (hash) */
+};
+
+#define SAMPLER_N_MIN	2
+#define SAMPLER_N_MAX	16383	/* 14 bits in the v5 header */
+
+struct sampler {
+	enum sampler_mode	mode;
+	uint32_t		n;	/* 1 in n; 0 when off */
+};
+
 /* hooks bitmask */
 #define HOOK_INPUT	0x1
 #define HOOK_FORWARD	0x2
@@ -71,6 +90,7 @@ struct conf {
 	uint32_t export_mark;			/* SO_MARK of export sockets; rules skip it */
 	char control[CONF_TEXT_MAX];		/* control socket path */
 	enum rules_front rules;			/* nft | iptables */
+	struct sampler sampler;			/* "" (off) or MODE:N */
 };
 
 void conf_defaults(struct conf *c);
@@ -98,6 +118,9 @@ int conf_get(const struct conf *c, const char *key, char *buf, size_t len);
 /* Key names in file order, NULL-terminated; conf_help() gives a one-line description. */
 const char *const *conf_keys(void);
 const char *conf_help(const char *key);
+
+/* "deterministic", "random", "hash" or "" (off): the mode's spelling. */
+const char *conf_sampler_name(enum sampler_mode m);
 
 /* "nflog" or "conntrack": the one spelling of each capture mode. */
 const char *conf_capture_name(enum capture_mode m);

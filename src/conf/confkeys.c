@@ -92,6 +92,9 @@ static const struct confkeys_key confkeys_tab[] = {
 	{ "rules", T_RULES, U32(rules), 0, 0,
 	    "front end of the metering rules: the nft table, or an "
 	    "iptables chain NETFLOW for rulesets that jump to it", 0 },
+	{ "sampler", T_SAMPLER, U32(sampler), SAMPLER_N_MIN, SAMPLER_N_MAX,
+	    "1-in-N sampling in the kernel's rule, before NFLOG; "
+	    "empty = every packet", 0 },
 };
 
 #define CONFKEYS_N	(sizeof(confkeys_tab) / sizeof(confkeys_tab[0]))
@@ -103,7 +106,7 @@ static const char *const confkeys_namelist[CONFKEYS_N + 1] = {
 	"nflog_group", "copy_range", "queue_threshold", "flush_timeout",
 	"nlbufsiz", "netlink_rcvbuf", "hooks", "conntrack", "natevents",
 	"conntrack_rcvbuf", "conntrack_rcvbuf_max", "conntrack_reliable",
-	"export_mark", "control", "rules", NULL
+	"export_mark", "control", "rules", "sampler", NULL
 };
 
 _Static_assert(sizeof(confkeys_namelist) / sizeof(confkeys_namelist[0]) ==
@@ -205,6 +208,10 @@ confkeys_allowed(const struct confkeys_key *k, char *buf, size_t len)
 		break;
 	case T_RULES:
 		snprintf(buf, len, "nft or iptables");
+		break;
+	case T_SAMPLER:
+		snprintf(buf, len, "empty (off), or deterministic:N, random:N "
+		    "or hash:N with N %u..%u", k->min, k->max);
 		break;
 	}
 }

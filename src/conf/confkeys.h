@@ -26,6 +26,7 @@ enum confkeys_type {
 	T_PATH,		/* absolute path of a unix socket */
 	T_RULES,	/* nft | iptables */
 	T_ONOFF,	/* on | off, kept as 1 | 0 */
+	T_SAMPLER,	/* "" or deterministic|random|hash:N */
 };
 
 /* flags */

@@ -22,6 +22,22 @@ static const struct {
 
 #define CONFVAL_NHOOKS	(sizeof(confval_hooktab) / sizeof(confval_hooktab[0]))
 
+static const char *const confval_samplers[] = {
+	[SAMPLER_OFF] = "",
+	[SAMPLER_DETERMINISTIC] = "deterministic",
+	[SAMPLER_RANDOM] = "random",
+	[SAMPLER_HASH] = "hash",
+};
+
+#define CONFVAL_NSAMPLERS \
+	(sizeof(confval_samplers) / sizeof(confval_samplers[0]))
+
+const char *
+conf_sampler_name(enum sampler_mode m)
+{
+	return (size_t)m < CONFVAL_NSAMPLERS ? confval_samplers[m] : "";
+}
+
 static uint32_t *
 confval_u32(struct conf *c, const struct confkeys_key *k)
 {
@@ -279,6 +295,39 @@ confval_onoff(struct conf *c, const struct confkeys_key *k, const char *v,
 	return 0;
 }
 
+/*
+ * "" turns sampling off; otherwise MODE:N as ipt_NETFLOW spells it.  The
+ * mode is matched exactly (lower case, no blanks around the colon), so
+ * what the file says is what "show" prints back.
+ */
+static int
+confval_sampler(struct conf *c, const struct confkeys_key *k, const char *v,
+    char *err, size_t errlen)
+{
+	const char *colon = strchr(v, ':');
+	size_t i, len;
+	uint32_t n;
+
+	if (*v == '\0') {
+		c->sampler.mode = SAMPLER_OFF;
+		c->sampler.n = 0;
+		return 0;
+	}
+	len = colon ? (size_t)(colon - v) : 0;
+	for (i = 1; i < CONFVAL_NSAMPLERS; i++)
+		if (strlen(confval_samplers[i]) == len &&
+		    strncmp(v, confval_samplers[i], len) == 0)
+			break;
+	if (i == CONFVAL_NSAMPLERS || confval_parse_u32(colon + 1, 0, &n) < 0 ||
+	    n < k->min || n > k->max)
+		return confval_err(err, errlen, k, v, "must be empty (no "
+		    "sampling) or deterministic:N, random:N or hash:N with N "
+		    "an integer %u..%u", k->min, k->max);
+	c->sampler.mode = (enum sampler_mode)i;
+	c->sampler.n = n;
+	return 0;
+}
+
 typedef int confval_setter(struct conf *, const struct confkeys_key *,
     const char *, char *, size_t);
 
@@ -294,10 +343,11 @@ static confval_setter *const confval_setters[] = {
 	[T_PATH] = confval_path,
 	[T_RULES] = confval_rules,
 	[T_ONOFF] = confval_onoff,
+	[T_SAMPLER] = confval_sampler,
 };
 
 _Static_assert(sizeof(confval_setters) / sizeof(confval_setters[0]) ==
-    T_ONOFF + 1, "confval_setters[] must cover every key type");
+    T_SAMPLER + 1, "confval_setters[] must cover every key type");
 
 int
 confval_set(struct conf *c, const struct confkeys_key *k, const char *value,
@@ -353,6 +403,13 @@ confval_get(const struct conf *c, const struct confkeys_key *k, char *buf,
 		break;
 	case T_ONOFF:
 		r = snprintf(buf, len, "%s", *confval_cu32(c, k) ? "on" : "off");
+		break;
+	case T_SAMPLER:
+		if (c->sampler.mode == SAMPLER_OFF)
+			r = snprintf(buf, len, "%s", "");
+		else
+			r = snprintf(buf, len, "%s:%u",
+			    conf_sampler_name(c->sampler.mode), c->sampler.n);
 		break;
 	case T_HOOKS:
 		bits = *confval_cu32(c, k);

@@ -30,6 +30,7 @@ static const struct {
 	{ "timeout_rate", "timeout_rate" },
 	{ "engine_id", "engine_id" },
 	{ "natevents", "natevents" },
+	{ "sampler", "sampler" },
 };
 
 const char *

@@ -74,6 +74,8 @@ test_defaults(void)
 	CHECK_EQ(c.hooks, HOOK_INPUT | HOOK_FORWARD | HOOK_OUTPUT);
 	CHECK_EQ(c.conntrack, 0);
 	CHECK_EQ(c.natevents, 0);
+	CHECK_EQ(c.sampler.mode, SAMPLER_OFF);
+	CHECK_EQ(c.sampler.n, 0);
 	CHECK_EQ(c.export_mark, 0x6e66);
 	CHECK(strcmp(c.control, CONF_DEFAULT_CONTROL) == 0);
 	CHECK_EQ(c.rules, RULES_NFT);
@@ -83,7 +85,7 @@ test_defaults(void)
 		CHECK(conf_help(*k) != NULL && conf_help(*k)[0] != '\0');
 		CHECK(conf_get(&c, *k, buf, sizeof(buf)) == 0);
 	}
-	CHECK_EQ(n, 29);
+	CHECK_EQ(n, 30);
 	CHECK(strcmp(conf_keys()[0], "destination") == 0);
 	CHECK(strcmp(conf_keys()[7], "debug") == 0);
 	CHECK(conf_help("nosuchkey") == NULL);
@@ -216,6 +218,50 @@ test_bounds(void)
 	/* blanks around a value are not part of it; leading zeros are decimal */
 	good("active_timeout", " 60\t", "60");
 	good("active_timeout", "010", "10");
+}
+
+/* SPEC 3 sampler: ipt_NETFLOW's MODE:N, N 2..16383, "" = off */
+static void
+test_sampler(void)
+{
+	static const char *const junk[] = {
+		"random", "random:", ":10", "random:1", "random:0",
+		"random:16384", "random:-5", "random:10x", "random: 10",
+		"Random:10", "rand:10", "hashes:10", "hash:0x10",
+		"deterministic:10:2", "off", "0",
+	};
+	struct conf c;
+	char err[512];
+	size_t i;
+
+	good("sampler", "", NULL);
+	good("sampler", "deterministic:2", NULL);
+	good("sampler", "random:10", NULL);
+	good("sampler", "hash:16383", NULL);
+	good("sampler", " random:100\t", "random:100");
+	good("sampler", "random:010", "random:10");
+	for (i = 0; i < sizeof(junk) / sizeof(junk[0]); i++)
+		bad("sampler", junk[i], NULL);
+	bad("sampler", "random:1", "sampler = \"random:1\": must be empty "
+	    "(no sampling) or deterministic:N, random:N or hash:N with N an "
+	    "integer 2..16383");
+
+	conf_defaults(&c);
+	CHECK(conf_set(&c, "sampler", "deterministic:10", err,
+	    sizeof(err)) == 0);
+	CHECK_EQ(c.sampler.mode, SAMPLER_DETERMINISTIC);
+	CHECK_EQ(c.sampler.n, 10);
+	CHECK(conf_set(&c, "sampler", "hash:7", err, sizeof(err)) == 0);
+	CHECK_EQ(c.sampler.mode, SAMPLER_HASH);
+	CHECK_EQ(c.sampler.n, 7);
+	/* a bad value leaves the running one */
+	CHECK(conf_set(&c, "sampler", "hash:1", err, sizeof(err)) == -1);
+	CHECK_EQ(c.sampler.mode, SAMPLER_HASH);
+	CHECK_EQ(c.sampler.n, 7);
+	CHECK(conf_set(&c, "sampler", "", err, sizeof(err)) == 0);
+	CHECK_EQ(c.sampler.mode, SAMPLER_OFF);
+	CHECK_EQ(c.sampler.n, 0);
+	CHECK(conf_needs_restart("sampler") == 0);
 }
 
 static void
@@ -688,6 +734,7 @@ main(void)
 	test_defaults();
 	test_bounds();
 	test_export_mark();
+	test_sampler();
 	test_words();
 	test_lists();
 	test_keys();

@@ -62,7 +62,9 @@ test_other_options(void)
 	CHECK_EQ(c.timeout_rate, 2);
 	CHECK_EQ(c.engine_id, 7);
 	CHECK_EQ(c.natevents, 1);
-	CHECK(strcmp(unknown, "promisc, sampler") == 0);
+	CHECK_EQ(c.sampler.mode, SAMPLER_HASH);
+	CHECK_EQ(c.sampler.n, 100);
+	CHECK(strcmp(unknown, "promisc") == 0);
 	CHECK(iptmig_key("snmp-rules") == NULL);
 	CHECK(strcmp(iptmig_key("maxflows"), "maxflows") == 0);
 }

@@ -12,6 +12,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "export/fmt.h"
 #include "flow/agg.h"
 #include "util/clock.h"
 #include "daemon/control.h"
@@ -313,6 +314,33 @@ ep_add(int epfd, int fd)
 	return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
 }
 
+/*
+ * How the rules sample, for the export headers and options.  Hash sampling
+ * selects 1 flow in N by a hash collectors cannot tell from chance, and
+ * neither v5 (01 deterministic, 10 random; 11 is undefined) nor
+ * samplingAlgorithm (1 deterministic, 2 random) has a code for it: it is
+ * exported as random, as ipt_NETFLOW does, so that collectors scale it.
+ * In capture = conntrack no rule samples (conntrack counts every packet).
+ */
+static void
+sampling_from(const struct conf *c, struct export_format *f)
+{
+	if (c->capture != CAPTURE_NFLOG)
+		return;
+	switch (c->sampler.mode) {
+	case SAMPLER_DETERMINISTIC:
+		f->sampling_mode = FMT_SAMPLING_DETERMINISTIC;
+		break;
+	case SAMPLER_RANDOM:
+	case SAMPLER_HASH:
+		f->sampling_mode = FMT_SAMPLING_RANDOM;
+		break;
+	case SAMPLER_OFF:
+		return;
+	}
+	f->sampling_interval = (uint16_t)c->sampler.n;
+}
+
 static struct export_format
 format_from(const struct conf *c)
 {
@@ -326,6 +354,7 @@ format_from(const struct conf *c)
 	f.timeout_rate = c->timeout_rate;
 	f.masks = c->agg.nnet > 0 || c->agg.nnet6 > 0;
 	f.nat = c->natevents != 0;
+	sampling_from(c, &f);
 	return f;
 }
 
@@ -426,8 +455,9 @@ daemon_apply(struct daemon *d, const struct conf *nc, char *err, size_t errlen)
 {
 	struct conf *oc = &d->conf;
 	struct nlg_cfg ncfg = nlg_cfg_from(nc), ocfg = nlg_cfg_from(oc);
-	struct export_format xf = format_from(nc);
+	struct export_format xf = format_from(nc), oxf = format_from(oc);
 	uint32_t old_hash = ft_hashsize(d->ft);
+	char text[64];
 
 	if (check_restart_keys(oc, nc, err, errlen) < 0)
 		return -1;
@@ -470,6 +500,20 @@ daemon_apply(struct daemon *d, const struct conf *nc, char *err, size_t errlen)
 		if (d->ct)
 			ctin_flush(d->ct, d->now);
 		ft_flush(d->ft, d->now);
+	}
+	/*
+	 * A new sampling rate: every flow metered at the old one is exported
+	 * first (under the old header), so that no record mixes two rates.
+	 * Packets the kernel sampled at the old rate and still queued for us
+	 * when the rules change are counted at the new one: the CLI replaces
+	 * the rules after the daemon took the change.
+	 */
+	if (xf.sampling_mode != oxf.sampling_mode ||
+	    xf.sampling_interval != oxf.sampling_interval) {
+		if (conf_get(nc, "sampler", text, sizeof(text)) < 0)
+			text[0] = '\0';
+		log_info("sampler \"%s\": %u flows of the old rate exported "
+		    "first", text, ft_flush(d->ft, d->now));
 	}
 	export_set_format(d->xp, &xf, d->now);
 	ft_set_timeouts(d->ft, nc->active_timeout * 1000,

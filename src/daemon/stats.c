@@ -57,6 +57,15 @@ stats_text(const struct daemon *d, FILE *f)
 	    fs->rehashes);
 	fprintf(f, "Timeout: active %u, inactive %u. Maxflows %u\n",
 	    d->conf.active_timeout, d->conf.inactive_timeout, d->conf.maxflows);
+	if (d->conf.sampler.mode == SAMPLER_OFF ||
+	    d->conf.capture != CAPTURE_NFLOG)
+		fprintf(f, "Sampler: off (every packet is metered)\n");
+	else
+		fprintf(f, "Sampler: %s:%u (1 %s in %u, in the kernel's rule; "
+		    "counts are exported unscaled)\n",
+		    conf_sampler_name(d->conf.sampler.mode), d->conf.sampler.n,
+		    d->conf.sampler.mode == SAMPLER_HASH ? "flow" : "packet",
+		    d->conf.sampler.n);
 	fprintf(f, "Rate: %.0f bits/sec, %.0f packets/sec; Avg 1 min: %.0f bps, "
 	    "%.0f pps; 5 min: %.0f bps, %.0f pps\n", r->bps, r->pps, r->bps1,
 	    r->pps1, r->bps5, r->pps5);
@@ -117,6 +126,13 @@ stats_json(const struct daemon *d, FILE *f)
 
 	fprintf(f, "{\"version\":\"%s\",\"capture\":\"%s\",", NFN_VERSION,
 	    conf_capture_name(d->conf.capture));
+	if (d->conf.sampler.mode == SAMPLER_OFF ||
+	    d->conf.capture != CAPTURE_NFLOG)
+		fprintf(f, "\"sampler\":{\"mode\":\"off\",\"n\":1},");
+	else
+		fprintf(f, "\"sampler\":{\"mode\":\"%s\",\"n\":%u},",
+		    conf_sampler_name(d->conf.sampler.mode),
+		    d->conf.sampler.n);
 	JU("uptime_ms", d->now);
 	fprintf(f, "\"flows\":{");
 	JU("active", fs->active);

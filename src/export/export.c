@@ -151,14 +151,26 @@ export_free(struct exporter *x, uint32_t now)
 }
 
 static void send_pending(struct exporter *x, uint32_t now);
+static void send_options(struct exporter *x, const struct fmt_clock *c);
 
 static void
 reconf(struct exporter *x, const struct fmt_cfg *c, uint32_t now)
 {
+	struct fmt_clock fc;
+	struct timespec ts;
+
 	if (fmt_reconf_flushes(&x->fmt, c))
 		send_pending(x, now);
 	fmt_reconf(&x->fmt, c);
 	x->cfg = *c;
+	/* a new sampler (v9/IPFIX): announced before any record of it */
+	if (x->fmt.opts_due && fmt_pending(&x->fmt) == 0) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		fc.uptime = now;
+		fc.secs = (uint32_t)ts.tv_sec;
+		fc.nsecs = (uint32_t)ts.tv_nsec;
+		send_options(x, &fc);
+	}
 }
 
 void
@@ -186,6 +198,8 @@ export_set_format(struct exporter *x, const struct export_format *f,
 	c.timeout_ms = f->timeout_rate * 60000;
 	c.masks = f->masks;
 	c.nat = f->nat;
+	c.sampling_mode = f->sampling_mode;
+	c.sampling_interval = f->sampling_interval;
 	reconf(x, &c, now);
 }
 

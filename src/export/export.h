@@ -71,12 +71,16 @@ struct export_format {
 	uint32_t timeout_rate;		/* minutes */
 	int masks;			/* aggregation sets prefix lengths */
 	int nat;			/* NAT event records come (natevents) */
+	uint8_t sampling_mode;		/* FMT_SAMPLING_*; 0 = every packet */
+	uint16_t sampling_interval;	/* N of 1 in N; 0 when off */
 };
 
 /*
  * Set the format, also live.  A change of protocol first sends what is
  * pending in the old one, so no datagram mixes the two and no record is
- * lost; the new protocol starts with its templates.
+ * lost; the new protocol starts with its templates.  So does a change of
+ * sampling: the records pending keep the rate they were metered at, the
+ * new rate applies from the next datagram.
  */
 void export_set_format(struct exporter *x, const struct export_format *f,
     uint32_t now);

@@ -87,10 +87,17 @@ new_stream(const struct fmt *f, const struct fmt_cfg *cfg)
 	    (!is_v5(f) && cfg->engine_id != f->cfg.engine_id);
 }
 
+static int
+new_sampler(const struct fmt *f, const struct fmt_cfg *cfg)
+{
+	return cfg->sampling_mode != f->cfg.sampling_mode ||
+	    cfg->sampling_interval != f->cfg.sampling_interval;
+}
+
 int
 fmt_reconf_flushes(const struct fmt *f, const struct fmt_cfg *cfg)
 {
-	return new_stream(f, cfg) ||
+	return new_stream(f, cfg) || new_sampler(f, cfg) ||
 	    (!is_v5(f) && (!!cfg->masks != !!f->cfg.masks ||
 	    !!cfg->nat != !!f->cfg.nat));
 }
@@ -104,8 +111,14 @@ fmt_reconf(struct fmt *f, const struct fmt_cfg *cfg)
 	if (new_stream(f, cfg)) {
 		fmt_init(f, cfg);
 		f->st = st;
+		/* a sampler is announced before the stream's first record */
+		if (!is_v5(f) && cfg->sampling_mode != FMT_SAMPLING_OFF)
+			f->opts_due = 1;
 		return;
 	}
+	/* v9/IPFIX: the new sampler is announced before its first record */
+	if (new_sampler(f, cfg) && !is_v5(f))
+		f->opts_due = 1;
 	f->cfg = *cfg;
 	if (f->cfg.refresh_rate == 0)
 		f->cfg.refresh_rate = 1;
@@ -223,7 +236,9 @@ finish_v5(struct fmt *f, const struct fmt_clock *c)
 	h.flow_sequence = f->sequence;
 	h.engine_type = f->cfg.engine_type;
 	h.engine_id = f->cfg.engine_id;
-	h.sampling = 0;
+	if (f->cfg.sampling_mode != FMT_SAMPLING_OFF)
+		h.sampling = nf5_sampling(f->cfg.sampling_mode,
+		    f->cfg.sampling_interval);
 	nf5_put_hdr(f->buf, &h);
 	f->sequence += f->nrecs;
 	return len;
@@ -262,20 +277,30 @@ fmt_options(struct fmt *f, const struct opts_stats *st,
     const struct opts_ifname *ifs, unsigned nifs, unsigned *next,
     const struct fmt_clock *c)
 {
+	struct opts_sampler sm;
 	size_t len, set;
 	unsigned nrecs = 0;
+	int sampler = f->cfg.sampling_mode != FMT_SAMPLING_OFF;
 
 	if (is_v5(f) || f->nrecs > 0 || *next > nifs)
 		return 0;
 	len = f->hdr_len;
-	opts_put_tmpl_set(f->buf + len, is_ipfix(f) ? IE_IPFIX : IE_V9);
-	len += OPTS_TMPL_SET_LEN;
+	len += opts_put_tmpl_set(f->buf + len, is_ipfix(f) ? IE_IPFIX : IE_V9,
+	    sampler);
 	if (*next == 0) {
 		put_set_hdr(f, len, OPTS_TMPL_STATS, SET_HDR_LEN +
 		    OPTS_STATS_LEN);
 		opts_put_stats(f->buf + len + SET_HDR_LEN, st);
 		len += SET_HDR_LEN + OPTS_STATS_LEN;
 		nrecs++;
+		if (sampler) {
+			sm.domain = f->cfg.engine_id;
+			sm.interval = f->cfg.sampling_interval;
+			sm.algorithm = f->cfg.sampling_mode;
+			opts_put_sampler_set(f->buf + len, &sm);
+			len += OPTS_SAMPLER_SET_LEN;
+			nrecs++;
+		}
 		(*next)++;
 	}
 	/* records of 52 bytes after a 4-byte set header: 4-byte aligned */
@@ -291,7 +316,7 @@ fmt_options(struct fmt *f, const struct opts_stats *st,
 		}
 		put_set_hdr(f, set, OPTS_TMPL_IFNAME, len - set);
 	}
-	put_hdr(f, len, nrecs, 2, c);
+	put_hdr(f, len, nrecs, sampler ? 3 : 2, c);
 	f->st.options++;
 	return len;
 }

@@ -35,6 +35,14 @@
 #include "flow/record.h"
 
 #define FMT_MAXLEN	(1500 - 40 - 8)
+
+/*
+ * How the kernel's rule selected packets.  v5's 2-bit sampling mode and
+ * v9/IPFIX samplingAlgorithm (35) share these codes.
+ */
+#define FMT_SAMPLING_OFF		0
+#define FMT_SAMPLING_DETERMINISTIC	NF5_SAMPLING_DETERMINISTIC
+#define FMT_SAMPLING_RANDOM		NF5_SAMPLING_RANDOM
 #define FMT_BUFLEN	(NF5_MAXLEN > FMT_MAXLEN ? NF5_MAXLEN : FMT_MAXLEN)
 
 struct fmt_cfg {
@@ -45,6 +53,8 @@ struct fmt_cfg {
 	uint32_t timeout_ms;		/* template refresh period, >= 1 */
 	int masks;			/* templates carry the prefix lengths */
 	int nat;			/* NAT event template too (natevents) */
+	uint8_t sampling_mode;		/* FMT_SAMPLING_* */
+	uint16_t sampling_interval;	/* N of 1 in N; 0 when off */
 };
 
 /* The time of an add or a finish: uptime ms and the wall clock then. */
@@ -90,8 +100,12 @@ void fmt_init(struct fmt *f, const struct fmt_cfg *cfg);
  * id or new templates (masks), must not be mixed with records already
  * encoded.  A new protocol, or a new v9/IPFIX source id, is a new stream:
  * sequence 0, templates at once.  New masks or NAT events make the
- * templates due at once.  v5 takes engine_type/engine_id from the next header written, as
- * it always did; its flow sequence goes on.
+ * templates due at once.  v5 takes engine_type/engine_id from the next
+ * header written, as it always did; its flow sequence goes on.  A new
+ * sampler flushes in every protocol (each record keeps the rate it was
+ * metered at) and the stream goes on.  Under v9/IPFIX a new sampler, or a
+ * new stream with one, makes the options due at once, so that the caller
+ * sends them before the first record of that rate.
  */
 int fmt_reconf_flushes(const struct fmt *f, const struct fmt_cfg *cfg);
 void fmt_reconf(struct fmt *f, const struct fmt_cfg *cfg);
@@ -111,8 +125,10 @@ int fmt_add(struct fmt *f, const struct flow_rec *r, const struct fmt_clock *c);
 size_t fmt_finish(struct fmt *f, const struct fmt_clock *c);
 
 /*
- * Options data (v9/IPFIX; opts.h), due whenever templates went out
- * (f->opts_due, which the caller clears).  With no datagram pending, build
+ * Options data (v9/IPFIX; opts.h), due whenever templates went out or
+ * the sampler changed (f->opts_due, which the caller clears).  The
+ * sampler's record (template 263, while one is set) goes with the
+ * statistics record.  With no datagram pending, build
  * the next options datagram: the options templates, then item *next on:
  * item 0 is the statistics record, item i >= 1 interface ifs[i - 1].
  * Returns its length in f->buf and advances *next; 0 once every item is

@@ -66,6 +66,13 @@ ifidx16(uint32_t ifindex)
 	return ifindex > NF5_IFINDEX_MAX ? NF5_IFINDEX_MAX : (uint16_t)ifindex;
 }
 
+uint16_t
+nf5_sampling(unsigned mode, uint32_t interval)
+{
+	return (uint16_t)((mode & 0x3) << 14 |
+	    (interval & NF5_SAMPLING_INTERVAL_MAX));
+}
+
 void
 nf5_put_hdr(uint8_t *buf, const struct nf5_hdr *h)
 {

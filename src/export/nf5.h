@@ -34,6 +34,17 @@ struct nf5_hdr {
 	uint16_t sampling;	/* 2-bit mode + 14-bit interval; 0 = none */
 };
 
+/*
+ * sampling_interval: the top 2 bits say how packets were selected, the low
+ * 14 bits are N of "1 packet in N" (Cisco's v5 format; 0 = no sampling).
+ */
+#define NF5_SAMPLING_DETERMINISTIC	1	/* every Nth packet */
+#define NF5_SAMPLING_RANDOM		2	/* 1 in N at random */
+#define NF5_SAMPLING_INTERVAL_MAX	0x3fff
+
+/* The field for mode (NF5_SAMPLING_*) and interval; interval is masked. */
+uint16_t nf5_sampling(unsigned mode, uint32_t interval);
+
 /* Write the 24-byte header at buf. */
 void nf5_put_hdr(uint8_t *buf, const struct nf5_hdr *h);
 /* Write record number idx (0-based) of a datagram starting at buf. */

@@ -5,7 +5,8 @@
  * and option length in bytes, then the scope fields and the option fields
  * as (type, length).  IPFIX (RFC 7011 3.4.2.2): Set id 3; a record is
  * template id, field count, scope field count, then the field specifiers,
- * scope first.  Both sets come to 52 bytes, a multiple of 4: no padding.
+ * scope first.  Both sets come to 52 bytes, a multiple of 4: no padding;
+ * with the sampler's template 70, padded to 72.
  */
 #include <string.h>
 
@@ -24,6 +25,8 @@
 #define IE_IGN_OCTETS		165
 #define IE_IF_NAME		82
 #define IE_IF_DESCR		83
+#define IE_SAMPLING_INTERVAL	34
+#define IE_SAMPLING_ALGORITHM	35
 
 static const struct ie_field stats_fields[] = {
 	{ IE_MSGS, 8 }, { IE_FLOWS, 8 }, { IE_OCTETS_EXP, 8 },
@@ -31,6 +34,9 @@ static const struct ie_field stats_fields[] = {
 };
 static const struct ie_field ifname_fields[] = {
 	{ IE_IF_NAME, OPTS_NAME_LEN }, { IE_IF_DESCR, OPTS_DESCR_LEN },
+};
+static const struct ie_field sampler_fields[] = {
+	{ IE_SAMPLING_INTERVAL, 4 }, { IE_SAMPLING_ALGORITHM, 1 },
 };
 
 /* One options template record; returns its length. */
@@ -60,8 +66,8 @@ put_one(uint8_t *p, enum ie_dialect d, uint16_t id, uint16_t scope_v9,
 	return off;
 }
 
-void
-opts_put_tmpl_set(uint8_t *p, enum ie_dialect d)
+size_t
+opts_put_tmpl_set(uint8_t *p, enum ie_dialect d, int sampler)
 {
 	size_t len = 4;
 
@@ -70,8 +76,16 @@ opts_put_tmpl_set(uint8_t *p, enum ie_dialect d)
 	len += put_one(p + len, d, OPTS_TMPL_IFNAME, V9_SCOPE_INTERFACE,
 	    IE_IFIN, ifname_fields,
 	    sizeof(ifname_fields) / sizeof(ifname_fields[0]));
+	if (sampler) {
+		len += put_one(p + len, d, OPTS_TMPL_SAMPLER, V9_SCOPE_SYSTEM,
+		    IE_OD_ID, sampler_fields,
+		    sizeof(sampler_fields) / sizeof(sampler_fields[0]));
+		while (len % 4 != 0)
+			p[len++] = 0;
+	}
 	wire_put16(p, d == IE_V9 ? V9_OPTS_SET_ID : IPFIX_OPTS_SET_ID);
 	wire_put16(p + 2, (uint16_t)len);
+	return len;
 }
 
 void
@@ -101,4 +115,16 @@ opts_put_ifname(uint8_t *p, const struct opts_ifname *i)
 	wire_put32(p, i->ifindex);
 	put_text(p + 4, i->name, OPTS_NAME_LEN);
 	put_text(p + 4 + OPTS_NAME_LEN, i->descr, OPTS_DESCR_LEN);
+}
+
+void
+opts_put_sampler_set(uint8_t *p, const struct opts_sampler *s)
+{
+	/* a data set's header is the same in v9 and IPFIX */
+	memset(p, 0, OPTS_SAMPLER_SET_LEN);
+	wire_put16(p, OPTS_TMPL_SAMPLER);
+	wire_put16(p + 2, OPTS_SAMPLER_SET_LEN);
+	wire_put32(p + 4, s->domain);
+	wire_put32(p + 8, s->interval);
+	p[12] = s->algorithm;
 }

@@ -15,8 +15,16 @@
  *	  scope: v9 Interface (2) / IPFIX ingressInterface (10)	  4
  *	  82 interfaceName (NUL padded)				 16
  *	  83 interfaceDescription (NUL padded)			 32
+ *	template 263, the sampler, one record, only while one is set
+ *	  scope: as template 261					  4
+ *	  34 samplingInterval (N of 1 in N)			  4
+ *	  35 samplingAlgorithm (1 deterministic, 2 random)	  1
  *
- * Sampling options (34/35) are not sent: the daemon has no sampler yet.
+ * 34/35 are the v9 fields (RFC 3954 8) that IPFIX keeps (RFC 7012,
+ * deprecated there in favour of RFC 5477's, which nfdump and most
+ * collectors read less widely); hash sampling goes as random (2), as in
+ * the v5 header.  With the sampler the options template set grows to 72
+ * bytes (70 and 2 bytes of padding), and its data set is padded to 16.
  */
 #ifndef NFN_OPTS_H
 #define NFN_OPTS_H
@@ -28,11 +36,15 @@
 
 #define OPTS_TMPL_STATS		261
 #define OPTS_TMPL_IFNAME	262
+#define OPTS_TMPL_SAMPLER	263
 #define OPTS_NAME_LEN		16
 #define OPTS_DESCR_LEN		32
 #define OPTS_STATS_LEN		44	/* one statistics record */
 #define OPTS_IFNAME_LEN		52	/* one interface record */
 #define OPTS_TMPL_SET_LEN	52	/* the options template set */
+#define OPTS_TMPL_SET_LEN_S	72	/* the same with the sampler's */
+#define OPTS_SAMPLER_LEN	9	/* one sampler record */
+#define OPTS_SAMPLER_SET_LEN	16	/* its data set, padded */
 
 struct opts_stats {
 	uint32_t domain;		/* engine_id */
@@ -46,9 +58,21 @@ struct opts_ifname {
 	char descr[OPTS_DESCR_LEN];
 };
 
-/* The options template set, header included (OPTS_TMPL_SET_LEN bytes). */
-void opts_put_tmpl_set(uint8_t *p, enum ie_dialect d);
+struct opts_sampler {
+	uint32_t domain;		/* engine_id */
+	uint32_t interval;		/* N; 0: no sampler, no template 263 */
+	uint8_t algorithm;		/* 1 deterministic, 2 random */
+};
+
+/*
+ * The options template set, header included: OPTS_TMPL_SET_LEN bytes, or
+ * OPTS_TMPL_SET_LEN_S with the sampler's template (sampler != 0).  Returns
+ * the length written.
+ */
+size_t opts_put_tmpl_set(uint8_t *p, enum ie_dialect d, int sampler);
 void opts_put_stats(uint8_t *p, const struct opts_stats *s);
 void opts_put_ifname(uint8_t *p, const struct opts_ifname *i);
+/* The sampler's data set, header included (OPTS_SAMPLER_SET_LEN bytes). */
+void opts_put_sampler_set(uint8_t *p, const struct opts_sampler *s);
 
 #endif

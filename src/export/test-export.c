@@ -15,6 +15,7 @@
 
 #include "util/check.h"
 #include "export/export.h"
+#include "export/fmt.h"
 #include "export/nf5.h"
 
 /* Wait this long for a datagram that should come; less for one that should not. */
@@ -417,6 +418,7 @@ test_options(void)
 	struct dest_list dl;
 	struct flow_rec r;
 	struct nf5_hdr h;
+	struct export_format xf;
 	const struct export_stats *st;
 	struct exporter *x;
 	ssize_t n;
@@ -446,7 +448,32 @@ test_options(void)
 	CHECK_EQ(h.engine_type, 200);
 	CHECK_EQ(h.engine_id, 201);
 	CHECK_EQ(h.flow_sequence, 1);
-	export_free(x, 3);
+	CHECK_EQ(h.sampling, 0);
+	/*
+	 * A new sampler sends the pending record under the old header first:
+	 * each record keeps the rate it was metered at.
+	 */
+	export_add(x, &r, 3);
+	memset(&xf, 0, sizeof(xf));
+	xf.protocol = 5;
+	xf.engine_type = 200;
+	xf.engine_id = 201;
+	xf.refresh_rate = 20;
+	xf.timeout_rate = 30;
+	xf.sampling_mode = FMT_SAMPLING_RANDOM;
+	xf.sampling_interval = 100;
+	export_set_format(x, &xf, 3);
+	n = rx(fa, a, sizeof(a), RX_WAIT_MS);
+	CHECK(n > 0 && nf5_get_hdr(a, (size_t)n, &h) == 0);
+	CHECK_EQ(h.count, 1);
+	CHECK_EQ(h.sampling, 0);
+	export_add(x, &r, 4);
+	export_flush(x, 4);
+	n = rx(fa, a, sizeof(a), RX_WAIT_MS);
+	CHECK(n > 0 && nf5_get_hdr(a, (size_t)n, &h) == 0);
+	CHECK_EQ(h.sampling, 0x8064);
+	CHECK_EQ(h.flow_sequence, 3);
+	export_free(x, 5);
 	close(fa);
 }
 
@@ -473,7 +500,7 @@ check_v9ipfix(const uint8_t *b, ssize_t n, unsigned version, unsigned set,
 static void
 test_protocol_switch(void)
 {
-	struct export_format f = { 10, 7, 9, 20, 30, 0, 0 };
+	struct export_format f = { 10, 7, 9, 20, 30, 0, 0, 0, 0 };
 	struct dest_list dl;
 	struct flow_rec r;
 	struct exporter *x;

@@ -246,6 +246,43 @@ test_icmp_port(void)
 	CHECK_EQ(buf[NF5_HDR_LEN + 38], 1);
 }
 
+/*
+ * sampling_interval: mode in the top 2 bits, N in the low 14, as bytes 22
+ * and 23 of the header.
+ */
+static void
+test_sampling(void)
+{
+	static const struct {
+		unsigned mode;
+		uint32_t n;
+		uint8_t b22, b23;
+	} tab[] = {
+		{ 0, 0, 0x00, 0x00 },
+		{ NF5_SAMPLING_DETERMINISTIC, 10, 0x40, 0x0a },
+		{ NF5_SAMPLING_RANDOM, 10, 0x80, 0x0a },
+		{ NF5_SAMPLING_RANDOM, 100, 0x80, 0x64 },
+		{ NF5_SAMPLING_DETERMINISTIC, 16383, 0x7f, 0xff },
+		{ NF5_SAMPLING_RANDOM, 2, 0x80, 0x02 },
+	};
+	uint8_t buf[NF5_HDR_LEN];
+	struct nf5_hdr h, back;
+	size_t i;
+
+	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
+		sample_hdr(&h);
+		h.sampling = nf5_sampling(tab[i].mode, tab[i].n);
+		nf5_put_hdr(buf, &h);
+		CHECK_EQ(buf[22], tab[i].b22);
+		CHECK_EQ(buf[23], tab[i].b23);
+		CHECK_EQ(nf5_get_hdr(buf, sizeof(buf), &back), 0);
+		CHECK_EQ(back.sampling >> 14, tab[i].mode);
+		CHECK_EQ(back.sampling & NF5_SAMPLING_INTERVAL_MAX, tab[i].n);
+	}
+	/* an interval past 14 bits never spills into the mode */
+	CHECK_EQ(nf5_sampling(NF5_SAMPLING_DETERMINISTIC, 0x4005), 0x4005);
+}
+
 int
 main(void)
 {
@@ -256,5 +293,6 @@ main(void)
 	test_limits();
 	test_ifindex_clamp();
 	test_icmp_port();
+	test_sampling();
 	return check_done();
 }

@@ -54,10 +54,117 @@ test_templates(void)
 {
 	uint8_t b[OPTS_TMPL_SET_LEN];
 
-	opts_put_tmpl_set(b, IE_V9);
+	CHECK_EQ(opts_put_tmpl_set(b, IE_V9, 0), OPTS_TMPL_SET_LEN);
 	CHECK(memcmp(b, v9_set, sizeof(b)) == 0);
-	opts_put_tmpl_set(b, IE_IPFIX);
+	CHECK_EQ(opts_put_tmpl_set(b, IE_IPFIX, 0), OPTS_TMPL_SET_LEN);
 	CHECK(memcmp(b, ipfix_set, sizeof(b)) == 0);
+}
+
+/*
+ * With a sampler: the same two templates, then template 263 (scope as
+ * 261, samplingInterval 34 of 4 bytes, samplingAlgorithm 35 of 1), the
+ * set padded from 70 to 72; the data set: domain, N, algorithm, padded
+ * to 16.
+ */
+static void
+test_sampler(void)
+{
+	static const uint8_t v9_263[] = {
+		0x01, 0x07,			/* template 263 */
+		0x00, 0x04, 0x00, 0x08,		/* scope 4, options 2 fields */
+		0x00, 0x01, 0x00, 0x04,		/* scope System, 4 */
+		0x00, 0x22, 0x00, 0x04,		/* 34 samplingInterval, 4 */
+		0x00, 0x23, 0x00, 0x01,		/* 35 samplingAlgorithm, 1 */
+		0x00, 0x00,			/* padding */
+	};
+	static const uint8_t ipfix_263[] = {
+		0x01, 0x07, 0x00, 0x03,		/* template 263, 3 fields */
+		0x00, 0x01,			/* 1 scope field */
+		0x00, 0x95, 0x00, 0x04,		/* 149 observationDomainId */
+		0x00, 0x22, 0x00, 0x04,
+		0x00, 0x23, 0x00, 0x01,
+		0x00, 0x00,
+	};
+	static const uint8_t data[OPTS_SAMPLER_SET_LEN] = {
+		0x01, 0x07, 0x00, 0x10,		/* set 263, 16 bytes */
+		0x00, 0x00, 0x00, 0x07,		/* domain 7 */
+		0x00, 0x00, 0x00, 0x64,		/* 1 in 100 */
+		0x02,				/* random */
+		0x00, 0x00, 0x00,		/* padding */
+	};
+	struct opts_sampler sm = { 7, 100, 2 };
+	uint8_t b[OPTS_TMPL_SET_LEN_S];
+
+	CHECK_EQ(opts_put_tmpl_set(b, IE_V9, 1), OPTS_TMPL_SET_LEN_S);
+	CHECK(b[0] == 0x00 && b[1] == 0x01 && b[2] == 0x00 && b[3] == 72);
+	CHECK(memcmp(b + 4, v9_set + 4, OPTS_TMPL_SET_LEN - 4) == 0);
+	CHECK(memcmp(b + OPTS_TMPL_SET_LEN, v9_263, sizeof(v9_263)) == 0);
+	CHECK_EQ(opts_put_tmpl_set(b, IE_IPFIX, 1), OPTS_TMPL_SET_LEN_S);
+	CHECK(b[0] == 0x00 && b[1] == 0x03 && b[2] == 0x00 && b[3] == 72);
+	CHECK(memcmp(b + 4, ipfix_set + 4, OPTS_TMPL_SET_LEN - 4) == 0);
+	CHECK(memcmp(b + OPTS_TMPL_SET_LEN, ipfix_263,
+	    sizeof(ipfix_263)) == 0);
+	memset(b, 0xee, sizeof(b));
+	opts_put_sampler_set(b, &sm);
+	CHECK(memcmp(b, data, sizeof(data)) == 0);
+}
+
+/*
+ * fmt with sampler deterministic:10: the first options datagram carries
+ * the three templates, the statistics and the sampler's record (v9 count
+ * 3 templates + 2 records + interfaces); none without a sampler.
+ */
+static void
+test_fmt_sampler(void)
+{
+	struct opts_ifname ifs[2];
+	struct opts_stats s = { 0 };
+	struct fmt f;
+	struct fmt_cfg c;
+	struct nf9_hdr h9;
+	unsigned next, proto;
+	size_t len, off;
+
+	memset(ifs, 0, sizeof(ifs));
+	ifs[0].ifindex = 1;
+	ifs[1].ifindex = 2;
+	for (proto = 9; proto <= 10; proto++) {
+		memset(&c, 0, sizeof(c));
+		c.protocol = proto;
+		c.engine_id = 5;
+		c.refresh_rate = 20;
+		c.timeout_ms = 60000;
+		c.sampling_mode = FMT_SAMPLING_DETERMINISTIC;
+		c.sampling_interval = 10;
+		fmt_init(&f, &c);
+		next = 0;
+		len = fmt_options(&f, &s, ifs, 2, &next, &test_clock);
+		off = (proto == 9 ? 20 : 16) + OPTS_TMPL_SET_LEN_S +
+		    4 + OPTS_STATS_LEN;
+		CHECK_EQ(len, off + OPTS_SAMPLER_SET_LEN + 4 +
+		    2 * OPTS_IFNAME_LEN);
+		/* set 263: domain 5, interval 10, algorithm 1 */
+		CHECK(f.buf[off] == 0x01 && f.buf[off + 1] == 0x07);
+		CHECK_EQ(f.buf[off + 7], 5);
+		CHECK_EQ(f.buf[off + 11], 10);
+		CHECK_EQ(f.buf[off + 12], 1);
+		if (proto == 9) {
+			CHECK_EQ(nf9_get_hdr(f.buf, len, &h9), 0);
+			CHECK_EQ(h9.count, 3 + 2 + 2);
+		}
+		/* a new rate makes the options due again, v5 never */
+		f.opts_due = 0;
+		c.sampling_interval = 20;
+		CHECK(fmt_reconf_flushes(&f, &c));
+		fmt_reconf(&f, &c);
+		CHECK(f.opts_due);
+	}
+	c.protocol = 5;
+	fmt_init(&f, &c);
+	c.sampling_interval = 30;
+	CHECK(fmt_reconf_flushes(&f, &c));
+	fmt_reconf(&f, &c);
+	CHECK(!f.opts_due);
 }
 
 static void
@@ -159,6 +266,8 @@ int
 main(void)
 {
 	test_templates();
+	test_sampler();
+	test_fmt_sampler();
 	test_records();
 	test_split();
 	return check_done();

@@ -240,6 +240,44 @@ ipt_count_ours(const struct ipt_saved *sv, const char *table)
 	return n;
 }
 
+/*
+ * The sampler as an xt_statistic match in front of -j NFLOG (SPEC 4.2).
+ * Unlike the nft table, whose log rule is one per hook, every hook's jump
+ * reaches this one rule: deterministic selects every Nth packet of all
+ * the hooks together.  The random probability is 1/N to 11 decimals, as
+ * iptables-save prints it (the kernel keeps it to 2^-31).
+ */
+static void
+ipt_sample(const struct conf *c, FILE *f)
+{
+	switch (c->sampler.mode) {
+	case SAMPLER_DETERMINISTIC:
+		fprintf(f, "-m statistic --mode nth --every %u --packet 0 ",
+		    c->sampler.n);
+		break;
+	case SAMPLER_RANDOM:
+		fprintf(f, "-m statistic --mode random --probability %.11f ",
+		    1.0 / c->sampler.n);
+		break;
+	case SAMPLER_HASH:	/* refused by ipt_check() */
+	case SAMPLER_OFF:
+		break;
+	}
+}
+
+int
+ipt_check(const struct conf *c, char *err, size_t errlen)
+{
+	if (c->capture != CAPTURE_NFLOG || c->sampler.mode != SAMPLER_HASH)
+		return 0;
+	snprintf(err, errlen, "sampler = \"hash:%u\": hash sampling needs "
+	    "rules = nft (iptables has no match on a hash of the 5-tuple); "
+	    "with rules = iptables use deterministic:N or random:N",
+	    c->sampler.n);
+	errno = EINVAL;
+	return -1;
+}
+
 /* The NETFLOW chain's own rules ("-A NETFLOW ..."). */
 static void
 ipt_chain_rules(const struct conf *c, FILE *f)
@@ -261,10 +299,13 @@ ipt_chain_rules(const struct conf *c, FILE *f)
 	if (ct)
 		fprintf(f, "-A %s -m conntrack --ctstate "
 		    "NEW,RELATED,ESTABLISHED,UNTRACKED\n", IPT_CHAIN);
-	if (c->capture == CAPTURE_NFLOG)
-		fprintf(f, "-A %s -j NFLOG --nflog-group %u --nflog-size %u "
-		    "--nflog-threshold %u\n", IPT_CHAIN, c->nflog_group,
-		    c->copy_range, c->queue_threshold);
+	if (c->capture != CAPTURE_NFLOG)
+		return;
+	fprintf(f, "-A %s ", IPT_CHAIN);
+	ipt_sample(c, f);
+	fprintf(f, "-j NFLOG --nflog-group %u --nflog-size %u "
+	    "--nflog-threshold %u\n", c->nflog_group, c->copy_range,
+	    c->queue_threshold);
 }
 
 /* Our rules of the built-in chains, "-I" first (cmd "-I %s 1") or commented. */
@@ -454,6 +495,8 @@ ipt_apply(const struct conf *c, char *err, size_t errlen)
 int
 ipt_load(const struct conf *c, char *err, size_t errlen)
 {
+	if (ipt_check(c, err, errlen) < 0)
+		return -1;
 	return ipt_apply(c, err, errlen);
 }
 

@@ -11,8 +11,12 @@
  *                                                 (with conntrack only)
  *   -A NETFLOW -m conntrack --ctstate ...         turns conntrack on (only
  *                                                 when conf_uses_conntrack)
- *   -A NETFLOW -j NFLOG --nflog-group G --nflog-size C --nflog-threshold Q
- *                                                 (capture = nflog only)
+ *   -A NETFLOW [-m statistic ...] -j NFLOG --nflog-group G --nflog-size C
+ *           --nflog-threshold Q                   (capture = nflog only; the
+ *                                                 sampler: --mode nth
+ *                                                 --every N --packet 0, or
+ *                                                 --mode random
+ *                                                 --probability 1/N)
  *
  * with, in the built-in chains, rules of our own, each carrying the comment
  * "nft-netflow" so that they and only they are ever deleted:
@@ -70,6 +74,13 @@ struct ipt_state {
 	uint32_t	user_hooks;	/* HOOK_* reaching NETFLOW by user rules */
 	uint32_t	hooks;		/* HOOK_* reaching NETFLOW at all */
 };
+
+/*
+ * What this front end cannot do for c: sampler = hash (no iptables match
+ * hashes the 5-tuple).  0, or -1 with err naming the key (ipt_load() and
+ * the CLI's install ask it).
+ */
+int	ipt_check(const struct conf *c, char *err, size_t errlen);
 
 /* ---- on this host (iptcmd.h's backend), each 0 or -1 with err ---- */
 

@@ -15,11 +15,16 @@
  *     meta nfproto ipv4 ct state new,established,related,untracked counter
  *                                         (any ct expression turns conntrack
  *                                          on in the network namespace)
- *     meta nfproto ipv4 log group G snaplen COPY queue-threshold Q
- *                                         (capture = nflog only)
- *     meta nfproto ipv6 log group G snaplen COPY queue-threshold Q
+ *     meta nfproto ipv4 [SAMPLER] log group G snaplen COPY queue-threshold Q
+ *                                         (capture = nflog only; SAMPLER
+ *                                          is numgen inc|random mod N == 0,
+ *                                          or for sampler = hash a jhash,
+ *                                          after two rules that decide the
+ *                                          packets with ports: rulesdesc.h)
+ *     meta nfproto ipv6 [SAMPLER] log group G snaplen COPY queue-threshold Q
  *                                         (capture = nflog, protocol 9 or
- *                                          10: v5 cannot carry IPv6)
+ *                                          10: v5 cannot carry IPv6; the
+ *                                          same sampler over ip6 addresses)
  *   with M = export_mark; if input is metered but output is not, an output
  *   chain still sets the ct mark.  In capture = conntrack there is no log
  *   rule and no mark rule; a chain "export_notrack" on output at priority

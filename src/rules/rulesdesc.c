@@ -42,6 +42,7 @@ rulesdesc_build(const struct conf *c, struct rulesdesc *d)
 	d->group = c->nflog_group;
 	d->snaplen = c->copy_range;
 	d->qthreshold = c->queue_threshold;
+	d->sampler = c->sampler;
 	for (i = 0; i < sizeof(hooks) / sizeof(hooks[0]); i++) {
 		int metered = (c->hooks & hooks[i].bit) != 0;
 		/*
@@ -74,11 +75,20 @@ rulesdesc_build(const struct conf *c, struct rulesdesc *d)
 			ch->rule[ch->nrules++] = R_MARK_RETURN;
 		if (ct)
 			ch->rule[ch->nrules++] = R_CT_ON;
+		if (nflog && c->sampler.mode == SAMPLER_HASH) {
+			ch->rule[ch->nrules++] = R_NFLOG_PORTS;
+			ch->rule[ch->nrules++] = R_PORTS_RETURN;
+		}
 		if (nflog)
 			ch->rule[ch->nrules++] = R_NFLOG;
 		/* IPv6 only where the export protocol can carry it */
-		if (nflog && c->protocol != 5)
-			ch->rule[ch->nrules++] = R_NFLOG6;
+		if (!nflog || c->protocol == 5)
+			continue;
+		if (c->sampler.mode == SAMPLER_HASH) {
+			ch->rule[ch->nrules++] = R_NFLOG6_PORTS;
+			ch->rule[ch->nrules++] = R_PORTS6_RETURN;
+		}
+		ch->rule[ch->nrules++] = R_NFLOG6;
 	}
 	if (c->capture == CAPTURE_CONNTRACK && mark) {
 		ch = &d->chain[d->nchains++];

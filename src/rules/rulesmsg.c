@@ -11,9 +11,13 @@
 #include <libnftnl/common.h>
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
+#include <libnftnl/set.h>
 #include <libnftnl/table.h>
 
 #include "rules/rulesmsg.h"
+
+/* nft's datatype number of inet_proto, so that nft lists the set by name */
+#define RULESMSG_TYPE_INET_PROTO	12
 
 /* ct state new,established,related,untracked as the kernel's bits. */
 #define CT_STATE_ANY	(0x08 | 0x02 | 0x04 | 0x40)
@@ -90,7 +94,7 @@ rulesmsg_chain_del(struct rulesnl_batch *bt, const struct rulesdesc_chain *cd)
 enum x_sel { X_META, X_CT };
 
 static void
-x_load(struct nftnl_rule *r, enum x_sel sel, uint32_t key)
+x_load_reg(struct nftnl_rule *r, enum x_sel sel, uint32_t key, uint32_t reg)
 {
 	static const struct {
 		const char *name;
@@ -102,8 +106,14 @@ x_load(struct nftnl_rule *r, enum x_sel sel, uint32_t key)
 	struct nftnl_expr *e = nftnl_expr_alloc(tab[sel].name);
 
 	nftnl_expr_set_u32(e, tab[sel].key, key);
-	nftnl_expr_set_u32(e, tab[sel].dreg, NFT_REG_1);
+	nftnl_expr_set_u32(e, tab[sel].dreg, reg);
 	nftnl_rule_add_expr(r, e);
+}
+
+static void
+x_load(struct nftnl_rule *r, enum x_sel sel, uint32_t key)
+{
+	x_load_reg(r, sel, key, NFT_REG_1);
 }
 
 static void
@@ -195,12 +205,173 @@ x_log(struct nftnl_rule *r, const struct rulesdesc *d)
 	nftnl_rule_add_expr(r, e);
 }
 
+/* ---- the sampler (rulesdesc.h) ----------------------------------------- */
+
+static void
+x_payload(struct nftnl_rule *r, uint32_t base, uint32_t off, uint32_t len,
+    uint32_t reg)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("payload");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, base);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, off);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, len);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, reg);
+	nftnl_rule_add_expr(r, e);
+}
+
+/* reg 1 == 0: the sampler's number selects this packet. */
+static void
+x_is_zero(struct nftnl_rule *r)
+{
+	uint32_t zero = 0;
+
+	x_cmp(r, NFT_CMP_EQ, &zero, sizeof(zero));
+}
+
+/* numgen inc|random mod N == 0 */
+static void
+x_numgen(struct nftnl_rule *r, uint32_t type, uint32_t n)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("numgen");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_NG_DREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_NG_TYPE, type);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_NG_MODULUS, n);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_NG_OFFSET, 0);
+	nftnl_rule_add_expr(r, e);
+	x_is_zero(r);
+}
+
+/*
+ * jhash ip saddr . ip daddr . meta l4proto [. th sport . th dport] mod N
+ * seed S, compared (op) with 0; ip6 saddr . ip6 daddr for v6.  As nft
+ * does for a concatenation, each part is loaded into its own run of 32-bit
+ * registers, the next ones along (the kernel zero-pads the 1- and 2-byte
+ * parts), and the hash reads them as one run of bytes.  A packet without
+ * a transport header (a non-first fragment) stops the rule at "th": the
+ * rule does not match.
+ */
+static void
+x_jhash(struct nftnl_rule *r, const struct rulesdesc *d, int v6, int ports,
+    uint32_t op)
+{
+	struct nftnl_expr *e;
+	uint32_t alen = v6 ? 16 : 4, reg = NFT_REG32_00, zero = 0;
+
+	/* saddr and daddr sit side by side: at 12 in IPv4, at 8 in IPv6 */
+	x_payload(r, NFT_PAYLOAD_NETWORK_HEADER, v6 ? 8 : 12, alen, reg);
+	reg += alen / 4;
+	x_payload(r, NFT_PAYLOAD_NETWORK_HEADER, (v6 ? 8 : 12) + alen, alen,
+	    reg);
+	reg += alen / 4;
+	x_load_reg(r, X_META, NFT_META_L4PROTO, reg++);
+	if (ports) {
+		x_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 2, reg++);
+		x_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2, reg++);
+	}
+	e = nftnl_expr_alloc("hash");
+	nftnl_expr_set_u32(e, NFTNL_EXPR_HASH_TYPE, NFT_HASH_JENKINS);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_HASH_SREG, NFT_REG32_00);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_HASH_LEN, (reg - NFT_REG32_00) * 4);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_HASH_MODULUS, d->sampler.n);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_HASH_SEED, RULESDESC_HASH_SEED);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_HASH_OFFSET, 0);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_HASH_DREG, NFT_REG_1);
+	nftnl_rule_add_expr(r, e);
+	x_cmp(r, op, &zero, sizeof(zero));
+}
+
+/* R_NFLOG's and R_NFLOG6's sampler, between "meta nfproto" and "log". */
+static void
+x_sample(struct nftnl_rule *r, const struct rulesdesc *d, int v6)
+{
+	switch (d->sampler.mode) {
+	case SAMPLER_DETERMINISTIC:
+		x_numgen(r, NFT_NG_INCREMENTAL, d->sampler.n);
+		break;
+	case SAMPLER_RANDOM:
+		x_numgen(r, NFT_NG_RANDOM, d->sampler.n);
+		break;
+	case SAMPLER_HASH:
+		x_jhash(r, d, v6, 0, NFT_CMP_EQ);
+		break;
+	case SAMPLER_OFF:
+		break;
+	}
+}
+
+/*
+ * meta l4proto { tcp, udp, sctp, udplite }: an anonymous constant set, as
+ * nft makes one for the same text, sent in the batch before the rule that
+ * looks it up (found by its batch-wide id; the kernel names it).
+ */
+static void
+x_port_protos(struct rulesnl_batch *bt, struct nftnl_rule *r)
+{
+	static const uint8_t protos[] = { IPPROTO_TCP, IPPROTO_UDP,
+	    IPPROTO_SCTP, IPPROTO_UDPLITE };
+	struct nftnl_set *s = nftnl_set_alloc();
+	struct nftnl_set_elem *el;
+	struct nftnl_expr *e;
+	struct nlmsghdr *nlh;
+	uint32_t id = bt->seq;
+	size_t i;
+
+	nftnl_set_set_u32(s, NFTNL_SET_FAMILY, NFPROTO_INET);
+	nftnl_set_set_str(s, NFTNL_SET_TABLE, RULES_TABLE);
+	nftnl_set_set_str(s, NFTNL_SET_NAME, "__set%d");
+	nftnl_set_set_u32(s, NFTNL_SET_ID, id);
+	nftnl_set_set_u32(s, NFTNL_SET_FLAGS, NFT_SET_ANONYMOUS |
+	    NFT_SET_CONSTANT);
+	nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE, RULESMSG_TYPE_INET_PROTO);
+	nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, sizeof(protos[0]));
+	nlh = rulesnl_batch_msg(bt, NFT_MSG_NEWSET, NLM_F_CREATE);
+	nftnl_set_nlmsg_build_payload(nlh, s);
+	rulesnl_batch_next(bt);
+	for (i = 0; i < sizeof(protos); i++) {
+		el = nftnl_set_elem_alloc();
+		nftnl_set_elem_set(el, NFTNL_SET_ELEM_KEY, &protos[i],
+		    sizeof(protos[i]));
+		nftnl_set_elem_add(s, el);
+	}
+	nlh = rulesnl_batch_msg(bt, NFT_MSG_NEWSETELEM, NLM_F_CREATE);
+	nftnl_set_elems_nlmsg_build_payload(nlh, s);
+	rulesnl_batch_next(bt);
+	nftnl_set_free(s);
+
+	x_load(r, X_META, NFT_META_L4PROTO);
+	e = nftnl_expr_alloc("lookup");
+	nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SREG, NFT_REG_1);
+	nftnl_expr_set_str(e, NFTNL_EXPR_LOOKUP_SET, "__set%d");
+	nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SET_ID, id);
+	nftnl_rule_add_expr(r, e);
+}
+
+/* ip frag-off & 0x1fff == 0: not a non-first fragment. */
+static void
+x_first_fragment(struct nftnl_rule *r)
+{
+	static const uint8_t mask[2] = { 0x1f, 0xff }, zero[2] = { 0, 0 };
+	struct nftnl_expr *e = nftnl_expr_alloc("bitwise");
+
+	x_payload(r, NFT_PAYLOAD_NETWORK_HEADER, 6, 2, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_LEN, sizeof(mask));
+	nftnl_expr_set(e, NFTNL_EXPR_BITWISE_MASK, mask, sizeof(mask));
+	nftnl_expr_set(e, NFTNL_EXPR_BITWISE_XOR, zero, sizeof(zero));
+	nftnl_rule_add_expr(r, e);
+	x_cmp(r, NFT_CMP_EQ, zero, sizeof(zero));
+}
+
 void
 rulesmsg_rule(struct rulesnl_batch *bt, const struct rulesdesc *d,
     const struct rulesdesc_chain *cd, enum rulesdesc_kind k)
 {
 	struct nftnl_rule *r = nftnl_rule_alloc();
 	struct nlmsghdr *nlh;
+	int v6;
 
 	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, NFPROTO_INET);
 	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, RULES_TABLE);
@@ -222,11 +393,33 @@ rulesmsg_rule(struct rulesnl_batch *bt, const struct rulesdesc *d,
 		break;
 	case R_NFLOG:
 		x_nfproto(r, NFPROTO_IPV4);
+		x_sample(r, d, 0);
 		x_log(r, d);
 		break;
 	case R_NFLOG6:
 		x_nfproto(r, NFPROTO_IPV6);
+		x_sample(r, d, 1);
 		x_log(r, d);
+		break;
+	case R_NFLOG_PORTS:
+	case R_NFLOG6_PORTS:
+		v6 = k == R_NFLOG6_PORTS;
+		x_nfproto(r, v6 ? NFPROTO_IPV6 : NFPROTO_IPV4);
+		x_port_protos(bt, r);
+		x_jhash(r, d, v6, 1, NFT_CMP_EQ);
+		x_log(r, d);
+		break;
+	case R_PORTS_RETURN:
+		x_nfproto(r, NFPROTO_IPV4);
+		x_port_protos(bt, r);
+		x_first_fragment(r);
+		x_return(r);
+		break;
+	case R_PORTS6_RETURN:
+		x_nfproto(r, NFPROTO_IPV6);
+		x_port_protos(bt, r);
+		x_jhash(r, d, 1, 1, NFT_CMP_NEQ);
+		x_return(r);
 		break;
 	case R_MARK_NOTRACK:
 		x_match(r, X_META, NFT_META_MARK, &d->mark, sizeof(d->mark));

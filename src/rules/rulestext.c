@@ -7,9 +7,55 @@
 #include "rules/rules.h"
 #include "rules/rulestext.h"
 
+static const char *
+ipv(int v6)
+{
+	return v6 ? "ipv6" : "ipv4";
+}
+
+/* The jhash part of the hash sampler's test, without the comparison. */
+static void
+rulestext_jhash(FILE *f, const struct rulesdesc *d, int v6, int ports)
+{
+	const char *ip = v6 ? "ip6" : "ip";
+
+	fprintf(f, "jhash %s saddr . %s daddr . meta l4proto%s mod %u seed "
+	    "0x%08x", ip, ip, ports ? " . th sport . th dport" : "",
+	    d->sampler.n, RULESDESC_HASH_SEED);
+}
+
+/* What R_NFLOG(6) puts between "meta nfproto" and "log": the sampler. */
+static void
+rulestext_sample(FILE *f, const struct rulesdesc *d, int v6)
+{
+	switch (d->sampler.mode) {
+	case SAMPLER_DETERMINISTIC:
+		fprintf(f, "numgen inc mod %u == 0 ", d->sampler.n);
+		break;
+	case SAMPLER_RANDOM:
+		fprintf(f, "numgen random mod %u == 0 ", d->sampler.n);
+		break;
+	case SAMPLER_HASH:
+		rulestext_jhash(f, d, v6, 0);
+		fprintf(f, " == 0 ");
+		break;
+	case SAMPLER_OFF:
+		break;
+	}
+}
+
+static void
+rulestext_log(FILE *f, const struct rulesdesc *d)
+{
+	fprintf(f, "log group %u snaplen %u queue-threshold %u\n", d->group,
+	    d->snaplen, d->qthreshold);
+}
+
 static void
 rulestext_rule(FILE *f, const struct rulesdesc *d, enum rulesdesc_kind k)
 {
+	int v6;
+
 	switch (k) {
 	case R_MARK_TO_CT:
 		fprintf(f, "\t\t# The daemon sends its export datagrams with "
@@ -34,9 +80,43 @@ rulestext_rule(FILE *f, const struct rulesdesc *d, enum rulesdesc_kind k)
 		break;
 	case R_NFLOG:
 	case R_NFLOG6:
-		fprintf(f, "\t\tmeta nfproto %s log group %u snaplen %u "
-		    "queue-threshold %u\n", k == R_NFLOG ? "ipv4" : "ipv6",
-		    d->group, d->snaplen, d->qthreshold);
+		v6 = k == R_NFLOG6;
+		if (d->sampler.mode == SAMPLER_HASH)
+			fprintf(f, "\t\t# sampler hash:%u, any other packet: "
+			    "1 in %u (host pair, protocol)\n", d->sampler.n,
+			    d->sampler.n);
+		else if (d->sampler.mode != SAMPLER_OFF)
+			fprintf(f, "\t\t# sampler %s:%u: 1 packet in %u "
+			    "goes to NFLOG\n",
+			    conf_sampler_name(d->sampler.mode), d->sampler.n,
+			    d->sampler.n);
+		fprintf(f, "\t\tmeta nfproto %s ", ipv(v6));
+		rulestext_sample(f, d, v6);
+		rulestext_log(f, d);
+		break;
+	case R_NFLOG_PORTS:
+	case R_NFLOG6_PORTS:
+		v6 = k == R_NFLOG6_PORTS;
+		fprintf(f, "\t\t# sampler hash:%u: all packets of 1 flow in "
+		    "%u (5-tuple)\n\t\tmeta nfproto %s meta l4proto { %s } ",
+		    d->sampler.n, d->sampler.n, ipv(v6), RULESDESC_PORT_PROTOS);
+		rulestext_jhash(f, d, v6, 1);
+		fprintf(f, " == 0 ");
+		rulestext_log(f, d);
+		break;
+	case R_PORTS_RETURN:
+		fprintf(f, "\t\t# decided above by their 5-tuple (non-first "
+		    "fragments carry no ports)\n"
+		    "\t\tmeta nfproto ipv4 meta l4proto { %s } ip frag-off & "
+		    "0x1fff == 0 return\n", RULESDESC_PORT_PROTOS);
+		break;
+	case R_PORTS6_RETURN:
+		fprintf(f, "\t\t# the others decided above (a non-first "
+		    "fragment stops at th)\n"
+		    "\t\tmeta nfproto ipv6 meta l4proto { %s } ",
+		    RULESDESC_PORT_PROTOS);
+		rulestext_jhash(f, d, 1, 1);
+		fprintf(f, " != 0 return\n");
 		break;
 	case R_MARK_RETURN:
 		fprintf(f, "\t\t# the daemon's export datagrams carry SO_MARK = "

@@ -171,12 +171,13 @@ load_rules() {
 
 # start_collector NAME PORT [RCVBUF]: nfcapd on 127.0.0.1:PORT inside R,
 # writing to $T/NAME; RCVBUF (bytes, nfcapd -B) when a burst of datagrams
-# is expected
+# is expected.  NFCAPD_ARGS: more options (e.g. "-s -1": never scale the
+# counts by the sampling rate an exporter announces)
 start_collector() {
 	mkdir -p "$T/$1"
 	echo "$2" > "$T/nfcapd-$1.port"
-	inR nfcapd -b 127.0.0.1 -p "$2" ${3:+-B "$3"} -w "$T/$1" -D \
-		-P "$T/nfcapd-$1.pid" >/dev/null 2>&1
+	inR nfcapd -b 127.0.0.1 -p "$2" ${3:+-B "$3"} ${NFCAPD_ARGS:-} \
+		-w "$T/$1" -D -P "$T/nfcapd-$1.pid" >/dev/null 2>&1
 	for _ in $(seq 50); do [ -f "$T/nfcapd-$1.pid" ] && return 0; sleep 0.1; done
 	echo "nfcapd $1 did not start"; return 1
 }
