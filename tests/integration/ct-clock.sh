@@ -8,9 +8,7 @@
 . "$(dirname "$0")/ct-lib.sh"
 
 ct_setup conntrack active_timeout=2
-inR dumpcap -q -i lo -f "udp port $CT_PORT" -w "$T/export.pcap" 2>"$T/lo.log" &
-LOCAP=$!
-for _ in $(seq 100); do grep -q "File:" "$T/lo.log" 2>/dev/null && break; sleep 0.1; done
+export_capture_start $CT_PORT || exit 1
 for round in 1 2 3; do
 	traffic "$NS_A" udp $B_IP 5000 200 2 100 $((40000 + round * 200))
 	ctl flush >/dev/null
@@ -22,7 +20,7 @@ ctl flush >/dev/null
 traffic "$NS_A" udp $B_IP 5000 150 2 100 41200
 check "daemon exits 0 on SIGTERM" stop_daemon
 sleep 0.5
-kill -TERM $LOCAP; wait $LOCAP 2>/dev/null
+export_capture_stop
 ct_stop_traffic
 tshark -r "$T/export.pcap" -d udp.port==$CT_PORT,cflow -T fields \
 	-E separator=' ' -e cflow.count -e cflow.sysuptime -e cflow.timeend \

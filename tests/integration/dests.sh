@@ -11,9 +11,7 @@ start_collector c2 9996
 write_conf "$T/nfn.conf" \
 	destination="\"127.0.0.1:9995, 127.0.0.1:9996;127.0.0.1:9997\"" \
 	inactive_timeout=1
-ip netns exec "$NS_R" dumpcap -q -i lo -f "udp port 9995" -w "$T/export.pcap" \
-	2>"$T/dumpcap-lo.log" &
-DUMP_LO=$!
+export_capture_start 9995 || exit 1
 start_daemon "$T/nfn.conf" || exit 1
 capture_start || exit 1
 # 70 flows: more than two full datagrams of 30 records
@@ -26,7 +24,7 @@ ctl stats > "$T/stats.txt"
 grep ^sock "$T/stats.txt"
 stop_daemon
 sleep 0.5
-kill -TERM $DUMP_LO; wait $DUMP_LO
+export_capture_stop
 stop_collector c1
 stop_collector c2
 

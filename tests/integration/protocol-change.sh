@@ -11,13 +11,7 @@ start_collector c1 9995
 write_conf "$T/nfn.conf" destination=127.0.0.1:9995 inactive_timeout=60
 start_daemon "$T/nfn.conf" || exit 1
 capture_start || exit 1
-inR dumpcap -q -i lo -f "udp port 9995" -w "$T/export.pcap" \
-	2>"$T/dumpcap-lo.log" &
-EXPORT_CAP=$!
-for _ in $(seq 100); do
-	grep -q "Capturing on\\|File:" "$T/dumpcap-lo.log" 2>/dev/null && break
-	sleep 0.1
-done
+export_capture_start 9995 || exit 1
 
 # 10 flows, a packet each every 0.1 s for 5 s
 traffic "$NS_A" udp $B_IP 5000 10 50 200 45000 0.1 &
@@ -33,7 +27,7 @@ sleep 0.5
 capture_stop
 check "daemon exits 0 on SIGTERM" stop_daemon
 sleep 0.5
-kill -TERM "$EXPORT_CAP"; wait "$EXPORT_CAP" 2>/dev/null
+export_capture_stop
 stop_collector c1
 
 # every flow spans the three protocols: at least 3 records each

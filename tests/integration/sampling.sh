@@ -40,13 +40,7 @@ NFT
 NFCAPD_ARGS="-s -1" start_collector c1 9995 || exit 1
 capture_start || exit 1
 # the export datagrams, for tshark's NetFlow dissector
-ip netns exec "$NS_R" dumpcap -q -i lo -f "udp port 9995" \
-	-w "$T/exports.pcap" 2>"$T/dumpcap-lo.log" &
-LOCAP=$!
-for _ in $(seq 100); do
-	grep -q "Capturing on\\|File:" "$T/dumpcap-lo.log" 2>/dev/null && break
-	sleep 0.1
-done
+export_capture_start 9995 || exit 1
 
 # ---- deterministic:10 on forward and input
 check "enable --sampler deterministic:10" cli -m enable \
@@ -101,13 +95,13 @@ check "nothing lost on the way to the daemon" \
 capture_stop
 check "disable: every flow exported" cli -m disable
 sleep 0.5
-kill -TERM $LOCAP; wait $LOCAP 2>/dev/null
+export_capture_stop
 stop_collector c1
 
 check "deterministic: exactly 1 in 10 per hook; random: 5 sigma; hash: \
 whole flows; every datagram's sampling mode and rate" \
 	python3 "$NFN_SRCDIR/tests/integration/sampling.py" \
-	--pcap "$T/truth.pcap" --nfdump "$T/c1" --exports "$T/exports.pcap" \
+	--pcap "$T/truth.pcap" --nfdump "$T/c1" --exports "$T/export.pcap" \
 	--export-port 9995 \
 	--exact "$B_IP:5000-5099:101" --exact "$RA_IP:5100-5199:51" \
 	--header "5000-5199:1:10" \

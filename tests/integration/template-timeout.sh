@@ -13,13 +13,7 @@ write_conf "$T/nfn.conf" destination=127.0.0.1:9995 protocol=10 \
 	refresh_rate=65535 timeout_rate=1 inactive_timeout=1
 start_daemon "$T/nfn.conf" || exit 1
 capture_start || exit 1
-inR dumpcap -q -i lo -f "udp port 9995" -w "$T/export.pcap" \
-	2>"$T/dumpcap-lo.log" &
-EXPORT_CAP=$!
-for _ in $(seq 100); do
-	grep -q "Capturing on\\|File:" "$T/dumpcap-lo.log" 2>/dev/null && break
-	sleep 0.1
-done
+export_capture_start 9995 || exit 1
 
 for i in $(seq 0 15); do		# 16 flows, 5 s apart: 75 s
 	traffic "$NS_A" udp $B_IP $((5000 + i)) 1 1 100 >/dev/null
@@ -28,7 +22,7 @@ done
 capture_stop
 check "daemon exits 0 on SIGTERM" stop_daemon
 sleep 0.5
-kill -TERM "$EXPORT_CAP"; wait "$EXPORT_CAP" 2>/dev/null
+export_capture_stop
 stop_collector c1
 
 # per IPFIX message: capture time, and whether it has a template set (2)

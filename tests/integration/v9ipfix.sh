@@ -20,13 +20,7 @@ write_conf "$T/nfn.conf" destination=127.0.0.1:9995,127.0.0.1:9996 \
 load_rules nflog6
 start_daemon "$T/nfn.conf" || exit 1
 capture_start || exit 1
-inR dumpcap -q -i lo -f "udp port 9995" -w "$T/export.pcap" \
-	2>"$T/dumpcap-lo.log" &
-EXPORT_CAP=$!
-for _ in $(seq 100); do
-	grep -q "Capturing on\\|File:" "$T/dumpcap-lo.log" 2>/dev/null && break
-	sleep 0.1
-done
+export_capture_start 9995 || exit 1
 
 inB python3 "$NFN_SRCDIR/tests/integration/traffic.py" tcp-server 6000 20 \
 	dual &
@@ -48,7 +42,7 @@ capture_stop
 check "config says protocol $PROTO" grep -qx "protocol = $PROTO" <(ctl config)
 check "daemon exits 0 on SIGTERM" stop_daemon
 sleep 0.5
-kill -TERM "$EXPORT_CAP"; wait "$EXPORT_CAP" 2>/dev/null
+export_capture_stop
 stop_collector c1
 stop_nfacctd pm
 flows=$(grep -c . <(nfdump -R "$T/c1" -N -q -o "fmt:%sa" 2>/dev/null))

@@ -314,6 +314,25 @@ capture_stop() {
 	kill -TERM "$TSHARK_PID"; wait "$TSHARK_PID" 2>/dev/null; TSHARK_PID=
 }
 
+# export_capture_start PORT: what the daemon sends to a collector on R's
+# loopback at PORT, into $T/export.pcap (EXPORT_CAP), for tshark's cflow
+# checks of the datagrams themselves; export_capture_stop ends it.
+export_capture_start() {
+	ip netns exec "$NS_R" dumpcap -q -i lo -f "udp port $1" \
+		-w "$T/export.pcap" 2>"$T/dumpcap-lo.log" &
+	EXPORT_CAP=$!
+	for _ in $(seq 100); do
+		grep -q "Capturing on\\|File:" "$T/dumpcap-lo.log" 2>/dev/null &&
+			return 0
+		sleep 0.1
+	done
+	echo "dumpcap on lo did not start"; cat "$T/dumpcap-lo.log"; return 1
+}
+export_capture_stop() {
+	sleep 0.5
+	kill -TERM "$EXPORT_CAP"; wait "$EXPORT_CAP" 2>/dev/null; EXPORT_CAP=
+}
+
 traffic() {	# traffic NS ARGS...: tests/integration/traffic.py in a namespace
 	ip netns exec "$1" python3 "$NFN_SRCDIR/tests/integration/traffic.py" "${@:2}"
 }
