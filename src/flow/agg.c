@@ -49,39 +49,59 @@ agg_num(const char *s, size_t len, unsigned long max, unsigned long *v)
 	return *v <= max ? 0 : -1;
 }
 
-/* "A.B.C.D/M" = "N" */
+/*
+ * "ADDR/M" = "N" for address family af: the address into out (4 or 16
+ * bytes, network order), M and N checked against the family's length.
+ */
 static int
-agg_net_rule(const char *lhs, const char *rhs, struct agg *a,
-    const char **why)
+agg_net_parse(int af, const char *lhs, const char *rhs, void *out,
+    unsigned long *m, unsigned long *n, const char **why)
 {
 	const char *slash = strchr(lhs, '/');
-	char addr[INET_ADDRSTRLEN];
-	struct in_addr in;
-	unsigned long m, n;
-	struct agg_net *r;
+	int v6 = af == AF_INET6;
+	size_t room = v6 ? INET6_ADDRSTRLEN : INET_ADDRSTRLEN;
+	unsigned long bits = v6 ? 128 : 32;
+	char addr[INET6_ADDRSTRLEN];
 
 	if (slash == NULL) {
 		*why = "missing /M after the network address";
 		return -1;
 	}
-	if ((size_t)(slash - lhs) >= sizeof(addr)) {
+	if ((size_t)(slash - lhs) >= room) {
 		*why = "bad network address";
 		return -1;
 	}
 	memcpy(addr, lhs, (size_t)(slash - lhs));
 	addr[slash - lhs] = '\0';
-	if (inet_pton(AF_INET, addr, &in) != 1) {
-		*why = "bad network address (expected A.B.C.D)";
+	if (inet_pton(af, addr, out) != 1) {
+		*why = v6 ? "bad IPv6 network address" :
+		    "bad network address (expected A.B.C.D)";
 		return -1;
 	}
-	if (agg_num(slash + 1, strlen(slash + 1), 32, &m) < 0) {
-		*why = "prefix length M must be 0..32";
+	if (agg_num(slash + 1, strlen(slash + 1), bits, m) < 0) {
+		*why = v6 ? "IPv6 prefix length M must be 0..128" :
+		    "prefix length M must be 0..32";
 		return -1;
 	}
-	if (agg_num(rhs, strlen(rhs), 32, &n) < 0) {
-		*why = "new prefix length N must be 0..32";
+	if (agg_num(rhs, strlen(rhs), bits, n) < 0) {
+		*why = v6 ? "new IPv6 prefix length N must be 0..128" :
+		    "new prefix length N must be 0..32";
 		return -1;
 	}
+	return 0;
+}
+
+/* "A.B.C.D/M" = "N" */
+static int
+agg_net_rule(const char *lhs, const char *rhs, struct agg *a,
+    const char **why)
+{
+	struct in_addr in;
+	unsigned long m, n;
+	struct agg_net *r;
+
+	if (agg_net_parse(AF_INET, lhs, rhs, &in, &m, &n, why) < 0)
+		return -1;
 	if (a->nnet >= AGG_MAX) {
 		*why = "too many network rules";
 		return -1;
@@ -111,34 +131,12 @@ static int
 agg_net6_rule(const char *lhs, const char *rhs, struct agg *a,
     const char **why)
 {
-	const char *slash = strchr(lhs, '/');
-	char addr[INET6_ADDRSTRLEN];
 	unsigned long m, n;
 	struct agg_net6 *r;
 	uint8_t in6[16];
 
-	if (slash == NULL) {
-		*why = "missing /M after the network address";
+	if (agg_net_parse(AF_INET6, lhs, rhs, in6, &m, &n, why) < 0)
 		return -1;
-	}
-	if ((size_t)(slash - lhs) >= sizeof(addr)) {
-		*why = "bad network address";
-		return -1;
-	}
-	memcpy(addr, lhs, (size_t)(slash - lhs));
-	addr[slash - lhs] = '\0';
-	if (inet_pton(AF_INET6, addr, in6) != 1) {
-		*why = "bad IPv6 network address";
-		return -1;
-	}
-	if (agg_num(slash + 1, strlen(slash + 1), 128, &m) < 0) {
-		*why = "IPv6 prefix length M must be 0..128";
-		return -1;
-	}
-	if (agg_num(rhs, strlen(rhs), 128, &n) < 0) {
-		*why = "new IPv6 prefix length N must be 0..128";
-		return -1;
-	}
 	if (a->nnet6 >= AGG_MAX) {
 		*why = "too many IPv6 network rules";
 		return -1;
