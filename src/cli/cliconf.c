@@ -48,21 +48,51 @@ ini_value(const char *v, char *buf, size_t len)
 		snprintf(buf, len, "%s", v);
 }
 
+/* Blanks as iniparser strips them around keys, values and sections. */
+static const char *
+skip_blanks(const char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	return s;
+}
+
 /* "key" when line is "key = ..." (blanks allowed), else "". */
 static void
 line_key(const char *line, char *key, size_t len)
 {
 	size_t n = 0;
 
-	line += strspn(line, " \t");
-	while (line[n] && line[n] != '=' && line[n] != ' ' && line[n] != '\t')
+	line = skip_blanks(line);
+	while (line[n] && line[n] != '=' && !isspace((unsigned char)line[n]))
 		n++;
 	key[0] = '\0';
 	if (n == 0 || n >= len || line[0] == '#' || line[0] == ';' ||
-	    line[0] == '[' || line[n + strspn(line + n, " \t")] != '=')
+	    line[0] == '[' || *skip_blanks(line + n) != '=')
 		return;
 	memcpy(key, line, n);
 	key[n] = '\0';
+}
+
+/*
+ * Which section line t (blanks skipped, starting with '[') opens, as
+ * iniparser reads it: the name up to the first ']', blanks around it
+ * removed, any case.  1 for [netflow], 0 for another, -1 for "[]...",
+ * which iniparser takes as no new section at all (the last one goes on).
+ */
+static int
+section_kind(const char *t)
+{
+	const char *end = strchr(t, ']');
+	size_t n;
+
+	if (end == NULL || end == t + 1)
+		return end == NULL ? 0 : -1;
+	t = skip_blanks(t + 1);
+	n = t < end ? (size_t)(end - t) : 0;
+	while (n > 0 && isspace((unsigned char)t[n - 1]))
+		n--;
+	return n == 7 && strncasecmp(t, "netflow", 7) == 0;
 }
 
 static int
@@ -101,10 +131,10 @@ cliconf_edit(const char *old, const struct conf *want,
 		return NULL;
 	/* pass 1: which changed keys already have a line */
 	for (rest = copy; (line = strsep(&rest, "\n")) != NULL; ) {
-		const char *t = line + strspn(line, " \t");
+		const char *t = skip_blanks(line);
 
-		if (*t == '[')
-			in_sec = strncasecmp(t, "[netflow]", 9) == 0;
+		if (*t == '[' && section_kind(t) >= 0)
+			in_sec = section_kind(t);
 		line_key(line, key, sizeof(key));
 		for (i = 0; in_sec && key[0] && i < n; i++)
 			if (strcasecmp(key, changed[i]) == 0)
@@ -117,12 +147,13 @@ cliconf_edit(const char *old, const struct conf *want,
 	}
 	in_sec = 0;
 	for (rest = copy; (line = strsep(&rest, "\n")) != NULL; ) {
-		const char *t = line + strspn(line, " \t");
+		const char *t = skip_blanks(line);
 
 		if (rest == NULL && *line == '\0')
 			break;	/* the text's final newline */
 		if (*t == '[') {
-			in_sec = strncasecmp(t, "[netflow]", 9) == 0;
+			if (section_kind(t) >= 0)
+				in_sec = section_kind(t);
 			fprintf(m, "%s\n", line);
 			if (in_sec && !seen_sec)
 				for (i = 0; i < n; i++)
@@ -138,7 +169,11 @@ cliconf_edit(const char *old, const struct conf *want,
 					put_key(m, want, *k);
 			continue;
 		}
-		fprintf(m, "%s\n", line);
+		/*
+		 * A last line without a newline keeps it: iniparser skips a
+		 * one-character last line only when no newline ends it.
+		 */
+		fprintf(m, rest == NULL ? "%s" : "%s\n", line);
 	}
 	if (!seen_sec) {
 		fprintf(m, "\n[netflow]\n");

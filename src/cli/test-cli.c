@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli/cliconf.h"
 #include "util/check.h"
 #include "cli/cli.h"
 #include "cli/clictx.h"
@@ -511,6 +512,26 @@ test_install(void)
 	rmdir(dir);
 }
 
+/* Found by fuzzing: the editor must see sections and lines as iniparser does. */
+static void
+test_cliconf_edit(void)
+{
+	const char *changed[] = { "active_timeout" };
+	struct conf want;
+	char err[512], *e;
+
+	conf_defaults(&want);
+	want.active_timeout = 60;
+	e = cliconf_edit("[ NetFlow\t]\nactive_timeout = 30\n", &want,
+	    changed, 1);
+	CHECK(e != NULL && strcmp(e, "[ NetFlow\t]\nactive_timeout = 60\n") == 0);
+	CHECK(e != NULL && cliconf_verify(e, &want, err, sizeof(err)) == 0);
+	free(e);
+	e = cliconf_edit("[netflow]\nactive_timeout = 30\n;", &want, changed, 1);
+	CHECK(e != NULL && strcmp(e, "[netflow]\nactive_timeout = 60\n;") == 0);
+	free(e);
+}
+
 int
 main(void)
 {
@@ -520,5 +541,6 @@ main(void)
 		run_case(&cases[i], i);
 	printf("%u invocations\n", i);
 	test_install();
+	test_cliconf_edit();
 	return check_done();
 }

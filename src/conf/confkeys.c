@@ -30,7 +30,7 @@ static const struct confkeys_key confkeys_tab[] = {
 	{ "maxflows", T_UINT, U32(maxflows), 0, UINT32_MAX,
 	    "most flows tracked at once, 0 = unlimited; packets past the cap "
 	    "are counted as dropped", 0 },
-	{ "hashsize", T_HASH, U32(hashsize), 256, 2147483648u,
+	{ "hashsize", T_HASH, U32(hashsize), 256, CONFKEYS_HASH_MAX,
 	    "flow hash buckets, 0 = automatic (starts at 4096, doubles as flows grow)",
 	    0 },
 	{ "sndbuf", T_UINT, U32(sndbuf), 0, 2147483647u,
@@ -220,7 +220,7 @@ void
 confkeys_unknown(const char *prefix, const char *name, char *err,
     size_t errlen)
 {
-	char keys[400];
+	char keys[400], shown[64];
 	size_t i, n = 0;
 
 	/* "destination, active_timeout, ...": the operator sees every key */
@@ -228,6 +228,10 @@ confkeys_unknown(const char *prefix, const char *name, char *err,
 	for (i = 0; i < CONFKEYS_N && n < sizeof(keys); i++)
 		n += (size_t)snprintf(keys + n, sizeof(keys) - n, "%s%s",
 		    i ? ", " : "", confkeys_tab[i].name);
-	snprintf(err, errlen, "%sunknown key \"%s\"; keys are: %s", prefix,
-	    name, keys);
+	/* the name as typed, but never a control character in a message */
+	for (i = 0; name[i] && i + 1 < sizeof(shown); i++)
+		shown[i] = iscntrl((unsigned char)name[i]) ? '?' : name[i];
+	shown[i] = '\0';
+	snprintf(err, errlen, "%sunknown key \"%s%s\"; keys are: %s", prefix,
+	    shown, name[i] ? "..." : "", keys);
 }

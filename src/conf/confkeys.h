@@ -12,6 +12,14 @@
 #include <stdint.h>
 #include <sys/un.h>
 
+/*
+ * Largest explicit hashsize: 2^24 buckets (64 MiB of bucket heads), so a
+ * typing error cannot make one live change allocate gigabytes inside the
+ * event loop.  Sixteen million buckets keep chains short up to as many
+ * flows; the automatic size grows past it only with the flows themselves.
+ */
+#define CONFKEYS_HASH_MAX	(1u << 24)
+
 #define CONF_SUN_PATH	sizeof(((struct sockaddr_un *)0)->sun_path)
 
 enum confkeys_type {

@@ -354,7 +354,7 @@ confval_set(struct conf *c, const struct confkeys_key *k, const char *value,
     char *err, size_t errlen)
 {
 	char v[CONF_TEXT_MAX];
-	size_t len;
+	size_t len, i;
 
 	/* Blanks around a value are never part of it. */
 	while (isspace((unsigned char)*value))
@@ -367,6 +367,16 @@ confval_set(struct conf *c, const struct confkeys_key *k, const char *value,
 		    "%zu bytes", sizeof(v) - 1);
 	memcpy(v, value, len);
 	v[len] = '\0';
+	/*
+	 * A value is one line of the file; a control character in it (a
+	 * blank excepted: lists may be separated by tabs) would break the
+	 * line it is written to and the message that names it.
+	 */
+	for (i = 0; i < len; i++)
+		if (iscntrl((unsigned char)v[i]) && v[i] != '\t')
+			return confval_err(err, errlen, k, "...", "control "
+			    "character (byte 0x%02x) in the value: only "
+			    "printable text is allowed", (unsigned char)v[i]);
 	return confval_setters[k->type](c, k, v, err, errlen);
 }
 

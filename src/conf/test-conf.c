@@ -159,7 +159,7 @@ static const struct {
 	{ "active_timeout", "0", "1", "86400", "86401" },
 	{ "inactive_timeout", "0", "1", "86400", "86401" },
 	{ "maxflows", NULL, "0", "4294967295", "4294967296" },
-	{ "hashsize", "255", "256", "2147483648", "2147483649" },
+	{ "hashsize", "255", "256", "16777216", "16777217" },
 	{ "sndbuf", NULL, "0", "2147483647", "2147483648" },
 	{ "debug", NULL, "0", "255", "256" },
 	{ "protocol", "4", "5", "10", "11" },
@@ -728,6 +728,27 @@ test_shipped(void)
 	free(got);
 }
 
+/* Found by fuzzing: a control character went into the value and the message. */
+static void
+test_control_chars(void)
+{
+	struct conf c;
+	char err[512];
+
+	conf_defaults(&c);
+	CHECK(conf_set(&c, "aggregation", "10.0.0.0/8=16\n,1-1023=1", err,
+	    sizeof(err)) == -1);
+	CHECK(strchr(err, '\n') == NULL);
+	CHECK(strstr(err, "aggregation") != NULL &&
+	    strstr(err, "control character (byte 0x0a)") != NULL);
+	CHECK(conf_set(&c, "destination", "198.18.0.1\r:2055", err,
+	    sizeof(err)) == -1);
+	CHECK(conf_set(&c, "aggr\n,x", "1", err, sizeof(err)) == -1);
+	CHECK(strchr(err, '\n') == NULL && strstr(err, "aggr?,x") != NULL);
+	CHECK(conf_set(&c, "hashsize", "16777217", err, sizeof(err)) == -1);
+	CHECK(strstr(err, "256..16777216") != NULL);
+}
+
 int
 main(void)
 {
@@ -743,5 +764,6 @@ main(void)
 	test_load();
 	test_round_trip();
 	test_shipped();
+	test_control_chars();
 	return check_done();
 }

@@ -4,6 +4,8 @@
 #include <string.h>
 #include <time.h>
 #include <arpa/inet.h>
+#include <linux/netlink.h>
+#include <linux/netfilter/nfnetlink.h>
 
 #include "util/clock.h"
 #include "input/ctmsg.h"
@@ -33,6 +35,14 @@ ns_to_uptime(uint64_t ns)
 	ts.tv_sec = (time_t)(ns / 1000000000u);
 	ts.tv_nsec = (long)(ns % 1000000000u);
 	return clk_wall_to_uptime(&ts);
+}
+
+int
+ctmsg_parse(const struct nlmsghdr *nlh, struct nf_conntrack *o)
+{
+	if (nlh->nlmsg_len < NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct nfgenmsg)))
+		return -1;
+	return nfct_nlmsg_parse(nlh, o) < 0 ? -1 : 0;
 }
 
 int

@@ -14,6 +14,14 @@
 
 #include "input/ctconn.h"
 
+/*
+ * Parse one conntrack message (nlmsg_len already checked against what was
+ * received) into o: 0, or -1 when it is too short for its nfgenmsg header
+ * (libnetfilter_conntrack does not check) or does not parse.
+ */
+struct nlmsghdr;
+int ctmsg_parse(const struct nlmsghdr *nlh, struct nf_conntrack *o);
+
 /* Fill ci from a parsed conntrack object; -1 if it is not IPv4. */
 int ctmsg_info(const struct nf_conntrack *o, struct ctconn_info *ci);
 /* The object a GET of connection k sends (nfct_destroy it); NULL, errno. */

@@ -113,7 +113,7 @@ on_msg(const struct nlmsghdr *nlh, void *arg)
 	}
 	if ((o = nfct_new()) == NULL)
 		return MNL_CB_ERROR;
-	if (nfct_nlmsg_parse(nlh, o) < 0) {
+	if (ctmsg_parse(nlh, o) < 0) {
 		st->parse_errors++;
 		nfct_destroy(o);
 		return MNL_CB_OK;

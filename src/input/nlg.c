@@ -318,6 +318,21 @@ get_be64(const uint8_t *v)
 }
 
 /*
+ * A timestamp outside what a clock can hold (microseconds past a second,
+ * seconds that overflow milliseconds) is left out: the packet still counts,
+ * at its arrival time.
+ */
+static void
+nlg_timestamp(struct nlg_pkt *p, uint64_t sec, uint64_t usec)
+{
+	if (usec >= 1000000 || sec > (uint64_t)INT64_MAX / 1000 / 2)
+		return;
+	p->has_ts = 1;
+	p->ts.tv_sec = (time_t)sec;
+	p->ts.tv_nsec = (long)usec * 1000;
+}
+
+/*
  * Take the attributes of one packet message into p.  Returns 0, or -1 when
  * the message is malformed.  Walked here rather than by nflog_nlmsg_parse():
  * its per-attribute callbacks through libmnl were a fifth of the daemon's
@@ -374,9 +389,7 @@ nlg_parse(const struct nlmsghdr *nlh, struct nlg_pkt *p, uint32_t *seq,
 		case NFULA_TIMESTAMP:
 			if (vlen < 2 * sizeof(uint64_t))
 				return -1;
-			p->has_ts = 1;
-			p->ts.tv_sec = (time_t)get_be64(v);
-			p->ts.tv_nsec = (long)get_be64(v + 8) * 1000;
+			nlg_timestamp(p, get_be64(v), get_be64(v + 8));
 			break;
 		default:
 			break;		/* not ours: skip */
