@@ -1,6 +1,7 @@
 #!/bin/sh
 # deps.sh: install what nft-netflow needs to build, test and benchmark on
-# Debian 12 (run as root).  Idempotent.
+# Debian 12 (run as root).  Idempotent.  clang and its runtime
+# (libFuzzer, sanitizers) build the fuzz targets of scripts/fuzz.sh.
 set -e
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
@@ -11,4 +12,5 @@ apt-get install -y -qq --no-install-recommends \
 	nftables iptables iproute2 iputils-ping ethtool conntrack procps python3 \
 	nfdump pmacct tshark scdoc mandoc man-db \
 	prometheus prometheus-node-exporter bash-completion \
-	debhelper dpkg-dev fakeroot lintian >/dev/null
+	debhelper dpkg-dev fakeroot lintian \
+	clang libclang-rt-14-dev >/dev/null
