@@ -34,12 +34,31 @@ ctl_addr(const char *path, struct sockaddr_un *sun)
 	return 0;
 }
 
+/*
+ * Remove a stale socket left by a daemon that died, and nothing else: a
+ * file, a directory or a symlink at path is an error (EEXIST), never
+ * deleted.
+ */
+static int
+ctl_unlink_stale(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISSOCK(st.st_mode)) {
+		errno = EEXIST;
+		return -1;
+	}
+	return unlink(path);
+}
+
 int
 ctl_listen(const char *path)
 {
 	struct sockaddr_un sun;
 	mode_t old;
-	int fd, probe;
+	int fd, probe, r;
 
 	if (ctl_addr(path, &sun) < 0)
 		return -1;
@@ -52,19 +71,21 @@ ctl_listen(const char *path)
 		return -1;
 	}
 	close(probe);
-	unlink(path);
+	if (ctl_unlink_stale(path) < 0)
+		return -1;
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -1;
+	/*
+	 * The socket is born 0600 (umask at bind), so there is no moment
+	 * when others could connect and no chmod() by path afterwards, which
+	 * a symlink swapped in could redirect.
+	 */
 	old = umask(0177);
-	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
-		umask(old);
-		close(fd);
-		return -1;
-	}
+	r = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
 	umask(old);
-	if (chmod(path, 0600) < 0 || listen(fd, 16) < 0) {
-		close(fd);
+	if (r < 0 || listen(fd, 16) < 0) {
+		close_keep_errno(fd);
 		return -1;
 	}
 	return fd;

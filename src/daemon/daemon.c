@@ -291,18 +291,35 @@ tick(struct daemon *d)
 	note_ft_due(d);
 }
 
+/* The signals the loop reads: TERM and INT stop it, HUP reloads. */
+static void
+loop_sigset(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGHUP);
+}
+
+int
+daemon_block_signals(void)
+{
+	sigset_t set;
+
+	loop_sigset(&set);
+	signal(SIGPIPE, SIG_IGN);
+	return sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
+/* The signals daemon_block_signals() holds back, read from a signalfd. */
 static int
 open_signals(void)
 {
 	sigset_t set;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+	if (daemon_block_signals() < 0)
 		return -1;
-	signal(SIGPIPE, SIG_IGN);
+	loop_sigset(&set);
 	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 }
 

@@ -60,6 +60,14 @@ struct daemon {
 	uint64_t reloads, reload_errors;
 };
 
+/*
+ * Hold TERM, INT and HUP back (and ignore PIPE) from the first instruction
+ * on: a signal that arrives during startup (the conntrack dump can take
+ * seconds) waits in the signalfd that daemon_init() opens, rather than
+ * killing the daemon half-started.  -1 with errno.
+ */
+int daemon_block_signals(void);
+
 /* Open every socket; returns -1 (logged) on failure. */
 int daemon_init(struct daemon *d, const struct conf *c, const char *conf_path);
 /* Run until SIGTERM/SIGINT; exports every flow before returning. */

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "util/clock.h"
+#include "util/file.h"
 #include "conf/conf.h"
 #include "daemon/daemon_priv.h"
 #include "util/log.h"
@@ -74,18 +75,29 @@ daemonize(void)
 	}
 }
 
-static void
-write_pidfile(const char *path)
+/*
+ * One daemon per control socket (so per config: the socket is one of its
+ * keys) and per pidfile.  Two daemons on one config would both export
+ * every flow, or in conntrack mode every connection.  The locks are taken
+ * before daemonizing, so the refusal reaches the terminal, and held by
+ * the open descriptors for the daemon's life.  Exits on failure.
+ */
+static int
+take_lock(const char *path, const char *what)
 {
-	FILE *f;
+	pid_t holder;
+	int fd;
 
 	make_parent(path);
-	if ((f = fopen(path, "w")) == NULL) {
-		log_warn("pidfile %s", path);
-		return;
-	}
-	fprintf(f, "%d\n", (int)getpid());
-	fclose(f);
+	if ((fd = file_lock(path, &holder)) >= 0)
+		return fd;
+	if (errno != EWOULDBLOCK)
+		fatal("lock %s", path);
+	if (holder > 0)
+		fatalx("another nft-netflowd (pid %d) already runs with %s; "
+		    "stop it first (lock %s)", (int)holder, what, path);
+	fatalx("another nft-netflowd already runs with %s; stop it first "
+	    "(lock %s)", what, path);
 }
 
 int
@@ -95,8 +107,13 @@ main(int argc, char **argv)
 	int foreground = 0, check = 0, ch, rc;
 	struct daemon d;
 	struct conf c;
-	char err[512];
+	char err[512], lockpath[CONF_TEXT_MAX + 8], what[CONF_TEXT_MAX + 32];
+	int ctl_lock, pid_lock = -1;
 
+	if (daemon_block_signals() < 0) {
+		perror("nft-netflowd: sigprocmask");
+		return 1;
+	}
 	while ((ch = getopt(argc, argv, "c:fnp:hV")) != -1) {
 		switch (ch) {
 		case 'c':
@@ -137,14 +154,25 @@ main(int argc, char **argv)
 	log_set_debug(c.debug);
 	clk_start();
 	make_parent(c.control);
+	if (snprintf(lockpath, sizeof(lockpath), "%s.lock", c.control) >=
+	    (int)sizeof(lockpath))
+		fatalx("control = \"%s\": path too long", c.control);
+	snprintf(what, sizeof(what), "control socket %s", c.control);
+	ctl_lock = take_lock(lockpath, what);
+	if (strcmp(pidfile, "-") != 0) {
+		snprintf(what, sizeof(what), "pidfile %s", pidfile);
+		pid_lock = take_lock(pidfile, what);
+	}
 	if (!foreground) {
 		daemonize();
 		log_init("nft-netflowd", 0, c.debug);
 	}
+	/* the pid after daemonizing; the locks came through the forks */
+	file_lock_pid(ctl_lock);
+	if (pid_lock >= 0 && file_lock_pid(pid_lock) < 0)
+		log_warn("pidfile %s", pidfile);
 	if (daemon_init(&d, &c, conf_path) < 0)
 		fatalx("startup failed");
-	if (strcmp(pidfile, "-") != 0)
-		write_pidfile(pidfile);
 	if (priv_drop() < 0)
 		log_warn("cannot drop privileges; running with those given");
 	log_info("started: capture %s, %u destination(s), control %s",

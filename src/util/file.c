@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -106,16 +107,50 @@ file_read(const char *path)
 	return buf;
 }
 
+/* write() all of text; -1 with errno (ENOSPC...) on a short write. */
+static int
+write_all(int fd, const char *text, size_t len)
+{
+	ssize_t w;
+
+	while (len > 0) {
+		if ((w = write(fd, text, len)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		text += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Make a rename in dir durable: fsync the directory itself. */
+static int
+sync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r;
+
+	if (fd < 0)
+		return -1;
+	r = fsync(fd);
+	close_keep_errno(fd);
+	return r;
+}
+
 /*
- * Rewriting an unchanged file would only move its mtime; the temporary
- * file and rename() mean a reader never sees half of it.
+ * Rewriting an unchanged file would only move its mtime.  The new text goes
+ * to a temporary file of an unpredictable name, created with O_EXCL (so
+ * never through a symlink or over another file), synced, then renamed over
+ * path, and the directory is synced: a crash at any point leaves the old
+ * file or the new one, whole.  An existing file keeps its mode and owner.
  */
 int
 file_replace(const char *path, const char *text, mode_t mode)
 {
 	char tmp[PATH_MAX + 16], dir[PATH_MAX], *old;
-	size_t len = strlen(text);
-	int fd;
+	struct stat st;
+	int fd, have = 0;
 
 	if ((old = file_read(path)) != NULL) {
 		int same = strcmp(old, text) == 0;
@@ -124,18 +159,63 @@ file_replace(const char *path, const char *text, mode_t mode)
 		if (same)
 			return 0;
 	}
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+		mode = st.st_mode & 07777;
+		have = 1;
+	}
 	file_dir(path, dir, sizeof(dir));
 	if (file_mkdirs(dir, 0755) < 0)
 		return -1;
-	snprintf(tmp, sizeof(tmp), "%s.tmp%d", path, (int)getpid());
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    mode)) < 0)
+	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp)) {
+		errno = ENAMETOOLONG;
 		return -1;
-	if (write(fd, text, len) != (ssize_t)len || fchmod(fd, mode) < 0 ||
-	    fsync(fd) < 0 || close(fd) < 0 || rename(tmp, path) < 0) {
+	}
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0)	/* O_CREAT | O_EXCL */
+		return -1;
+	if (write_all(fd, text, strlen(text)) < 0 || fchmod(fd, mode) < 0 ||
+	    (have && geteuid() == 0 && fchown(fd, st.st_uid, st.st_gid) < 0) ||
+	    fsync(fd) < 0) {
 		close_keep_errno(fd);
 		unlink_keep_errno(tmp);
 		return -1;
 	}
-	return 1;
+	if (close(fd) < 0 || rename(tmp, path) < 0) {
+		unlink_keep_errno(tmp);
+		return -1;
+	}
+	return sync_dir(dir) < 0 ? -1 : 1;
+}
+
+int
+file_lock(const char *path, pid_t *holder)
+{
+	char buf[32];
+	ssize_t n;
+	int fd;
+
+	*holder = 0;
+	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -1;
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		return fd;
+	if (errno == EWOULDBLOCK &&
+	    (n = pread(fd, buf, sizeof(buf) - 1, 0)) > 0) {
+		buf[n] = '\0';
+		*holder = (pid_t)atoi(buf);
+		errno = EWOULDBLOCK;
+	}
+	close_keep_errno(fd);
+	return -1;
+}
+
+int
+file_lock_pid(int fd)
+{
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
+
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, buf, (size_t)n, 0) != n)
+		return -1;
+	return 0;
 }

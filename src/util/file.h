@@ -33,8 +33,22 @@ char	*file_read(const char *path);
 
 /*
  * Replace path with text unless it already holds exactly that, through a
- * temporary file and rename().  1 written, 0 unchanged, -1 with errno.
+ * temporary file (O_EXCL, unpredictable name) and rename(), then fsync of
+ * the directory: after a crash path is the old file or the new, whole.  An
+ * existing file keeps its mode (and, as root, its owner); a new one gets
+ * mode.  1 written, 0 unchanged, -1 with errno (nothing changed).
  */
 int	 file_replace(const char *path, const char *text, mode_t mode);
+
+/*
+ * Take an exclusive lock on path (created 0644, never through a symlink)
+ * for as long as the returned descriptor stays open, in this process and
+ * in the children it forks.  -1 with errno: EWOULDBLOCK when another
+ * process holds it, with *holder its pid if it wrote one (else 0).
+ */
+int	 file_lock(const char *path, pid_t *holder);
+
+/* Write our pid into a lock file taken with file_lock(); -1 with errno. */
+int	 file_lock_pid(int fd);
 
 #endif
