@@ -143,6 +143,15 @@ clisetup_install(struct clictx *x, char *err, size_t errlen)
 	    write_include(x, err, errlen) < 0 ||
 	    write_iptfrag(x, err, errlen) < 0)
 		return -1;
+	/*
+	 * The daemon's own user, on a real install (the default config path;
+	 * another path is a test or a staging tree, which must not add users
+	 * to this system).
+	 */
+	if (strcmp(x->conf_path, CONF_DEFAULT_PATH) == 0 &&
+	    strcmp(x->want.user, "root") != 0 &&
+	    svc_user(x, x->want.user, err, errlen) < 0)
+		return -1;
 	if (svc_systemd(x) && svc_systemctl(x, "daemon-reload") != 0)
 		clictx_say(x, "systemctl daemon-reload failed");
 	return 0;

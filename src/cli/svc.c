@@ -2,6 +2,7 @@
  * svc: start, stop, ask and change the daemon.  See svc.h.
  */
 #include <errno.h>
+#include <pwd.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
@@ -111,6 +112,24 @@ run(const struct clictx *x, char *const argv[])
 		if (errno != EINTR)
 			return -1;
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+int
+svc_user(const struct clictx *x, const char *user, char *err, size_t errlen)
+{
+	char *argv[] = { "useradd", "--system", "--no-create-home",
+	    "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin",
+	    (char *)user, NULL };
+
+	if (getpwnam(user) != NULL)
+		return 0;
+	if (run(x, argv) != 0 || getpwnam(user) == NULL) {
+		snprintf(err, errlen, "user = \"%s\": cannot create the system "
+		    "user (useradd --system %s failed)", user, user);
+		return -1;
+	}
+	clictx_say(x, "created system user %s", user);
+	return 0;
 }
 
 int

@@ -34,6 +34,13 @@ int	svc_conf(const struct conf *c, struct conf *out, char *err,
 int	svc_systemd(const struct clictx *x);
 
 /* systemctl VERB nft-netflow.service, quiet unless -v; its exit status. */
+/*
+ * The daemon's user exists: created with useradd --system (no home, no
+ * login shell) when missing.  0, or -1 with one line in err.
+ */
+int	svc_user(const struct clictx *x, const char *user, char *err,
+	    size_t errlen);
+
 int	svc_systemctl(const struct clictx *x, const char *verb);
 
 /* Start the daemon for x->want and wait until it answers.  0 or -1. */

@@ -59,6 +59,8 @@ conf_defaults(struct conf *c)
 	c->export_mark = 0x6e66;	/* "nf" */
 	snprintf(c->control, sizeof(c->control), "%s", CONF_DEFAULT_CONTROL);
 	c->rules = RULES_NFT;
+	snprintf(c->user, sizeof(c->user), "%s", CONF_DEFAULT_USER);
+	c->control_group[0] = '\0';
 	/* Numeric and well-formed: these cannot fail. */
 	if (conf_set(c, "destination", "127.0.0.1:2055", err,
 	    sizeof(err)) < 0)
@@ -123,7 +125,7 @@ static int
 conf_quoted(const struct confkeys_key *k)
 {
 	return k->type == T_DEST || k->type == T_AGG || k->type == T_PATH ||
-	    k->type == T_SAMPLER;
+	    k->type == T_SAMPLER || k->type == T_NAME;
 }
 
 int

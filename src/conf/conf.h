@@ -26,6 +26,7 @@
 
 #define CONF_DEFAULT_PATH	"/etc/nft-netflow/nft-netflow.conf"
 #define CONF_DEFAULT_CONTROL	"/run/nft-netflow/control"
+#define CONF_DEFAULT_USER	"nft-netflow"
 #define CONF_TEXT_MAX		1024
 
 enum capture_mode { CAPTURE_NFLOG = 0, CAPTURE_CONNTRACK = 1 };
@@ -91,6 +92,8 @@ struct conf {
 	char control[CONF_TEXT_MAX];		/* control socket path */
 	enum rules_front rules;			/* nft | iptables */
 	struct sampler sampler;			/* "" (off) or MODE:N */
+	char user[CONF_TEXT_MAX];		/* runs as this user */
+	char control_group[CONF_TEXT_MAX];	/* may read; "" = root only */
 };
 
 void conf_defaults(struct conf *c);

@@ -95,6 +95,12 @@ static const struct confkeys_key confkeys_tab[] = {
 	{ "sampler", T_SAMPLER, U32(sampler), SAMPLER_N_MIN, SAMPLER_N_MAX,
 	    "1-in-N sampling in the kernel's rule, before NFLOG; "
 	    "empty = every packet", 0 },
+	{ "user", T_NAME, U32(user), 1, 0,
+	    "user the daemon runs as once its sockets are open, keeping "
+	    "CAP_NET_ADMIN only; root = stay root", CONFKEYS_RESTART },
+	{ "control_group", T_NAME, U32(control_group), 0, 0,
+	    "members of this group may read stats, flows and config on the "
+	    "control socket; empty = root only", CONFKEYS_RESTART },
 };
 
 #define CONFKEYS_N	(sizeof(confkeys_tab) / sizeof(confkeys_tab[0]))
@@ -106,7 +112,8 @@ static const char *const confkeys_namelist[CONFKEYS_N + 1] = {
 	"nflog_group", "copy_range", "queue_threshold", "flush_timeout",
 	"nlbufsiz", "netlink_rcvbuf", "hooks", "conntrack", "natevents",
 	"conntrack_rcvbuf", "conntrack_rcvbuf_max", "conntrack_reliable",
-	"export_mark", "control", "rules", "sampler", NULL
+	"export_mark", "control", "rules", "sampler", "user", "control_group",
+	NULL
 };
 
 _Static_assert(sizeof(confkeys_namelist) / sizeof(confkeys_namelist[0]) ==
@@ -212,6 +219,11 @@ confkeys_allowed(const struct confkeys_key *k, char *buf, size_t len)
 	case T_SAMPLER:
 		snprintf(buf, len, "empty (off), or deterministic:N, random:N "
 		    "or hash:N with N %u..%u", k->min, k->max);
+		break;
+	case T_NAME:
+		snprintf(buf, len, "a %s name%s", strcmp(k->name, "user") == 0 ?
+		    "user" : "group", k->min ? " (root: stay root)" :
+		    ", or empty");
 		break;
 	}
 }

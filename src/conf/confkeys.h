@@ -35,10 +35,14 @@ enum confkeys_type {
 	T_RULES,	/* nft | iptables */
 	T_ONOFF,	/* on | off, kept as 1 | 0 */
 	T_SAMPLER,	/* "" or deterministic|random|hash:N */
+	T_NAME,		/* a user or group name; empty allowed if min is 0 */
 };
 
 /* flags */
 #define CONFKEYS_RESTART	0x1	/* the running daemon cannot change it */
+
+/* Longest user or group name (useradd's limit). */
+#define CONF_NAME_MAX	32
 
 struct confkeys_key {
 	const char		*name;

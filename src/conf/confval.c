@@ -328,6 +328,28 @@ confval_sampler(struct conf *c, const struct confkeys_key *k, const char *v,
 	return 0;
 }
 
+/*
+ * A user or group name as useradd(8) accepts it: letters, digits, '.',
+ * '_' and '-', not starting with '-'.  Whether it exists is the daemon's
+ * question, at start.
+ */
+static int
+confval_name(struct conf *c, const struct confkeys_key *k, const char *v,
+    char *err, size_t errlen)
+{
+	size_t n = strlen(v);
+
+	if ((n == 0 && k->min > 0) || n > CONF_NAME_MAX || v[0] == '-' ||
+	    strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789._-") != n)
+		return confval_err(err, errlen, k, v, "must be a %s name: up "
+		    "to %d letters, digits, '.', '_' or '-', not starting "
+		    "with '-'%s", strcmp(k->name, "user") == 0 ? "user" :
+		    "group", CONF_NAME_MAX, k->min ? "" : ", or empty");
+	strcpy(confval_text(c, k), v);
+	return 0;
+}
+
 typedef int confval_setter(struct conf *, const struct confkeys_key *,
     const char *, char *, size_t);
 
@@ -344,10 +366,11 @@ static confval_setter *const confval_setters[] = {
 	[T_RULES] = confval_rules,
 	[T_ONOFF] = confval_onoff,
 	[T_SAMPLER] = confval_sampler,
+	[T_NAME] = confval_name,
 };
 
 _Static_assert(sizeof(confval_setters) / sizeof(confval_setters[0]) ==
-    T_SAMPLER + 1, "confval_setters[] must cover every key type");
+    T_NAME + 1, "confval_setters[] must cover every key type");
 
 int
 confval_set(struct conf *c, const struct confkeys_key *k, const char *value,
@@ -402,6 +425,7 @@ confval_get(const struct conf *c, const struct confkeys_key *k, char *buf,
 	case T_DEST:
 	case T_AGG:
 	case T_PATH:
+	case T_NAME:
 		r = snprintf(buf, len, "%s", confval_ctext(c, k));
 		break;
 	case T_CAPTURE:

@@ -96,7 +96,7 @@ test_bad_values(void)
 	    "m.conf:1: active_timeout = \"0\": must be an integer 1..86400");
 	bad("\noptions ipt_NETFLOW hashsize=100\n",
 	    "m.conf:2: hashsize = \"100\": must be 0 (automatic) or an "
-	    "integer 256..2147483648");
+	    "integer 256..16777216");
 	bad("options ipt_NETFLOW protocol=7\n", "m.conf:1: protocol = \"7\": "
 	    "must be 5 (NetFlow v5), 9 (NetFlow v9) or 10 (IPFIX)");
 	bad("options ipt_NETFLOW debug\n",

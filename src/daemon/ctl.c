@@ -54,7 +54,7 @@ ctl_unlink_stale(const char *path)
 }
 
 int
-ctl_listen(const char *path)
+ctl_listen(const char *path, gid_t group)
 {
 	struct sockaddr_un sun;
 	mode_t old;
@@ -77,14 +77,16 @@ ctl_listen(const char *path)
 	if (fd < 0)
 		return -1;
 	/*
-	 * The socket is born 0600 (umask at bind), so there is no moment
-	 * when others could connect and no chmod() by path afterwards, which
-	 * a symlink swapped in could redirect.
+	 * The socket is born with its mode (umask at bind), 0600 or 0660, so
+	 * there is no moment when others could connect and no chmod() by
+	 * path afterwards, which a symlink swapped in could redirect.  The
+	 * group is given with lchown(), which never follows a symlink.
 	 */
-	old = umask(0177);
+	old = umask(group == (gid_t)-1 ? 0177 : 0117);
 	r = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
 	umask(old);
-	if (r < 0 || listen(fd, 16) < 0) {
+	if (r < 0 || (group != (gid_t)-1 && lchown(path, (uid_t)-1, group) < 0) ||
+	    listen(fd, 16) < 0) {
 		close_keep_errno(fd);
 		return -1;
 	}

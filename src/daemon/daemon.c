@@ -4,6 +4,7 @@
  * control.c.
  */
 #include <errno.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "export/fmt.h"
+#include "daemon/ctlauth.h"
 #include "flow/agg.h"
 #include "util/clock.h"
 #include "daemon/control.h"
@@ -423,7 +425,20 @@ daemon_init(struct daemon *d, const struct conf *c, const char *conf_path)
 		log_warn("signalfd");
 		return -1;
 	}
-	if ((d->ctlfd = ctl_listen(c->control)) < 0) {
+	d->ctl_group = (gid_t)-1;
+	if (c->control_group[0] != '\0') {
+		struct group *gr = getgrnam(c->control_group);
+
+		if (gr == NULL) {
+			log_warnx("control_group = \"%s\": no such group; "
+			    "create it (groupadd --system %s) or leave "
+			    "control_group empty (root only)",
+			    c->control_group, c->control_group);
+			return -1;
+		}
+		d->ctl_group = gr->gr_gid;
+	}
+	if ((d->ctlfd = ctl_listen(c->control, d->ctl_group)) < 0) {
 		log_warn("control socket %s", c->control);
 		return -1;
 	}
@@ -572,15 +587,25 @@ on_signal(struct daemon *d)
 	}
 }
 
+/* The peer's credentials decide what it may ask (ctlauth.h). */
 static void
 on_control(struct daemon *d)
 {
-	char req[CTL_REQ_MAX], *resp;
+	char req[CTL_REQ_MAX], err[512], *resp;
+	struct ctlauth_peer peer;
 	int fd;
 
 	while ((fd = accept4(d->ctlfd, NULL, NULL, SOCK_CLOEXEC)) >= 0) {
-		if (ctl_read_request(fd, req, sizeof(req)) == 0 &&
-		    (resp = daemon_control(d, req)) != NULL) {
+		if (ctlauth_peer(fd, &peer) < 0 ||
+		    ctl_read_request(fd, req, sizeof(req)) < 0) {
+			close(fd);
+			continue;
+		}
+		if (ctlauth_check(&peer, d->ctl_group, d->conf.control_group,
+		    req, err, sizeof(err)) < 0) {
+			dprintf(fd, "ERR %s\n", err);
+			log_info("control: %s (pid %d)", err, (int)peer.pid);
+		} else if ((resp = daemon_control(d, req)) != NULL) {
 			ctl_write_all(fd, resp, strlen(resp));
 			free(resp);
 		}

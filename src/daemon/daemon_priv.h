@@ -50,6 +50,7 @@ struct daemon {
 	struct ctin *ct;			/* conntrack events (NULL if off) */
 	struct rtnl *rtnl;		/* interface MTUs (nflog mode) */
 	int epfd, sigfd, ctlfd;
+	gid_t ctl_group;		/* control_group's gid, or (gid_t)-1 */
 	uint32_t now;			/* uptime ms, updated every loop turn */
 	uint32_t ft_due;		/* uptime of the next flow expiry... */
 	int ft_due_set;			/* ...if the table has flows */

@@ -173,8 +173,9 @@ main(int argc, char **argv)
 		log_warn("pidfile %s", pidfile);
 	if (daemon_init(&d, &c, conf_path) < 0)
 		fatalx("startup failed");
-	if (priv_drop() < 0)
-		log_warn("cannot drop privileges; running with those given");
+	/* everything that needs more than CAP_NET_ADMIN is done by now */
+	if (priv_switch(c.user, err, sizeof(err)) < 0)
+		fatalx("%s", err);
 	log_info("started: capture %s, %u destination(s), control %s",
 	    conf_capture_name(c.capture), c.dests.n,
 	    c.control);

@@ -13,6 +13,12 @@ set -u
 harness_require nfcapd nfdump tshark python3
 harness_init nfn-test nfn
 
+# The daemon reads its config again (reload) as its own user, as installed.
+chmod 755 "$T"
+if ! id nft-netflow >/dev/null 2>&1; then
+	useradd --system --no-create-home --shell /usr/sbin/nologin \
+	    nft-netflow || { echo "cannot create user nft-netflow"; exit 1; }
+fi
 FAILS=0 PASSES=0
 
 ok() { PASSES=$((PASSES + 1)); echo "ok: $*"; }

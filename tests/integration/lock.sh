@@ -1,4 +1,6 @@
 #!/bin/bash
+# Least privilege: the running daemon is user nft-netflow with
+# CAP_NET_ADMIN alone (effective, permitted, bounding) and no_new_privs.
 # One daemon per config: a second nft-netflowd on the same config (so the
 # same control socket) or on the same pidfile refuses to start and names
 # the one running; the first runs on untouched.  A file that is not a
@@ -9,6 +11,19 @@ setup_topology
 load_rules
 write_conf "$T/nfn.conf" destination=127.0.0.1:9995
 start_daemon "$T/nfn.conf" || exit 1
+
+st=/proc/$DAEMON_PID/status
+uid=$(id -u nft-netflow) gid=$(id -g nft-netflow)
+check "runs as nft-netflow (uid $uid)" \
+	grep -qP "^Uid:\t$uid\t$uid\t$uid\t$uid$" "$st"
+check "with its group only" grep -qP "^Gid:\t$gid\t$gid\t$gid\t$gid$" "$st"
+check "no supplementary groups" grep -qP "^Groups:\s*$" "$st"
+for set in CapEff CapPrm CapBnd; do
+	check "$set: CAP_NET_ADMIN alone" grep -qP "^$set:\t0000000000001000$" "$st"
+done
+check "CapInh, CapAmb empty" test "$(grep -cP '^Cap(Inh|Amb):\t0{16}$' "$st")" = 2
+check "no_new_privs" grep -qP "^NoNewPrivs:\t1$" "$st"
+check "answers after the switch" ctl ping
 
 out=$(inR timeout 10 "$NFT_NETFLOWD" -f -c "$T/nfn.conf" -p - 2>&1)
 rc=$?
@@ -32,7 +47,11 @@ kill "$P1"
 wait "$P1"
 check "the first one exits 0 on SIGTERM" test $? = 0
 
-# a regular file at the control path is an error, and stays
+# a regular file at the control path is an error, and stays.  (The daemon,
+# no longer root, cannot remove its socket from this root-owned directory:
+# the next start removes a stale socket, and only a socket.)
+check "the stale socket is a socket" test -S "$T/other-control"
+rm -f "$T/other-control"
 echo keep > "$T/other-control"
 out=$(inR timeout 10 "$NFT_NETFLOWD" -f -c "$T/other.conf" -p - 2>&1)
 check "a file at the control path: refused" test $? = 1
