@@ -57,8 +57,10 @@ svc_ask(const struct conf *c, const char *req, char **body, char *err,
 
 	*body = NULL;
 	if (ctl_request(c->control, req, &r) < 0) {
-		snprintf(err, errlen, "control socket %s: %s", c->control,
-		    errno == EPROTO ? "malformed response" : strerror(errno));
+		snprintf(err, errlen, "control socket %s: %s%s", c->control,
+		    errno == EPROTO ? "malformed response" : strerror(errno),
+		    errno == EACCES ? " (root only; members of the config's "
+		    "control_group may read)" : "");
 		return -1;
 	}
 	if (!r.ok) {
