@@ -95,6 +95,21 @@ section_kind(const char *t)
 	return n == 7 && strncasecmp(t, "netflow", 7) == 0;
 }
 
+/*
+ * 1 when the next line continues this one: iniparser joins a line whose
+ * last character (blanks stripped) is a backslash with the next, so the
+ * next line is never a key or a section of its own.
+ */
+static int
+continues(const char *line)
+{
+	size_t n = strlen(line);
+
+	while (n > 0 && isspace((unsigned char)line[n - 1]))
+		n--;
+	return n > 0 && line[n - 1] == '\\';
+}
+
 static int
 is_changed(const char *key, const char *const *changed, unsigned n)
 {
@@ -123,6 +138,7 @@ cliconf_edit(const char *old, const struct conf *want,
 	char *copy, *line, *rest, *buf = NULL, key[CLI_KEY_MAX];
 	const char *const *k;
 	int in_sec = 0, seen_sec = 0, done[CLICONF_CHANGED_MAX] = { 0 };
+	int cont = 0, was_cont, dropping = 0;
 	size_t len = 0;
 	unsigned i;
 	FILE *m;
@@ -133,6 +149,10 @@ cliconf_edit(const char *old, const struct conf *want,
 	for (rest = copy; (line = strsep(&rest, "\n")) != NULL; ) {
 		const char *t = skip_blanks(line);
 
+		was_cont = cont;
+		cont = continues(line);
+		if (was_cont)
+			continue;
 		if (*t == '[' && section_kind(t) >= 0)
 			in_sec = section_kind(t);
 		line_key(line, key, sizeof(key));
@@ -146,11 +166,21 @@ cliconf_edit(const char *old, const struct conf *want,
 		return NULL;
 	}
 	in_sec = 0;
+	cont = 0;
 	for (rest = copy; (line = strsep(&rest, "\n")) != NULL; ) {
 		const char *t = skip_blanks(line);
 
 		if (rest == NULL && *line == '\0')
 			break;	/* the text's final newline */
+		was_cont = cont;
+		cont = continues(line);
+		if (was_cont) {
+			/* part of the line before: kept, or gone with it */
+			if (!dropping)
+				fprintf(m, rest == NULL ? "%s" : "%s\n", line);
+			continue;
+		}
+		dropping = 0;
 		if (*t == '[') {
 			if (section_kind(t) >= 0)
 				in_sec = section_kind(t);
@@ -167,6 +197,7 @@ cliconf_edit(const char *old, const struct conf *want,
 			for (k = conf_keys(); *k; k++)
 				if (strcasecmp(*k, key) == 0)
 					put_key(m, want, *k);
+			dropping = 1;	/* its continuation lines go too */
 			continue;
 		}
 		/*

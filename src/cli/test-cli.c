@@ -527,6 +527,13 @@ test_cliconf_edit(void)
 	CHECK(e != NULL && strcmp(e, "[ NetFlow\t]\nactive_timeout = 60\n") == 0);
 	CHECK(e != NULL && cliconf_verify(e, &want, err, sizeof(err)) == 0);
 	free(e);
+	/* a backslash joins the next line to this one, as iniparser reads */
+	e = cliconf_edit("[netflow]\n# note \\\n[x\nactive_timeout = 3\\\n0\n",
+	    &want, changed, 1);
+	CHECK(e != NULL && strcmp(e, "[netflow]\n# note \\\n[x\n"
+	    "active_timeout = 60\n") == 0);
+	CHECK(e != NULL && cliconf_verify(e, &want, err, sizeof(err)) == 0);
+	free(e);
 	e = cliconf_edit("[netflow]\nactive_timeout = 30\n;", &want, changed, 1);
 	CHECK(e != NULL && strcmp(e, "[netflow]\nactive_timeout = 60\n;") == 0);
 	free(e);
