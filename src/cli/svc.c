@@ -350,8 +350,13 @@ svc_stop(struct clictx *x, const struct conf *c, char *err, size_t errlen)
 		    STOP_TIMEOUT_MS / 1000);
 		return -1;
 	}
-	clictx_say(x, "%s: stopped (pid %d), every flow exported", SVC_DAEMON,
-	    (int)pid);
+	/*
+	 * Whether every flow left is known to the daemon only (a collector
+	 * that cannot keep up may leave datagrams queued past drain_timeout):
+	 * it logs what it lost; claim nothing here.
+	 */
+	clictx_say(x, "%s: stopped (pid %d); datagrams it could not send "
+	    "at exit, if any, are in its log", SVC_DAEMON, (int)pid);
 	return 0;
 }
 

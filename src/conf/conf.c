@@ -21,6 +21,7 @@
 #include "conf/conf.h"
 #include "conf/confkeys.h"
 #include "conf/confval.h"
+#include "export/export.h"
 #include "util/log.h"
 
 #define CONF_SECTION	"netflow"
@@ -57,6 +58,8 @@ conf_defaults(struct conf *c)
 	c->conntrack_rcvbuf_max = 67108864;
 	c->conntrack_reliable = 0;
 	c->export_mark = 0x6e66;	/* "nf" */
+	c->export_queue = EXPORT_QUEUE_DEFAULT;
+	c->drain_timeout = 30;
 	snprintf(c->control, sizeof(c->control), "%s", CONF_DEFAULT_CONTROL);
 	c->rules = RULES_NFT;
 	snprintf(c->user, sizeof(c->user), "%s", CONF_DEFAULT_USER);

@@ -89,6 +89,8 @@ struct conf {
 	uint32_t conntrack_rcvbuf_max;		/* grown up to this on overruns */
 	uint32_t conntrack_reliable;		/* 0/1: NETLINK_BROADCAST_ERROR */
 	uint32_t export_mark;			/* SO_MARK of export sockets; rules skip it */
+	uint32_t export_queue;			/* datagrams per destination */
+	uint32_t drain_timeout;			/* s, waiting for them at exit */
 	char control[CONF_TEXT_MAX];		/* control socket path */
 	enum rules_front rules;			/* nft | iptables */
 	struct sampler sampler;			/* "" (off) or MODE:N */

@@ -95,6 +95,12 @@ static const struct confkeys_key confkeys_tab[] = {
 	{ "sampler", T_SAMPLER, U32(sampler), SAMPLER_N_MIN, SAMPLER_N_MAX,
 	    "1-in-N sampling in the kernel's rule, before NFLOG; "
 	    "empty = every packet", 0 },
+	{ "export_queue", T_UINT, U32(export_queue), 1, 65536,
+	    "datagrams that may wait per destination while its socket is "
+	    "full; more are lost and counted", CONFKEYS_RESTART },
+	{ "drain_timeout", T_UINT, U32(drain_timeout), 0, 3600,
+	    "seconds the daemon waits at exit for the export queues to "
+	    "empty; what is left is counted lost", 0 },
 	{ "user", T_NAME, U32(user), 1, 0,
 	    "user the daemon runs as once its sockets are open, keeping "
 	    "CAP_NET_ADMIN only; root = stay root", CONFKEYS_RESTART },
@@ -112,8 +118,8 @@ static const char *const confkeys_namelist[CONFKEYS_N + 1] = {
 	"nflog_group", "copy_range", "queue_threshold", "flush_timeout",
 	"nlbufsiz", "netlink_rcvbuf", "hooks", "conntrack", "natevents",
 	"conntrack_rcvbuf", "conntrack_rcvbuf_max", "conntrack_reliable",
-	"export_mark", "control", "rules", "sampler", "user", "control_group",
-	NULL
+	"export_mark", "control", "rules", "sampler", "export_queue",
+	"drain_timeout", "user", "control_group", NULL
 };
 
 _Static_assert(sizeof(confkeys_namelist) / sizeof(confkeys_namelist[0]) ==

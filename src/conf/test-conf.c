@@ -85,7 +85,7 @@ test_defaults(void)
 		CHECK(conf_help(*k) != NULL && conf_help(*k)[0] != '\0');
 		CHECK(conf_get(&c, *k, buf, sizeof(buf)) == 0);
 	}
-	CHECK_EQ(n, 32);
+	CHECK_EQ(n, 34);
 	CHECK(strcmp(conf_keys()[0], "destination") == 0);
 	CHECK(strcmp(conf_keys()[7], "debug") == 0);
 	CHECK(conf_help("nosuchkey") == NULL);
@@ -400,7 +400,7 @@ static void
 test_restart(void)
 {
 	static const char *const restart[] = { "capture", "export_mark",
-	    "control", "user", "control_group" };
+	    "control", "user", "control_group", "export_queue" };
 	/* one changed value per key: the restart keys and a few others */
 	static const struct {
 		const char *key, *value;
@@ -411,6 +411,7 @@ test_restart(void)
 		{ "protocol", "10" },
 		{ "refresh_rate", "5" },
 		{ "user", "root" },
+		{ "export_queue", "10" },
 		{ "control_group", "adm" },
 		{ "active_timeout", "60" },
 		{ "destination", "198.18.0.1:9995" },

@@ -393,6 +393,8 @@ daemon_init(struct daemon *d, const struct conf *c, const char *conf_path)
 
 	d->xp = export_new((uint8_t)c->engine_type, (uint8_t)c->engine_id,
 	    c->export_mark);
+	if (d->xp != NULL)
+		export_set_queue(d->xp, c->export_queue);
 	if (d->xp == NULL || export_set_dests(d->xp, &c->dests, c->sndbuf) < 0) {
 		log_warn("export: cannot open destination sockets");
 		return -1;
@@ -450,6 +452,7 @@ daemon_init(struct daemon *d, const struct conf *c, const char *conf_path)
 		log_warn("epoll");
 		return -1;
 	}
+	export_set_epoll(d->xp, d->epfd);
 	return 0;
 }
 
@@ -629,6 +632,7 @@ daemon_run(struct daemon *d)
 {
 	struct epoll_event ev[8];
 	int i, n, timeout;
+	uint32_t lost;
 
 	while (!d->quit) {
 		d->now = clk_uptime_ms();
@@ -649,9 +653,11 @@ daemon_run(struct daemon *d)
 				ctin_read(d->ct, d->now);
 			else if (d->rtnl && ev[i].data.fd == rtnl_fd(d->rtnl))
 				rtnl_read(d->rtnl);
-			else if (d->nlg && ev[i].data.fd == nlg_fd(d->nlg) &&
-			    read_nflog(d, BATCHES_PER_TURN) < 0)
-				log_warn("nflog: recv");
+			else if (d->nlg && ev[i].data.fd == nlg_fd(d->nlg)) {
+				if (read_nflog(d, BATCHES_PER_TURN) < 0)
+					log_warn("nflog: recv");
+			} else
+				export_on_writable(d->xp, ev[i].data.fd);
 		}
 		d->now = clk_uptime_ms();
 		if (next_wakeup(d) == 0)
@@ -664,6 +670,13 @@ daemon_run(struct daemon *d)
 		ctin_flush(d->ct, d->now);
 	ft_flush(d->ft, d->now);
 	export_flush(d->xp, d->now);
+	if (export_queued(d->xp) > 0)
+		log_info("waiting up to %u s for %u queued datagrams",
+		    d->conf.drain_timeout, export_queued(d->xp));
+	lost = export_drain(d->xp, d->conf.drain_timeout * 1000, clk_uptime_ms);
+	if (lost)
+		log_warnx("export: %u datagrams still queued after %u s were "
+		    "lost (counted)", lost, d->conf.drain_timeout);
 	return 0;
 }
 

@@ -107,6 +107,10 @@ stats_text(const struct daemon *d, FILE *f)
 		    ", refused %" PRIu64 ", sndbuf reached %" PRIu64 ", bytes %"
 		    PRIu64 "\n", i, s->text, s->sndbuf, s->ok, s->fail,
 		    s->refused, s->sndbuf_full, s->bytes);
+		fprintf(f, "sock%u: queued %u (peak %u), lost %" PRIu64
+		    " datagrams: %" PRIu64 " flows, %" PRIu64 " packets, %"
+		    PRIu64 " bytes\n", i, s->q.len, s->q.peak, s->q.lost_dgrams,
+		    s->q.lost_flows, s->q.lost_packets, s->q.lost_bytes);
 	}
 	if (d->ct)
 		ctin_stats_text(d->ct, f);
@@ -203,6 +207,12 @@ stats_json(const struct daemon *d, FILE *f)
 		JU("refused", s->refused);
 		JU("sndbuf_full", s->sndbuf_full);
 		JU("bytes", s->bytes);
+		JU("queued", s->q.len);
+		JU("queue_peak", s->q.peak);
+		JU("lost_datagrams", s->q.lost_dgrams);
+		JU("lost_flows", s->q.lost_flows);
+		JU("lost_packets", s->q.lost_packets);
+		JU("lost_bytes", s->q.lost_bytes);
 		fprintf(f, "\"sndbuf\":%d}", s->sndbuf);
 	}
 	fprintf(f, "]},");

@@ -29,6 +29,13 @@
  * Every comparison is on the signed 32-bit difference, so the uptime wrap
  * after 49.7 days is v5's modular arithmetic.
  *
+ * Queue.  A datagram the socket cannot take now (EAGAIN, ENOBUFS) waits in
+ * the destination's bounded queue (sendq.h), and so does every later one,
+ * so they leave in order.  The socket is polled for EPOLLOUT while its
+ * queue is not empty; a full queue loses the datagram, counted per
+ * destination in flows, packets and bytes.  At exit export_drain() waits,
+ * bounded, for every queue to empty.
+ *
  * Sequence.  flow_sequence is the number of flows in every datagram built
  * before this one, whether or not a destination received it, as collectors
  * use it to count lost flows.
@@ -41,6 +48,10 @@
 #include <time.h>
 #include <unistd.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <linux/sockios.h>
 #include <sys/socket.h>
 
 #include "util/err.h"
@@ -49,6 +60,7 @@
 #include "util/log.h"
 #include "export/fmt.h"
 #include "export/ifnames.h"
+#include "export/sendq.h"
 
 /*
  * A partial datagram is sent once its first record is this old.  The daemon
@@ -59,8 +71,10 @@
 struct xsock {
 	int fd;
 	int connected;
+	int polled;			/* registered for EPOLLOUT */
 	struct sockaddr_storage addr;
 	socklen_t addrlen;
+	struct sendq q;
 };
 
 _Static_assert(OWN_MAX >= DEST_MAX, "an own_tab holds every destination");
@@ -81,6 +95,8 @@ struct exporter {
 	struct xsock xs[DEST_MAX];
 	struct export_stats st;		/* st.nsocks sockets in xs */
 	struct own_tab own;		/* the connected IPv4 sockets' pairs */
+	int epfd;			/* the daemon's, for EPOLLOUT; -1 none */
+	uint32_t qcap;			/* queue size of sockets opened next */
 };
 
 /*
@@ -126,7 +142,31 @@ export_new(uint8_t engine_type, uint8_t engine_id, uint32_t mark)
 	x->cfg.timeout_ms = 30 * 60000;
 	fmt_init(&x->fmt, &x->cfg);
 	x->mark = mark;
+	x->epfd = -1;
+	x->qcap = EXPORT_QUEUE_DEFAULT;
 	return x;
+}
+
+/* Poll s for EPOLLOUT exactly while its queue holds something. */
+static void
+arm(struct exporter *x, struct xsock *s)
+{
+	struct epoll_event ev = { .events = EPOLLOUT, .data.fd = s->fd };
+	int want = s->q.len > 0;
+
+	if (x->epfd < 0 || s->fd < 0 || want == s->polled)
+		return;
+	if (epoll_ctl(x->epfd, want ? EPOLL_CTL_ADD : EPOLL_CTL_DEL, s->fd,
+	    &ev) == 0)
+		s->polled = want;
+}
+
+/* The queue's counters into the destination's, after each change. */
+static void
+sync_q(struct exporter *x, unsigned i)
+{
+	x->st.sock[i].q = x->xs[i].q.st;
+	arm(x, &x->xs[i]);
 }
 
 static void
@@ -135,9 +175,28 @@ close_socks(struct xsock *xs, unsigned n)
 	unsigned i;
 
 	for (i = 0; i < n; i++) {
-		close_keep_errno(xs[i].fd);
+		close_keep_errno(xs[i].fd);	/* leaves the epoll set too */
 		xs[i].fd = -1;
+		xs[i].polled = 0;
+		if (xs[i].q.slot)
+			sendq_free(&xs[i].q);
 	}
+}
+
+void
+export_set_queue(struct exporter *x, uint32_t cap)
+{
+	x->qcap = cap ? cap : 1;
+}
+
+void
+export_set_epoll(struct exporter *x, int epfd)
+{
+	unsigned i;
+
+	x->epfd = epfd;
+	for (i = 0; i < x->st.nsocks; i++)
+		arm(x, &x->xs[i]);
 }
 
 void
@@ -270,6 +329,9 @@ open_sock(struct exporter *x, const struct dest *d, uint32_t sndbuf,
 
 	s->fd = -1;
 	s->connected = 0;
+	s->polled = 0;
+	if (sendq_init(&s->q, x->qcap) < 0)
+		return -1;
 	if ((family != AF_INET && family != AF_INET6) ||
 	    d->addrlen > sizeof(s->addr)) {
 		errno = EAFNOSUPPORT;
@@ -316,13 +378,15 @@ export_set_dests(struct exporter *x, const struct dest_list *dl,
 	struct export_sock_stats nss[DEST_MAX];
 	const struct export_sock_stats *old;
 	int used[DEST_MAX] = { 0 };
-	unsigned i;
+	struct sendq q;
+	unsigned i, j;
 
 	if (dl->n > DEST_MAX) {
 		errno = EINVAL;
 		return -1;
 	}
 	memset(nss, 0, sizeof(nss));
+	memset(nxs, 0, sizeof(nxs));
 	for (i = 0; i < dl->n; i++) {
 		if (open_sock(x, &dl->d[i], sndbuf, &nxs[i], &nss[i]) < 0) {
 			close_socks(nxs, i + 1);
@@ -339,6 +403,12 @@ export_set_dests(struct exporter *x, const struct dest_list *dl,
 			nss[i].refused = old->refused;
 			nss[i].sndbuf_full = old->sndbuf_full;
 			nss[i].bytes = old->bytes;
+			/* what waits for it waits on, on the new socket */
+			j = (unsigned)(old - x->st.sock);
+			q = nxs[i].q;
+			nxs[i].q = x->xs[j].q;
+			x->xs[j].q = q;
+			nss[i].q = nxs[i].q.st;
 		}
 	}
 	close_socks(x->xs, x->st.nsocks);
@@ -346,6 +416,8 @@ export_set_dests(struct exporter *x, const struct dest_list *dl,
 	memcpy(x->st.sock, nss, sizeof(nss));
 	x->st.nsocks = dl->n;
 	own_refresh(x);
+	for (i = 0; i < dl->n; i++)
+		arm(x, &x->xs[i]);
 	log_debug(1, "export: %u destination(s)", dl->n);
 	return 0;
 }
@@ -371,8 +443,9 @@ count_error(struct export_sock_stats *ss, int err)
 	}
 }
 
-static void
-send_one(struct exporter *x, unsigned i, const uint8_t *buf, size_t len)
+/* One send(): 0 sent or failed for good (counted), 1 would block. */
+static int
+try_send(struct exporter *x, unsigned i, const uint8_t *buf, size_t len)
 {
 	struct xsock *s = &x->xs[i];
 	struct export_sock_stats *ss = &x->st.sock[i];
@@ -381,26 +454,63 @@ send_one(struct exporter *x, unsigned i, const uint8_t *buf, size_t len)
 	if (!s->connected) {
 		if (try_connect(s) < 0) {
 			ss->fail++;
-			return;
+			return 0;
 		}
 		own_refresh(x);
 	}
 	n = send(s->fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL);
 	if (n < 0) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK ||
+		    errno == ENOBUFS)
+			return 1;
 		count_error(ss, errno);
-		return;
+		return 0;
 	}
 	ss->ok++;
 	ss->bytes += (uint64_t)n;
+	return 0;
 }
 
+struct q_ctx {
+	struct exporter *x;
+	unsigned i;
+};
+
+static int
+q_send(void *arg, const void *buf, size_t len)
+{
+	struct q_ctx *c = arg;
+
+	return try_send(c->x, c->i, buf, len);
+}
+
+/*
+ * Behind a queue that is not empty, or when the socket is full, the
+ * datagram waits its turn (a full queue counts it lost).
+ */
 static void
-send_all(struct exporter *x, size_t len)
+send_one(struct exporter *x, unsigned i, const uint8_t *buf, size_t len,
+    const struct sendq_load *load)
+{
+	struct xsock *s = &x->xs[i];
+	struct export_sock_stats *ss = &x->st.sock[i];
+
+	if (s->q.len == 0 && try_send(x, i, buf, len) == 0)
+		return;
+	if (s->q.len == 0)
+		ss->sndbuf_full++;	/* the moment it started to wait */
+	sendq_push(&s->q, buf, len, load);
+	sync_q(x, i);
+}
+
+/* The datagram in fmt.buf to every destination; load: what it carries. */
+static void
+send_all(struct exporter *x, size_t len, const struct sendq_load *load)
 {
 	unsigned i;
 
 	for (i = 0; i < x->st.nsocks; i++)
-		send_one(x, i, x->fmt.buf, len);
+		send_one(x, i, x->fmt.buf, len, load);
 	x->st.octets += len;
 }
 
@@ -411,6 +521,7 @@ send_all(struct exporter *x, size_t len)
 static void
 send_options(struct exporter *x, const struct fmt_clock *c)
 {
+	static const struct sendq_load none;	/* options carry no flow */
 	struct opts_stats os;
 	struct opts_ifname *ifs;
 	unsigned nifs, next = 0;
@@ -426,7 +537,7 @@ send_options(struct exporter *x, const struct fmt_clock *c)
 	os.ignored_octets = x->ignored_octets;
 	ifs = ifnames_list(&nifs);	/* none if it fails: statistics only */
 	while ((len = fmt_options(&x->fmt, &os, ifs, nifs, &next, c)) > 0) {
-		send_all(x, len);
+		send_all(x, len, &none);
 		x->st.options++;
 	}
 	free(ifs);
@@ -436,6 +547,7 @@ static void
 send_pending(struct exporter *x, uint32_t now)
 {
 	struct fmt_clock c;
+	struct sendq_load load;
 	struct timespec ts;
 	unsigned n = fmt_pending(&x->fmt);
 	size_t len;
@@ -453,7 +565,10 @@ send_pending(struct exporter *x, uint32_t now)
 	c.secs = (uint32_t)ts.tv_sec;
 	c.nsecs = (uint32_t)ts.tv_nsec;
 	len = fmt_finish(&x->fmt, &c);
-	send_all(x, len);
+	load.flows = n;
+	load.packets = x->pend_packets;
+	load.bytes = x->pend_bytes;
+	send_all(x, len, &load);
 
 	x->st.datagrams++;
 	x->st.flows += n;
@@ -536,6 +651,85 @@ void
 export_flush(struct exporter *x, uint32_t now)
 {
 	send_pending(x, now);
+}
+
+int
+export_on_writable(struct exporter *x, int fd)
+{
+	struct q_ctx c;
+	unsigned i;
+
+	for (i = 0; i < x->st.nsocks; i++) {
+		if (x->xs[i].fd != fd)
+			continue;
+		c.x = x;
+		c.i = i;
+		sendq_drain(&x->xs[i].q, q_send, &c);
+		sync_q(x, i);
+		return 1;
+	}
+	return 0;
+}
+
+uint32_t
+export_queued(const struct exporter *x)
+{
+	uint32_t n = 0;
+	unsigned i;
+
+	for (i = 0; i < x->st.nsocks; i++)
+		n += x->xs[i].q.len;
+	return n;
+}
+
+/* Bytes the kernel still holds for our sockets (send buffers, qdiscs). */
+static int
+in_flight(const struct exporter *x)
+{
+	unsigned i;
+	int n;
+
+	for (i = 0; i < x->st.nsocks; i++)
+		if (ioctl(x->xs[i].fd, SIOCOUTQ, &n) == 0 && n > 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Wait (poll, bounded by timeout_ms) until the sockets have taken every
+ * queued datagram; what is left then is counted lost.  Then, within the
+ * same bound, until the kernel has sent what the sockets took: a datagram
+ * still in a send buffer or a shaping qdisc when the socket closes has
+ * not reached the wire yet.
+ */
+uint32_t
+export_drain(struct exporter *x, uint32_t timeout_ms, uint32_t (*clock)(void))
+{
+	struct pollfd pfd[DEST_MAX];
+	uint32_t start = clock(), left, lost = 0;
+	unsigned i, n;
+
+	while ((left = export_queued(x)) > 0 &&
+	    clock() - start < timeout_ms) {
+		for (i = n = 0; i < x->st.nsocks; i++)
+			if (x->xs[i].q.len > 0)
+				pfd[n++] = (struct pollfd){ .fd = x->xs[i].fd,
+				    .events = POLLOUT };
+		if (poll(pfd, n, (int)(timeout_ms - (clock() - start))) < 0 &&
+		    errno != EINTR)
+			break;
+		for (i = 0; i < n; i++)
+			if (pfd[i].revents)
+				export_on_writable(x, pfd[i].fd);
+	}
+	for (i = 0; i < x->st.nsocks; i++) {
+		lost += x->xs[i].q.len;
+		sendq_drop_all(&x->xs[i].q);
+		sync_q(x, i);
+	}
+	while (in_flight(x) && clock() - start < timeout_ms)
+		poll(NULL, 0, 10);
+	return lost;
 }
 
 const struct export_stats *

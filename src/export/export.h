@@ -4,9 +4,11 @@
  *
  * Records are encoded as they arrive into one pending datagram (fmt.h); it
  * is sent at once when full (v5: 30 records), and export_tick() sends a
- * partial one before it is 1 s old.  A destination that is down never blocks or slows
- * the others: sends never block, and failures are only counted, per socket
- * (ok, failed, refused, sndbuf full), never logged per datagram.
+ * partial one before it is 1 s old.  A destination that is down never
+ * blocks or slows the others: sends never block.  What a socket cannot
+ * take now waits in its bounded queue (sendq.h) until it is writable;
+ * failures and losses are only counted, per socket (ok, failed, refused,
+ * sndbuf full, lost), never logged per datagram.
  *
  * A datagram's sys_uptime is at least every record's Last and never below
  * the previous datagram's (modulo 2^32, v5's arithmetic).
@@ -18,7 +20,11 @@
 
 #include "export/dest.h"
 #include "flow/own.h"
+#include "export/sendq.h"
 #include "flow/record.h"
+
+/* Datagrams that may wait per destination (key export_queue's default). */
+#define EXPORT_QUEUE_DEFAULT	4096
 
 struct exporter;
 
@@ -30,6 +36,7 @@ struct export_sock_stats {
 	uint64_t sndbuf_full;	/* EAGAIN / ENOBUFS: buffer full */
 	uint64_t bytes;		/* bytes sent ok */
 	int sndbuf;		/* SO_SNDBUF in effect (as getsockopt reports) */
+	struct sendq_stats q;	/* waiting datagrams, and those lost */
 };
 
 struct export_stats {
@@ -91,6 +98,24 @@ unsigned export_protocol(const struct exporter *x);
  * v9/IPFIX options data as ignoredPacketTotalCount/ignoredOctetTotalCount.
  */
 void export_set_ignored(struct exporter *x, uint64_t pkts, uint64_t octets);
+
+/* Queue size (datagrams) of every destination opened from now on. */
+void export_set_queue(struct exporter *x, uint32_t cap);
+/*
+ * The daemon's epoll set: a destination whose queue is not empty is in it
+ * for EPOLLOUT (data.fd = its socket) until the queue empties.
+ */
+void export_set_epoll(struct exporter *x, int epfd);
+/* fd is writable: send what waits for it.  0 if fd is not ours. */
+int export_on_writable(struct exporter *x, int fd);
+/* Datagrams waiting, all destinations together. */
+uint32_t export_queued(const struct exporter *x);
+/*
+ * At exit: wait until every queue is empty, at most timeout_ms (clock()
+ * gives ms); what is still queued then is counted lost.  Returns it.
+ */
+uint32_t export_drain(struct exporter *x, uint32_t timeout_ms,
+    uint32_t (*clock)(void));
 
 /* Queue one record; sends the datagram when it reaches 30 records. */
 void export_add(struct exporter *x, const struct flow_rec *r, uint32_t now);
