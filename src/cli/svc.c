@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,6 +19,7 @@
 #include "daemon/ctl.h"
 #include "util/file.h"
 #include "cli/svc.h"
+#include "util/err.h"
 
 /* How long the daemon may take to answer after it was started. */
 #define START_TIMEOUT_MS	10000
@@ -315,6 +317,28 @@ pidfile_pid(const char *path)
 }
 
 /*
+ * SIGTERM to our daemon and to nothing else: a pidfd pins the process,
+ * then it is checked to be the daemon (its control socket still answers
+ * with that pid, or its name), so a pid reused in between is never hit.
+ */
+static int
+signal_daemon(const struct conf *c, pid_t pid)
+{
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0), r;
+
+	if (fd < 0)
+		return errno == ENOSYS ? kill(pid, SIGTERM) : -1;
+	if (svc_ping(c) != pid && !is_our_daemon(pid)) {
+		close(fd);
+		errno = ESRCH;
+		return -1;
+	}
+	r = (int)syscall(SYS_pidfd_send_signal, fd, SIGTERM, NULL, 0);
+	close_keep_errno(fd);
+	return r;
+}
+
+/*
  * SIGTERM makes the daemon export every flow before it exits; wait for
  * that, however long it takes within STOP_TIMEOUT_MS, and never kill it
  * harder, which would lose the flows.
@@ -338,7 +362,7 @@ svc_stop(struct clictx *x, const struct conf *c, char *err, size_t errlen)
 		clictx_say(x, "%s: not running", SVC_DAEMON);
 		return 0;
 	}
-	if (kill(pid, SIGTERM) < 0 && errno != ESRCH) {
+	if (signal_daemon(c, pid) < 0 && errno != ESRCH) {
 		snprintf(err, errlen, "kill %d: %s", (int)pid, strerror(errno));
 		return -1;
 	}
