@@ -105,7 +105,7 @@ static const struct confkeys_key confkeys_tab[] = {
 	    "user the daemon runs as once its sockets are open, keeping "
 	    "CAP_NET_ADMIN only; root = stay root", CONFKEYS_RESTART },
 	{ "control_group", T_NAME, U32(control_group), 0, 0,
-	    "members of this group may read stats, flows and config on the "
+	    "members of this group may read stats, metrics, flows and config on the "
 	    "control socket; empty = root only", CONFKEYS_RESTART },
 };
 

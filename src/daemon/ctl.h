@@ -29,7 +29,6 @@
  * Server side: create the listening socket (detects a live daemon first),
  * mode 0600, or 0660 owned by group when group is not (gid_t)-1.
  */
-#include <sys/types.h>
 int ctl_listen(const char *path, gid_t group);
 /* Read one request line from an accepted connection (blocking, bounded). */
 int ctl_read_request(int fd, char *buf, size_t len);

@@ -7,8 +7,8 @@
 #include "daemon/ctlauth.h"
 
 /* The requests that change nothing. */
-static const char *const ctlauth_reads[] = { "ping", "stats", "flows",
-    "config" };
+static const char *const ctlauth_reads[] = { "ping", "stats", "metrics",
+    "flows", "config" };
 
 int
 ctlauth_peer(int fd, struct ctlauth_peer *p)
@@ -68,7 +68,7 @@ ctlauth_check(const struct ctlauth_peer *p, gid_t group,
 		if (is_read(req))
 			return 0;
 		snprintf(err, errlen, "permission denied: uid %u (group %s) "
-		    "may only read (ping, stats, flows, config); set, flush "
+		    "may only read (ping, stats, metrics, flows, config); set, flush "
 		    "and reload need root", (unsigned)p->uid, group_name);
 		return -1;
 	}

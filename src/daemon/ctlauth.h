@@ -4,7 +4,7 @@
  * The kernel tells who is at the other end of a connection (SO_PEERCRED,
  * SO_PEERGROUPS); no client can lie about it.  Root may send every
  * request.  Members of the config's control_group (primary or
- * supplementary) may read: ping, stats, flows, config.  Anyone else is
+ * supplementary) may read: ping, stats, metrics, flows, config.  Anyone else is
  * refused.  The socket's mode (0600, or 0660 with that group) already
  * keeps others from connecting; this check is what holds if the file's
  * permissions are ever wider.

@@ -1,7 +1,9 @@
 /*
  * daemon: nft-netflowd's state and event loop.  Private to src/daemon/:
- * only daemon.c, control.c, stats.c and main.c include it; the CLI talks to
- * the daemon through the control protocol (ctl.h) and nothing else.
+ * only daemon.c, control.c, stats.c and main.c include it (and the control
+ * fuzz target, tests/fuzz/control.c, which builds a daemon's state by
+ * hand); the CLI talks to the daemon through the control protocol (ctl.h)
+ * and nothing else.
  *
  * One thread, one epoll set: the NFLOG socket, the signalfd (TERM, INT,
  * HUP), the control socket and, in later work, the conntrack event socket.

@@ -37,6 +37,7 @@ main(void)
 	CHECK(allowed(1000, 500, -1, 500, "ping"));
 	CHECK(allowed(1000, 1000, 500, 500, "stats json"));
 	CHECK(allowed(1000, 500, -1, 500, "flows"));
+	CHECK(allowed(1000, 500, -1, 500, "metrics"));
 	CHECK(allowed(1000, 500, -1, 500, "config"));
 	CHECK(!allowed(1000, 500, -1, 500, "set active_timeout 5"));
 	CHECK(!allowed(1000, 500, -1, 500, "flush"));

@@ -6,7 +6,9 @@
  * running daemon: a "set" that was accepted stays.
  */
 #include "fuzz.h"
-#include "daemon/daemon.h"
+/* it builds the daemon's state itself, so it sees it as daemon.c does */
+#include "daemon/control.h"
+#include "daemon/daemon_priv.h"
 #include "util/clock.h"
 
 #include <arpa/inet.h>

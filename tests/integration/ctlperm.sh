@@ -1,6 +1,6 @@
 #!/bin/bash
 # The control socket: root may do everything; members of control_group
-# may read (ping, stats, flows, config) and nothing else; anyone else is
+# may read (ping, stats, metrics, flows, config) and nothing else; anyone else is
 # refused, by the socket's mode and, if that is ever wider, by the daemon
 # itself on the peer's credentials (SO_PEERCRED).
 . "$(dirname "$0")/lib.sh"
@@ -21,7 +21,7 @@ check "socket 0660, group nogroup" \
 	test "$(stat -c '%a %G' "$T/control")" = "660 nogroup"
 check "root: set" ctl set active_timeout 100
 check "root: flush" ctl flush
-for r in ping stats "stats json" flows config; do
+for r in ping stats "stats json" metrics flows config; do
 	check "group member: $r" reads 65534 "$ng" "$r"
 done
 out=$(as 65534 "$ng" "set active_timeout 5" 2>&1)

@@ -23,7 +23,7 @@ burst() {	# burst PORTBASE [noflush]: TOTAL one-packet flows, then a flush
 		traffic "$NS_A" udp $B_IP $(($1 + r * NF)) $NF 1 60 \
 			$((20000 + r * NF)) >/dev/null || return 1
 	done
-	wait_pkts "$TOTAL" || return 1
+	settle "$TOTAL" || return 1
 	[ "${2:-}" = noflush ] || ctl flush >/dev/null
 }
 
