@@ -1,5 +1,6 @@
 /*
- * fuzz-pkt: pkt_parse() on any bytes, as NFLOG may copy them.  The parser
+ * fuzz-pkt: pkt_parse() on any bytes (IPv4 and IPv6), as NFLOG may copy
+ * them.  The parser
  * must never read past caplen (ASan checks: the input is copied into a
  * buffer of exactly that size) and must keep its promises on success.
  */
@@ -21,11 +22,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memcpy(p, data, size);
 	if (pkt_parse(p, size, &pi) == PKT_OK) {
-		/* a keyed packet has at least a whole IPv4 header */
-		if (size < 20 || pi.ip_len < 20 || pi.key.pad[0] || pi.key.pad[1])
+		/* a keyed packet has at least a whole IP header, of its version */
+		if (size < 20 || pi.ip_len < 20 || pi.key.pad != 0 ||
+		    pi.key.v6 != ((p[0] >> 4) == 6) ||
+		    (pi.key.v6 && size < 40))
 			abort();
-		if (pi.fragment && (pi.key.sport || pi.key.dport) &&
-		    (p[6] & 0x1f) | p[7])
+		if (!pi.key.v6 && pi.fragment && (pi.key.sport ||
+		    pi.key.dport) && ((p[6] & 0x1f) | p[7]))
 			abort();	/* a non-first fragment has no ports */
 	}
 	free(p);

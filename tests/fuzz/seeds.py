@@ -49,6 +49,18 @@ PKTS = {
     "truncated-tcp": ipv4(6, TCP)[:24],
     "gre": ipv4(47, b"\x00\x00\x08\x00"),
 }
+
+
+def ipv6(nh, l4, src="2001:2::1", dst="2001:2:0:1::1"):
+    import ipaddress
+    a = ipaddress.IPv6Address(src).packed
+    b = ipaddress.IPv6Address(dst).packed
+    return struct.pack("!IHBB", 0x60000000, len(l4), nh, 64) + a + b + l4
+
+
+PKTS["v6-udp"] = ipv6(17, UDP)
+PKTS["v6-frag"] = ipv6(44, struct.pack("!BBHI", 17, 0, 0x0001, 7) + UDP)
+PKTS["v6-hopbyhop-tcp"] = ipv6(0, struct.pack("!BB6x", 6, 0) + TCP)
 for n, p in PKTS.items():
     put("pkt", n, p)
 
