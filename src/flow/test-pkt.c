@@ -228,7 +228,8 @@ build6(uint8_t *b, uint8_t nh, const uint8_t *rest, size_t rlen)
 	b[7] = 64;
 	b[8] = 0x20; b[9] = 0x01; b[11] = 0x02; b[23] = 1;
 	b[24] = 0x20; b[25] = 0x01; b[27] = 0x02; b[39] = 2;
-	memcpy(b + 40, rest, rlen);
+	if (rlen > 0)		/* rest may be NULL then (memcpy's contract) */
+		memcpy(b + 40, rest, rlen);
 	return 40 + rlen;
 }
 
