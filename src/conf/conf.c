@@ -78,6 +78,32 @@ conf_uses_conntrack(const struct conf *c)
 	return c->capture == CAPTURE_CONNTRACK || c->conntrack || c->natevents;
 }
 
+/*
+ * Compared in text form, as the CLI compares a running daemon's config.
+ * conntrack and natevents need a restart only when together they turn the
+ * use of conntrack on or off: the daemon opens its conntrack socket at
+ * start or not at all.
+ */
+const char *
+conf_restart_changed(const struct conf *a, const struct conf *b)
+{
+	const struct confkeys_key *k;
+	char va[CONF_TEXT_MAX], vb[CONF_TEXT_MAX];
+	size_t i;
+
+	for (i = 0; (k = confkeys_at(i)) != NULL; i++) {
+		if ((k->flags & CONFKEYS_RESTART) == 0)
+			continue;
+		if (confval_get(a, k, va, sizeof(va)) < 0 ||
+		    confval_get(b, k, vb, sizeof(vb)) < 0 ||
+		    strcmp(va, vb) != 0)
+			return k->name;
+	}
+	if (conf_uses_conntrack(a) != conf_uses_conntrack(b))
+		return a->conntrack != b->conntrack ? "conntrack" : "natevents";
+	return NULL;
+}
+
 int
 conf_set(struct conf *c, const char *key, const char *value, char *err,
     size_t errlen)

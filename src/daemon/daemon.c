@@ -1,7 +1,7 @@
 /*
- * daemon: nft-netflowd's event loop, packet path and live changes.
- * See daemon_priv.h.  Statistics text lives in stats.c, the control commands in
- * control.c.
+ * daemon: nft-netflowd's start, event loop, timers and exit.  See
+ * daemon_priv.h.  The packet path is in packets.c, live changes in live.c,
+ * statistics text in stats.c, the control commands in control.c.
  */
 #include <errno.h>
 #include <grp.h>
@@ -13,16 +13,12 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-#include "export/fmt.h"
 #include "daemon/ctlauth.h"
-#include "flow/agg.h"
 #include "util/clock.h"
 #include "daemon/control.h"
 #include "daemon/ctl.h"
 #include "daemon/daemon_priv.h"
 #include "util/log.h"
-#include "flow/pkt.h"
-#include "flow/wire.h"
 
 /*
  * The loop sleeps until the earliest deadline of the flow table, the
@@ -33,7 +29,6 @@
 #define RATE_MS		1000
 /* NFLOG batches read per loop turn, so signals and control get served. */
 #define BATCHES_PER_TURN 64
-#define ETHERTYPE_IPV6	0x86dd
 /*
  * Without conntrack a TCP flow ends this long after its last packet once
  * FIN went both ways or RST was seen (ft_set_tcp_close): the last ACK
@@ -42,159 +37,6 @@
  * the sums stay exact either way.
  */
 #define TCP_CLOSE_MS	2000
-
-static struct nlg_cfg
-nlg_cfg_from(const struct conf *c)
-{
-	struct nlg_cfg nc = {
-		.group = (uint16_t)c->nflog_group,
-		.copy_range = c->copy_range,
-		.queue_threshold = c->queue_threshold,
-		.flush_timeout = c->flush_timeout,
-		.nlbufsiz = c->nlbufsiz,
-		.rcvbuf = c->netlink_rcvbuf,
-	};
-	return nc;
-}
-
-/*
- * Per batch: NFLOG timestamps are wall time; the offset to the uptime clock
- * is read once per batch, not per packet.
- */
-struct batch_ctx {
-	struct daemon *d;
-	int64_t wall_minus_up;		/* ms */
-};
-
-static uint32_t
-pkt_time(const struct batch_ctx *b, const struct nlg_pkt *p)
-{
-	int64_t t;
-
-	if (!p->has_ts)
-		return b->d->now;
-	t = (int64_t)p->ts.tv_sec * 1000 + p->ts.tv_nsec / 1000000 -
-	    b->wall_minus_up;
-	/* a clock step must never put a packet in the future */
-	if (t > (int64_t)b->d->now || t < 0)
-		return b->d->now;
-	return (uint32_t)t;
-}
-
-/*
- * The wire packets a message stands for (flow/wire.h): a GRO super-packet
- * was merged on its input interface, a TSO/GSO one (locally sent, no
- * input) is cut for its output interface.  Packets no larger than the
- * smallest MTU need no lookup.
- */
-static struct wire_count
-wire_of(struct daemon *d, const struct nlg_pkt *p, const struct pkt_info *pi)
-{
-	struct wire_count w = { 1, pi->ip_len };
-
-	if (d->rtnl == NULL || pi->ip_len <= rtnl_min_mtu(d->rtnl))
-		return w;
-	w = wire_count(pi->ip_len, pi->ip_hlen, pi->l4_hlen,
-	    rtnl_mtu(d->rtnl, p->ifin ? p->ifin : p->ifout));
-	if (w.pkts > 1) {
-		d->ps.super++;
-		d->ps.super_wire += w.pkts;
-	}
-	return w;
-}
-
-static void
-on_packet(void *arg, const struct nlg_pkt *p)
-{
-	struct batch_ctx *b = arg;
-	struct daemon *d = b->d;
-	struct pkt_info pi;
-	struct wire_count w;
-	uint8_t smask = 0, dmask = 0;
-
-	/* NetFlow v5 cannot carry IPv6 (SPEC 5): not parsed, counted */
-	if (p->hw_protocol == ETHERTYPE_IPV6 && d->conf.protocol == 5) {
-		d->ps.ignored++;
-		return;
-	}
-	switch (pkt_parse(p->payload, p->caplen, &pi)) {
-	case PKT_OK:
-		break;
-	case PKT_TRUNCATED:
-		d->ps.truncated++;
-		return;
-	case PKT_MALFORMED:
-		d->ps.malformed++;
-		return;
-	}
-	if (pi.key.v6 && d->conf.protocol == 5) {
-		d->ps.ignored++;
-		return;
-	}
-	/* the daemon's own export datagrams, and ICMP errors about them */
-	if ((pi.key.proto == 17 || pi.key.proto == 1) &&
-	    own_match(export_own(d->xp), p->payload, p->caplen)) {
-		d->ps.own++;
-		return;
-	}
-	/*
-	 * IPv4 BIG TCP gives no length; the copy is the whole packet only
-	 * if the copy range did not cut it (never so above 64 KiB).
-	 */
-	if (pi.big && p->caplen >= d->conf.copy_range) {
-		d->ps.big_unknown++;
-		return;
-	}
-	pi.key.ifin = p->ifin;
-	d->ps.pkts++;
-	d->ps.bytes += pi.ip_len;
-	if (pi.fragment)
-		d->ps.fragments++;
-	w = wire_of(d, p, &pi);
-	if (pi.key.v6) {
-		if (d->conf.agg.nnet6 || d->conf.agg.nport)
-			agg_apply6(&d->conf.agg, &pi.key, &pi.v6, &smask,
-			    &dmask);
-		ft_update6_n(d->ft, &pi.key, &pi.v6, p->ifout, w.pkts,
-		    w.bytes, pi.tcp_flags, smask, dmask, pkt_time(b, p));
-		return;
-	}
-	if (d->conf.agg.nnet || d->conf.agg.nport)
-		agg_apply(&d->conf.agg, &pi.key, &smask, &dmask);
-	ft_update_n(d->ft, &pi.key, p->ifout, w.pkts, w.bytes, pi.tcp_flags,
-	    smask, dmask, pkt_time(b, p));
-}
-
-static void
-batch_begin(struct daemon *d, struct batch_ctx *b)
-{
-	struct timespec wall;
-
-	clock_gettime(CLOCK_REALTIME, &wall);
-	d->now = clk_uptime_ms();
-	b->d = d;
-	b->wall_minus_up = (int64_t)wall.tv_sec * 1000 +
-	    wall.tv_nsec / 1000000 - d->now;
-}
-
-static int
-read_nflog(struct daemon *d, unsigned max_batches)
-{
-	struct batch_ctx b;
-
-	batch_begin(d, &b);
-	return nlg_read(d->nlg, max_batches, on_packet, &b);
-}
-
-/* A live NFLOG change: packets that arrive meanwhile are metered. */
-static int
-nlg_apply(struct daemon *d, const struct nlg_cfg *nc)
-{
-	struct batch_ctx b;
-
-	batch_begin(d, &b);
-	return nlg_reconfig(d->nlg, nc, on_packet, &b);
-}
 
 /* Rates as ipt_NETFLOW shows them: last second, 1 and 5 minute averages. */
 static void
@@ -333,55 +175,11 @@ ep_add(int epfd, int fd)
 	return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
 }
 
-/*
- * How the rules sample, for the export headers and options.  Hash sampling
- * selects 1 flow in N by a hash collectors cannot tell from chance, and
- * neither v5 (01 deterministic, 10 random; 11 is undefined) nor
- * samplingAlgorithm (1 deterministic, 2 random) has a code for it: it is
- * exported as random, as ipt_NETFLOW does, so that collectors scale it.
- * In capture = conntrack no rule samples (conntrack counts every packet).
- */
-static void
-sampling_from(const struct conf *c, struct export_format *f)
-{
-	if (c->capture != CAPTURE_NFLOG)
-		return;
-	switch (c->sampler.mode) {
-	case SAMPLER_DETERMINISTIC:
-		f->sampling_mode = FMT_SAMPLING_DETERMINISTIC;
-		break;
-	case SAMPLER_RANDOM:
-	case SAMPLER_HASH:
-		f->sampling_mode = FMT_SAMPLING_RANDOM;
-		break;
-	case SAMPLER_OFF:
-		return;
-	}
-	f->sampling_interval = (uint16_t)c->sampler.n;
-}
-
-static struct export_format
-format_from(const struct conf *c)
-{
-	struct export_format f;
-
-	memset(&f, 0, sizeof(f));
-	f.protocol = c->protocol;
-	f.engine_type = (uint8_t)c->engine_type;
-	f.engine_id = (uint8_t)c->engine_id;
-	f.refresh_rate = c->refresh_rate;
-	f.timeout_rate = c->timeout_rate;
-	f.masks = c->agg.nnet > 0 || c->agg.nnet6 > 0;
-	f.nat = c->natevents != 0;
-	sampling_from(c, &f);
-	return f;
-}
-
 int
 daemon_init(struct daemon *d, const struct conf *c, const char *conf_path)
 {
-	struct export_format xf = format_from(c);
-	struct nlg_cfg nc = nlg_cfg_from(c);
+	struct export_format xf = daemon_format(c);
+	struct nlg_cfg nc = daemon_nlg_cfg(c);
 
 	memset(d, 0, sizeof(*d));
 	d->epfd = d->sigfd = d->ctlfd = -1;
@@ -456,126 +254,6 @@ daemon_init(struct daemon *d, const struct conf *c, const char *conf_path)
 	return 0;
 }
 
-/* Keys that the running daemon cannot take over (conf_needs_restart()). */
-static int
-check_restart_keys(const struct conf *o, const struct conf *n, char *err,
-    size_t errlen)
-{
-	const char *key = conf_restart_changed(o, n);
-
-	if (key == NULL)
-		return 0;
-	snprintf(err, errlen, "%s cannot change while the daemon runs: restart "
-	    "nft-netflowd to apply it (nothing was changed)", key);
-	return -1;
-}
-
-static int
-nlg_changed(const struct conf *o, const struct conf *n)
-{
-	return o->nflog_group != n->nflog_group ||
-	    o->copy_range != n->copy_range ||
-	    o->queue_threshold != n->queue_threshold ||
-	    o->flush_timeout != n->flush_timeout ||
-	    o->nlbufsiz != n->nlbufsiz || o->netlink_rcvbuf != n->netlink_rcvbuf;
-}
-
-/*
- * The steps that can fail run first, each undone if a later one fails, so a
- * rejected change leaves the daemon exactly as it was.  Flows are never
- * touched: a rehash moves them, timeouts apply from the next tick.
- */
-int
-daemon_apply(struct daemon *d, const struct conf *nc, char *err, size_t errlen)
-{
-	struct conf *oc = &d->conf;
-	struct nlg_cfg ncfg = nlg_cfg_from(nc), ocfg = nlg_cfg_from(oc);
-	struct export_format xf = format_from(nc), oxf = format_from(oc);
-	uint32_t old_hash = ft_hashsize(d->ft);
-	char text[64];
-
-	if (check_restart_keys(oc, nc, err, errlen) < 0)
-		return -1;
-	if (export_set_dests(d->xp, &nc->dests, nc->sndbuf) < 0) {
-		snprintf(err, errlen, "destination \"%s\": cannot open sockets: "
-		    "%s (nothing was changed)", nc->destination, strerror(errno));
-		return -1;
-	}
-	if (nc->hashsize != oc->hashsize && ft_rehash(d->ft, nc->hashsize) < 0) {
-		snprintf(err, errlen, "hashsize %u: rehash failed: %s (nothing "
-		    "was changed)", nc->hashsize, strerror(errno));
-		export_set_dests(d->xp, &oc->dests, oc->sndbuf);
-		return -1;
-	}
-	if (d->nlg && nlg_changed(oc, nc) && nlg_apply(d, &ncfg) < 0) {
-		snprintf(err, errlen, "nflog group %u: cannot apply settings: %s "
-		    "(nothing was changed)", nc->nflog_group, strerror(errno));
-		nlg_apply(d, &ocfg);
-		if (nc->hashsize != oc->hashsize)
-			ft_rehash(d->ft, old_hash);
-		export_set_dests(d->xp, &oc->dests, oc->sndbuf);
-		return -1;
-	}
-	if (d->ct && ctin_reconfig(d->ct, nc, err, errlen) < 0) {
-		if (d->nlg && nlg_changed(oc, nc))
-			nlg_apply(d, &ocfg);
-		if (nc->hashsize != oc->hashsize)
-			ft_rehash(d->ft, old_hash);
-		export_set_dests(d->xp, &oc->dests, oc->sndbuf);
-		return -1;
-	}
-	/*
-	 * A new protocol: every flow leaves in the old one first (a collector
-	 * of the old protocol gets all it counted up to the change), then
-	 * the new one starts with its templates; no datagram mixes the two.
-	 */
-	if (nc->protocol != oc->protocol) {
-		log_info("protocol %u -> %u: every flow leaves in %u first",
-		    oc->protocol, nc->protocol, oc->protocol);
-		if (d->ct)
-			ctin_flush(d->ct, d->now);
-		ft_flush(d->ft, d->now);
-	}
-	/*
-	 * A new sampling rate: every flow metered at the old one is exported
-	 * first (under the old header), so that no record mixes two rates.
-	 * Packets the kernel sampled at the old rate and still queued for us
-	 * when the rules change are counted at the new one: the CLI replaces
-	 * the rules after the daemon took the change.
-	 */
-	if (xf.sampling_mode != oxf.sampling_mode ||
-	    xf.sampling_interval != oxf.sampling_interval) {
-		if (conf_get(nc, "sampler", text, sizeof(text)) < 0)
-			text[0] = '\0';
-		log_info("sampler \"%s\": %u flows of the old rate exported "
-		    "first", text, ft_flush(d->ft, d->now));
-	}
-	export_set_format(d->xp, &xf, d->now);
-	ft_set_timeouts(d->ft, nc->active_timeout * 1000,
-	    nc->inactive_timeout * 1000);
-	ft_set_maxflows(d->ft, nc->maxflows);
-	log_set_debug(nc->debug);
-	*oc = *nc;
-	return 0;
-}
-
-int
-daemon_reload(struct daemon *d, char *err, size_t errlen)
-{
-	struct conf nc;
-
-	conf_defaults(&nc);
-	if (conf_load(&nc, d->conf_path, err, errlen) < 0 ||
-	    daemon_apply(d, &nc, err, errlen) < 0) {
-		d->reload_errors++;
-		log_warnx("reload rejected, running configuration kept: %s", err);
-		return -1;
-	}
-	d->reloads++;
-	log_info("configuration reloaded from %s", d->conf_path);
-	return 0;
-}
-
 static void
 on_signal(struct daemon *d)
 {
@@ -623,7 +301,7 @@ drain_nflog(struct daemon *d)
 	unsigned i;
 
 	for (i = 0; d->nlg && i < 1000; i++)
-		if (read_nflog(d, BATCHES_PER_TURN) <= 0)
+		if (daemon_read_nflog(d, BATCHES_PER_TURN) <= 0)
 			break;
 }
 
@@ -654,7 +332,7 @@ daemon_run(struct daemon *d)
 			else if (d->rtnl && ev[i].data.fd == rtnl_fd(d->rtnl))
 				rtnl_read(d->rtnl);
 			else if (d->nlg && ev[i].data.fd == nlg_fd(d->nlg)) {
-				if (read_nflog(d, BATCHES_PER_TURN) < 0)
+				if (daemon_read_nflog(d, BATCHES_PER_TURN) < 0)
 					log_warn("nflog: recv");
 			} else
 				export_on_writable(d->xp, ev[i].data.fd);

@@ -88,4 +88,16 @@ int daemon_apply(struct daemon *d, const struct conf *nc, char *err,
 /* Re-read the config file and apply it (SIGHUP, "reload"); -1 with err. */
 int daemon_reload(struct daemon *d, char *err, size_t errlen);
 
+/* live.c: each module's settings for a configuration. */
+struct nlg_cfg daemon_nlg_cfg(const struct conf *c);
+struct export_format daemon_format(const struct conf *c);
+
+/*
+ * packets.c: read up to max_batches NFLOG batches into the flow table
+ * (nlg_read's result); apply NFLOG settings live, metering what arrives
+ * meanwhile (nlg_reconfig's result).
+ */
+int daemon_read_nflog(struct daemon *d, unsigned max_batches);
+int daemon_nlg_apply(struct daemon *d, const struct nlg_cfg *nc);
+
 #endif
