@@ -131,6 +131,40 @@ put_key(FILE *m, const struct conf *c, const char *key)
 	fprintf(m, "%s = %s\n", key, q);
 }
 
+/*
+ * The text plus a [netflow] section holding the changed keys, at its end,
+ * or at "at" when the text ends inside a continued line: iniparser joins
+ * whatever follows a trailing backslash to it and ignores such a line left
+ * open at the end of the file, so the section goes in front of it and the
+ * line stays as dead as it was.  Frees text; NULL with errno.
+ */
+static char *
+add_section(char *text, long at, const struct conf *want,
+    const char *const *changed, unsigned n)
+{
+	size_t tlen = strlen(text), cut, len = 0;
+	char *buf = NULL;
+	unsigned i;
+	FILE *m;
+
+	cut = at >= 0 && (size_t)at <= tlen ? (size_t)at : tlen;
+	if ((m = open_memstream(&buf, &len)) == NULL) {
+		free(text);
+		return NULL;
+	}
+	fwrite(text, 1, cut, m);
+	fprintf(m, "\n[netflow]\n");
+	for (i = 0; i < n; i++)
+		put_key(m, want, changed[i]);
+	fputs(text + cut, m);
+	free(text);
+	if (fclose(m) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
 char *
 cliconf_edit(const char *old, const struct conf *want,
     const char *const *changed, unsigned n)
@@ -140,6 +174,7 @@ cliconf_edit(const char *old, const struct conf *want,
 	int in_sec = 0, seen_sec = 0, done[CLICONF_CHANGED_MAX] = { 0 };
 	int cont = 0, was_cont, dropping = 0;
 	size_t len = 0;
+	long chain_at = -1;	/* where the last continued line began */
 	unsigned i;
 	FILE *m;
 
@@ -153,6 +188,16 @@ cliconf_edit(const char *old, const struct conf *want,
 		cont = continues(line);
 		if (was_cont)
 			continue;
+		/*
+		 * A section line continued onto the next is a section or not
+		 * depending on what iniparser joins to it: too subtle to edit
+		 * around.  Refused; the operator edits it by hand.
+		 */
+		if (*t == '[' && cont) {
+			free(copy);
+			errno = EINVAL;
+			return NULL;
+		}
 		if (*t == '[' && section_kind(t) >= 0)
 			in_sec = section_kind(t);
 		line_key(line, key, sizeof(key));
@@ -174,6 +219,8 @@ cliconf_edit(const char *old, const struct conf *want,
 			break;	/* the text's final newline */
 		was_cont = cont;
 		cont = continues(line);
+		if (!was_cont && cont && fflush(m) == 0)
+			chain_at = ftell(m);
 		if (was_cont) {
 			/* part of the line before: kept, or gone with it */
 			if (!dropping)
@@ -206,13 +253,10 @@ cliconf_edit(const char *old, const struct conf *want,
 		 */
 		fprintf(m, rest == NULL ? "%s" : "%s\n", line);
 	}
-	if (!seen_sec) {
-		fprintf(m, "\n[netflow]\n");
-		for (i = 0; i < n; i++)
-			put_key(m, want, changed[i]);
-	}
 	fclose(m);
 	free(copy);
+	if (!seen_sec)
+		buf = add_section(buf, cont ? chain_at : -1, want, changed, n);
 	return buf;
 }
 

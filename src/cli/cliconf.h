@@ -29,7 +29,9 @@ unsigned cliconf_diff(const struct conf *a, const struct conf *b,
 /*
  * old edited so that the n keys in changed hold want's values: in place in
  * [netflow], a missing key right after the section line, a missing section
- * at the end.  malloc'd; NULL with errno.
+ * at the end (before a continued line left open there).  malloc'd; NULL
+ * with errno, EINVAL when a section line is continued onto the next (the
+ * operator edits such a file by hand).
  */
 char	*cliconf_edit(const char *old, const struct conf *want,
 	    const char *const *changed, unsigned n);

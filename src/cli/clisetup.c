@@ -44,6 +44,12 @@ write_conf(struct clictx *x, char *err, size_t errlen)
 	text = old ? cliconf_edit(old, &x->want, changed, n) :
 	    cliconf_fresh(&x->want);
 	free(old);
+	if (text == NULL && errno == EINVAL) {
+		snprintf(err, errlen, "%s: a section line ends in a backslash "
+		    "(a continuation); edit the file by hand, nothing was "
+		    "changed", x->conf_path);
+		return -1;
+	}
 	if (text == NULL) {
 		snprintf(err, errlen, "config: %s", strerror(errno));
 		return -1;

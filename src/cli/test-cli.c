@@ -5,6 +5,7 @@
  * on a scratch directory, to show that a rejected invocation changes
  * nothing and an accepted one edits only what it must.  No privileges.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -536,6 +537,18 @@ test_cliconf_edit(void)
 	free(e);
 	e = cliconf_edit("[netflow]\nactive_timeout = 30\n;", &want, changed, 1);
 	CHECK(e != NULL && strcmp(e, "[netflow]\nactive_timeout = 60\n;") == 0);
+	free(e);
+	/* a line left open at the end stays last, after the new section */
+	e = cliconf_edit("# c\nfoo = 1 \\\n", &want, changed, 1);
+	CHECK(e != NULL && strcmp(e, "# c\n\n[netflow]\nactive_timeout = 60\n"
+	    "foo = 1 \\\n") == 0);
+	CHECK(e != NULL && cliconf_verify(e, &want, err, sizeof(err)) == 0);
+	free(e);
+	/* a continued section line is refused, not guessed at */
+	errno = 0;
+	e = cliconf_edit("[netflow]x \\\nactive_timeout = 3\n", &want,
+	    changed, 1);
+	CHECK(e == NULL && errno == EINVAL);
 	free(e);
 }
 

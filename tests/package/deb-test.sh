@@ -74,6 +74,11 @@ check "daemon's binary is the installed one" \
 cap=$(awk '/^CapEff:/ { print $2 }' "/proc/$pid/status")
 check "daemon keeps CAP_NET_ADMIN alone (CapEff $cap)" \
 	test "$cap" = 0000000000001000
+ids=$(awk '/^Uid:|^Gid:/ { printf "%s %s %s %s ", $2, $3, $4, $5 }' \
+	"/proc/$pid/status")
+want=$(id -u nft-netflow) wantg=$(id -g nft-netflow)
+check "daemon runs as the package's user (uids, gids: $ids)" test \
+	"$ids" = "$want $want $want $want $wantg $wantg $wantg $wantg "
 inB python3 "$NFN_SRCDIR/tests/integration/traffic.py" tcp-server 6000 10 &
 SRV=$!
 sleep 0.5
