@@ -78,3 +78,23 @@ ct_compare() {
 	python3 "$NFN_SRCDIR/tests/integration/compare.py" --pcap "$T/truth.pcap" \
 		--nfdump "$T/c1" "$@"
 }
+
+# ct_nat_traffic: masquerade on R's link to B (TCP to a port range, so the
+# post-NAT port differs from the source's), then two TCP uploads and a ping
+# from A through it, and the end of the traffic (ct_finish_traffic).
+ct_nat_traffic() {
+	inR nft -f - <<-NFT
+	table ip ct_nat {
+		chain post {
+			type nat hook postrouting priority 100; policy accept;
+			oifname "rb" meta l4proto tcp masquerade to :30000-30999
+			oifname "rb" masquerade
+		}
+	}
+	NFT
+	tcp_sink 15
+	traffic "$NS_A" tcp $B_IP 6000 30000 2
+	inA ping -c 3 -i 0.2 -q $B_IP >/dev/null
+	sleep 0.3
+	ct_finish_traffic
+}

@@ -9,21 +9,7 @@
 . "$(dirname "$0")/ct-lib.sh"
 
 ct_setup nflog natevents=1
-inR nft -f - <<-NFT
-table ip ct_nat {
-	chain post {
-		type nat hook postrouting priority 100; policy accept;
-		# a port range, so that the post-NAT port differs from the source's
-		oifname "rb" meta l4proto tcp masquerade to :30000-30999
-		oifname "rb" masquerade
-	}
-}
-NFT
-tcp_sink 15
-traffic "$NS_A" tcp $B_IP 6000 30000 2
-inA ping -c 3 -i 0.2 -q $B_IP >/dev/null
-sleep 0.3
-ct_finish_traffic
+ct_nat_traffic
 
 nfdump -R "$T/c1" -N -q -o "fmt:%sa|%da|%sp|%dp|%pr|%pkt|%byt|%flg|%nh|%sas|%das" \
 	> "$T/records.txt"

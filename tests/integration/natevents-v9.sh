@@ -10,21 +10,7 @@
 PROTO=${1:?protocol 9 or 10}
 
 ct_setup nflog natevents=1 protocol="$PROTO"
-inR nft -f - <<-NFT
-table ip ct_nat {
-	chain post {
-		type nat hook postrouting priority 100; policy accept;
-		# a port range, so that the post-NAT port differs from the source's
-		oifname "rb" meta l4proto tcp masquerade to :30000-30999
-		oifname "rb" masquerade
-	}
-}
-NFT
-tcp_sink 15
-traffic "$NS_A" tcp $B_IP 6000 30000 2
-inA ping -c 3 -i 0.2 -q $B_IP >/dev/null
-sleep 0.3
-ct_finish_traffic
+ct_nat_traffic
 
 nfdump -R "$T/c1" -N -q -o "fmt:%nevt|%sa|%da|%sp|%dp|%pr|%xsa|%xda|%xsp|%xdp" \
 	'nat event add or nat event delete' > "$T/events.txt" 2>"$T/nfdump.err"
