@@ -279,6 +279,8 @@ ctin_stats_text(const struct ctin *ct, FILE *f)
 	    ", counters re-based %" PRIu64 "\n", s->tracked, s->peak,
 	    s->inserted, s->destroyed, s->periodic, s->swept, s->untracked,
 	    s->records, s->rebased);
+	fprintf(f, "Conntrack table memory: %zu bytes (%zu per connection "
+	    "entry)\n", ctmode_memory(ct->mode), ctconn_entry_size());
 	fprintf(f, "Conntrack drops: maxflows %" PRIu64 " (pkts %" PRIu64
 	    ", bytes %" PRIu64 "), no accounting %" PRIu64 ", get errors %"
 	    PRIu64 "\n", s->dropped, m->drop_pkts, m->drop_bytes, m->no_acct,
@@ -331,5 +333,6 @@ ctin_stats_json(const struct ctin *ct, FILE *f)
 	J("drop_maxflows_pkts", m->drop_pkts);
 	J("drop_maxflows_bytes", m->drop_bytes);
 	J("no_accounting", m->no_acct);
+	J("memory", ct->mode ? ctmode_memory(ct->mode) : 0);
 	fprintf(f, "\"get_errors\":%" PRIu64 "}", m->get_errors);
 }
