@@ -310,14 +310,26 @@ int
 ctmsg_walk(const void *buf, size_t len,
     void (*fn)(const struct nlmsghdr *nlh, void *arg), void *arg)
 {
-	const struct nlmsghdr *nlh = buf;
-	int left = len > INT32_MAX ? INT32_MAX : (int)len;
+	const char *p = buf;
+	const struct nlmsghdr *nlh;
+	size_t step;
 
-	while (mnl_nlmsg_ok(nlh, left)) {
+	/*
+	 * Not mnl_nlmsg_ok(): it compares the length as a signed int, so a
+	 * length of 2^31 or more would pass.
+	 */
+	while (len >= sizeof(*nlh)) {
+		nlh = (const struct nlmsghdr *)p;
+		if (nlh->nlmsg_len < sizeof(*nlh) || nlh->nlmsg_len > len)
+			return -1;
 		fn(nlh, arg);
-		nlh = mnl_nlmsg_next(nlh, &left);
+		step = NLMSG_ALIGN(nlh->nlmsg_len);
+		if (step > len)
+			step = len;	/* the last one needs no padding */
+		p += step;
+		len -= step;
 	}
-	return left == 0 ? 0 : -1;
+	return len == 0 ? 0 : -1;
 }
 
 struct nf_conntrack *
