@@ -5,10 +5,13 @@
  *
  * The kernel target itself cannot be created here: the ipt_NETFLOW module
  * and its iptables extension (libxt_NETFLOW.so) are not installed, and
- * "iptables -A FORWARD -j NETFLOW" without a chain NETFLOW fails ("Couldn't
- * load target").  So the saved rulesets below are written as iptables-save
- * prints such rules: "-j NETFLOW" with no ":NETFLOW" declared in the
- * table, or with the target's options after it.
+ * "iptables -A FORWARD -j NETFLOW" without a chain NETFLOW fails
+ * (iptables-nft: "Chain 'NETFLOW' does not exist"; iptables-legacy:
+ * "Couldn't load target `NETFLOW'").  So the saved rulesets below are
+ * written as iptables-save prints such rules: "-j NETFLOW" with no
+ * ":NETFLOW" declared in the table, or with the target's options after it.
+ * (tests/integration/iptables.sh checks show's warning on a saved
+ * /etc/iptables/rules.v4.)
  */
 #include <stdio.h>
 #include <stdlib.h>
