@@ -653,8 +653,10 @@ ipt_kernel_jumps(char *where, size_t len)
 	where[0] = '\0';
 	for (fam = 0; fam < IPTCMD_NFAMILIES; fam++) {
 		for (b = IPTCMD_NFT; b <= IPTCMD_LEGACY; b++) {
-			if (!iptcmd_backend_used(fam, b) || iptcmd_save(fam, b,
-			    &saved, NULL, err, sizeof(err)) < 0)
+			/* legacy-save wants its kernel tables to exist */
+			if ((b == IPTCMD_LEGACY && !iptcmd_backend_used(fam,
+			    b)) || iptcmd_save(fam, b, &saved, NULL, err,
+			    sizeof(err)) < 0)
 				continue;
 			k = ipt_parse(saved, &st) == 0 ? st.kernel_jumps : 0;
 			free(saved);

@@ -13,8 +13,9 @@
 # Phase 2: enable --protocol 5: IPv6 is no longer metered, so what we
 # added to ip6tables goes (the user's chain NETFLOW stays, empty) and so
 # does the rules.v6 fragment; IPv4 stays loaded.
-# Phase 3: back to 10, then disable and remove: the user's rules in both
-# families are as before enable.
+# Phase 3: back to 10, with conntrack = on (the IPv6 connmark rules load),
+# then disable and remove: the user's rules in both families are as before
+# enable.
 . "$(dirname "$0")/lib.sh"
 
 BACKEND=${1:-nft}
@@ -150,6 +151,15 @@ check "user's rules unchanged after the switch" users_unchanged
 # ---- phase 3: back to 10, then disable and remove
 check "enable --protocol 10 again: exit 0" silent cli -m enable --protocol 10
 check "ip6tables jumps back" our_jump ip6tables OUTPUT
+# with conntrack: the kernel takes the IPv6 connmark exclusion and
+# CONNMARK rule; the conntrack match stays IPv4 only
+check "enable -o conntrack=on: exit 0" silent cli -m enable -o conntrack=on
+check "ip6tables: connmark exclusion and CONNMARK, no conntrack match" eval '
+	saved ip6tables | grep -qx -- "-A NETFLOW -m connmark --mark 0x6e66 -j RETURN" &&
+	saved ip6tables | grep -q -- "--comment nft-netflow -j CONNMARK --set-xmark 0x6e66/0xffffffff" &&
+	! saved ip6tables | grep -q -- "-m conntrack"'
+check "iptables: the conntrack match" eval 'saved iptables | grep -q -- "^-A NETFLOW -m conntrack --ctstate"'
+check "status: 0 with conntrack" silent cli -m status
 check "disable: exit 0 and silent" silent cli -m disable
 for fam in iptables ip6tables; do
 	check "disable: every rule we added to $fam is gone" test "$(ours $fam)" = 0
