@@ -111,13 +111,22 @@ free_slot(struct ctlsrv *s)
 	return NULL;
 }
 
-/* One line to a client we will not serve; never waits. */
+/*
+ * One line to a client we will not serve; never waits.  What it already
+ * sent is read first: closing a Unix socket with unread data resets the
+ * peer, which would then see ECONNRESET instead of the line.
+ */
 static void
 refuse(int fd, const char *why)
 {
+	char sink[CTL_REQ_MAX];
 	ssize_t r = send(fd, why, strlen(why), MSG_DONTWAIT | MSG_NOSIGNAL);
+	int i;
 
-	(void)r;
+	shutdown(fd, SHUT_WR);
+	for (i = 0; i < 4 && r >= 0; i++)
+		if ((r = recv(fd, sink, sizeof(sink), MSG_DONTWAIT)) <= 0)
+			break;
 	close(fd);
 }
 
