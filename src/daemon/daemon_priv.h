@@ -1,6 +1,6 @@
 /*
  * daemon: nft-netflowd's state and event loop.  Private to src/daemon/:
- * only daemon.c, control.c, stats.c and main.c include it (and the control
+ * the daemon's own files include it (and the control
  * fuzz target, tests/fuzz/control.c, which builds a daemon's state by
  * hand); the CLI talks to the daemon through the control protocol (ctl.h)
  * and nothing else.
