@@ -515,6 +515,28 @@ send_all(struct exporter *x, size_t len, const struct sendq_load *load)
 }
 
 /*
+ * The datagram holding the statistics record: each destination reads in
+ * it what it did not get (flows lost in its own queue, with their packets
+ * and octets), so the record is patched before each send.
+ */
+static void
+send_stats(struct exporter *x, size_t len, const struct sendq_load *load)
+{
+	uint8_t *rec = x->fmt.buf + x->fmt.opts_stats_at;
+	struct opts_notsent ns;
+	unsigned i;
+
+	for (i = 0; i < x->st.nsocks; i++) {
+		ns.flows = x->xs[i].q.st.lost_flows;
+		ns.pkts = x->xs[i].q.st.lost_packets;
+		ns.octets = x->xs[i].q.st.lost_bytes;
+		opts_put_notsent(rec, &ns);
+		send_one(x, i, x->fmt.buf, len, load);
+	}
+	x->st.octets += len;
+}
+
+/*
  * v9/IPFIX options data after the templates: exporter statistics, then
  * the interface names, in as many datagrams as they need.
  */
@@ -537,7 +559,10 @@ send_options(struct exporter *x, const struct fmt_clock *c)
 	os.ignored_octets = x->ignored_octets;
 	ifs = ifnames_list(&nifs);	/* none if it fails: statistics only */
 	while ((len = fmt_options(&x->fmt, &os, ifs, nifs, &next, c)) > 0) {
-		send_all(x, len, &none);
+		if (x->fmt.opts_stats_at == 0)
+			send_all(x, len, &none);
+		else
+			send_stats(x, len, &none);
 		x->st.options++;
 	}
 	free(ifs);

@@ -121,6 +121,8 @@
 #define FT_WREF		(FT_NIL - FT_WMAX - 1)
 /* Indices from FT_WREF up are not entries. */
 #define FT_MAXENTRIES	FT_WREF
+/* aprev of an entry on the free list: no index, so ft_walk_from skips it. */
+#define FT_FREE		(FT_NIL - 1)
 
 #define FT_AUTO_MIN	4096u
 #define FT_AUTO_MAX	(1u << 30)
@@ -466,6 +468,7 @@ static inline void
 entry_free(struct ft *ft, uint32_t i)
 {
 	E(ft, i)->hnext = ft->freelist;
+	E(ft, i)->aprev = FT_FREE;
 	ft->freelist = i;
 }
 
@@ -1207,6 +1210,34 @@ ft_walk(const struct ft *ft, struct rec_sink sink, uint32_t now)
 		entry_to_rec(ft, e, &r, &v6);
 		rec_sink_put(&sink, &r, now);
 	}
+}
+
+/*
+ * By slab index, not by the active list: an entry never changes its index
+ * while it lives (a rehash or a split leaves it where it is), so a position
+ * stays meaningful between calls whatever happened to the table meanwhile.
+ * Freed entries are marked in aprev; past ft->used nothing was handed out.
+ */
+uint32_t
+ft_walk_from(const struct ft *ft, uint32_t pos, uint32_t max,
+    struct rec_sink sink, uint32_t now)
+{
+	struct flow_rec r;
+	struct flow_v6 v6;
+	const struct ft_entry *e;
+	uint32_t end;
+
+	if (pos >= ft->used)
+		return FT_WALK_END;
+	end = ft->used - pos > max ? pos + max : ft->used;
+	for (; pos < end; pos++) {
+		e = E(ft, pos);
+		if (e->aprev == FT_FREE)
+			continue;
+		entry_to_rec(ft, e, &r, &v6);
+		rec_sink_put(&sink, &r, now);
+	}
+	return pos < ft->used ? pos : FT_WALK_END;
 }
 
 const struct ft_stats *

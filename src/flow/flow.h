@@ -127,6 +127,18 @@ int ft_rehash(struct ft *ft, uint32_t hashsize);
  */
 void ft_walk(const struct ft *ft, struct rec_sink sink, uint32_t now);
 
+/*
+ * The same in bounded steps, for a listing that must not hold the caller:
+ * visit at most max entry slots from pos (start at 0), hand the live ones
+ * to sink, return the position to go on from, or FT_WALK_END.  The table
+ * may change between calls.  A flow that lives through the whole walk is
+ * listed exactly once; one created or ended during it may be listed or
+ * not (a new flow that takes a freed slot behind pos is not).
+ */
+#define FT_WALK_END	UINT32_MAX
+uint32_t ft_walk_from(const struct ft *ft, uint32_t pos, uint32_t max,
+    struct rec_sink sink, uint32_t now);
+
 const struct ft_stats *ft_stats(const struct ft *ft);
 uint32_t ft_hashsize(const struct ft *ft);
 /* Bytes held by the table: slabs plus buckets. */

@@ -1062,6 +1062,76 @@ test_update_n(void)
 	ft_free(ft);
 }
 
+/* How often each key (by mkkey's n, up to WALK_N) was listed. */
+#define WALK_N	20000
+static uint8_t walk_seen[WALK_N];
+
+static void
+seen_fn(void *arg, const struct flow_rec *r, uint32_t now)
+{
+	uint32_t n = r->key.src & 0xffffff;
+
+	(void)arg;
+	if (n < WALK_N && walk_seen[n] < 255)
+		walk_seen[n]++;
+}
+
+/*
+ * A listing in steps while the table changes under it: flows that live
+ * through it are listed exactly once, flows gone before it started never,
+ * and nothing twice; a flush in the middle ends it.
+ */
+static void
+test_walk_from(void)
+{
+	struct rec_sink seen = { seen_fn, NULL };
+	struct sink s;
+	struct ft *ft;
+	struct flow_key k;
+	uint32_t i, pos, steps = 0, n = 10000;
+
+	memset(&s, 0, sizeof(s));
+	memset(walk_seen, 0, sizeof(walk_seen));
+	ft = ft_new(0, 0, 1800000, 600000, (struct rec_sink){ sink_fn, &s });
+	for (i = 0; i < n; i++) {
+		k = mkkey(i);
+		ft_update(ft, &k, 0, 100, 0, 0, 0, 1);
+	}
+	/* gone before the listing: odd keys below 1000 */
+	for (i = 1; i < 1000; i += 2) {
+		k = mkkey(i);
+		CHECK_EQ(ft_export_key(ft, &k, 2), 1);
+	}
+	for (pos = 0; (pos = ft_walk_from(ft, pos, 97, seen, 3)) !=
+	    FT_WALK_END; steps++) {
+		/* meanwhile: flows end, new ones take their slots, a rehash */
+		k = mkkey(2000 + steps * 2);
+		ft_export_key(ft, &k, 3);
+		k = mkkey(n + steps);
+		ft_update(ft, &k, 0, 100, 0, 0, 0, 3);
+		if (steps == 30)
+			CHECK_EQ(ft_rehash(ft, 977), 0);
+	}
+	CHECK(steps >= 100);
+	for (i = 0; i < WALK_N; i++) {
+		int gone_before = i < 1000 && (i & 1);
+		int ended = i >= 2000 && i < 2000 + steps * 2 && !(i & 1);
+		int born = i >= n;
+
+		CHECK(walk_seen[i] <= 1);
+		if (gone_before)
+			CHECK_EQ(walk_seen[i], 0);
+		else if (!ended && !born && i < n)
+			CHECK_EQ(walk_seen[i], 1);
+	}
+	/* a flush mid-walk: the position goes past the end */
+	pos = ft_walk_from(ft, 0, 50, seen, 4);
+	CHECK(pos != FT_WALK_END);
+	ft_flush(ft, 4);
+	CHECK_EQ(ft_walk_from(ft, pos, 50, seen, 4), FT_WALK_END);
+	ft_free(ft);
+}
+
 int
 main(void)
 {
@@ -1085,5 +1155,6 @@ main(void)
 	test_ipv6_maxflows();
 	test_tcp_close();
 	test_update_n();
+	test_walk_from();
 	return check_done();
 }
