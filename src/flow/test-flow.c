@@ -460,7 +460,8 @@ test_peak_timeouts(void)
 	CHECK_EQ(ft_next_expiry(ft, 21500), 500);
 	CHECK_EQ(ft_expire(ft, 22000), 5);
 	CHECK(ft_memory(ft) > 0);
-	CHECK_EQ(ft_entry_size(), 64);
+	CHECK_EQ(ft_entry_size(0), 64);
+	CHECK_EQ(ft_entry_size(1), 88);
 	ft_free(ft);
 }
 
