@@ -1,37 +1,64 @@
 /*
  * flow: the flow table.  See flow.h.
  *
- * Layout.  Entries live in slabs of FT_SLAB entries (allocated when the
- * previous ones are full, never per packet) and are named by a 32-bit index:
- * slab = idx >> FT_SLAB_SHIFT, slot = idx & (FT_SLAB - 1).  Indices instead
- * of pointers keep an entry at 64 bytes, one cache line:
+ * Layout.  Entries live in slabs of FT_SLAB = 4096 entries (allocated
+ * when the previous ones are full, never per packet) and are named by a
+ * 32-bit index: bit 31 picks the pool (0 IPv4, 1 IPv6), then slab =
+ * idx >> FT_SLAB_SHIFT, slot = idx & (FT_SLAB - 1).  Indices instead of
+ * pointers keep an IPv4 entry at 64 bytes, one cache line:
  *
  *	key 20, ifout 4, packets 4, bytes 4, first 4, last 4,
  *	hash chain next 4, wheel slot prev/next 8, active list prev/next 8,
  *	tcp_flags, src_mask, dst_mask, closing: 4	= 64 bytes
  *
- * IPv6 flows use the same entry: their key holds the ids of their two
- * addresses in an address table (addr6.h, 24 bytes per distinct address,
- * shared by every flow that uses it, referenced while a flow holds it), so
- * an IPv4 entry pays nothing for IPv6.  ft_update6() looks the addresses
- * up first; an address no flow holds means a new flow.
+ * An IPv6 entry is the same 64 bytes with 24 more in front: its key's src
+ * and dst hold the last 4 bytes of each address, the 24 bytes in front the
+ * first 12 of each (struct ft_entry6, 88 bytes, in slabs of its own, so an
+ * IPv4 entry pays nothing for IPv6).  The addresses used to be interned in
+ * a shared table (24 bytes per distinct address plus its buckets, named by
+ * ids in the key): 69 bytes per flow when a few hosts talk, but 127 when
+ * every flow has its own pair.  Inline, every IPv6 flow costs 88 + bucket,
+ * whatever its addresses, and a lookup has no address lookups in front.
  *
- * Buckets are an array of uint32_t chain heads (4 bytes each).  With the
- * automatic hash size there are between one half and one bucket per flow
- * once past 4096 flows, so a million flows cost 64 + ~4 bytes each, plus
- * the unused tail of the last slab and the wheel (a few hundred bytes at
- * usual timeouts).
+ * Huge pages were tried and left out: slabs of 2 MiB mapped at a 2 MiB
+ * boundary with MADV_HUGEPAGE (THP "madvise"), buckets likewise, measured
+ * 10.4-11.1 M updates/s at 1,000,000 flows in batches against 9.8-11.2
+ * without, interleaved runs on this (virtual) machine: no gain above the
+ * noise, while the first slab of even a small table would have cost a
+ * 2 MiB page and the coarser slabs more unused tail.
  *
- * Lookup.  A keyed 64-bit multiply/rotate hash over the 5-tuple (seeded
- * from getrandom() at ft_new, so nobody outside can aim at one chain),
- * reduced to a bucket with the multiply-shift trick, which works for any
- * bucket count, not only powers of two: the administrator's hashsize is
- * used as given.
+ * Buckets are 6 bytes: the chain head and two 8-bit filters (struct
+ * ft_bucket).  With the automatic hash size there are between one half
+ * and one bucket per flow once past 4096 flows.  A million flows cost:
+ * IPv4 64.2 (entries, the last slab's tail included) + 6.3 (buckets) =
+ * 70.5 bytes each; IPv6 88.3 + 6.3 = 94.6; plus the wheel (a few hundred
+ * bytes at usual timeouts).
  *
- * Per packet, ft_update() touches the bucket and the entry and nothing
+ * Lookup.  A keyed hash over the whole key (see ft_hash: the 5-tuple picks
+ * a window of FT_TWIN = 16 buckets, ifin and tos a bucket in it), seeded
+ * from getrandom() at ft_new, so nobody outside can aim at one chain.  It
+ * is reduced with the multiply-shift trick, which works for any bucket
+ * count, not only powers of two: the administrator's hashsize is used as
+ * given.  Each bucket keeps one filter bit per entry of its chain from the
+ * whole-key hash (kfp): a lookup whose bit is clear knows the chain does
+ * not hold its flow without touching a foreign entry (a new flow in an
+ * occupied bucket, 7 times in 8 with a one-entry chain).  The other filter
+ * (tfp) does the same per 5-tuple for ft_export_tuple() and the TCP
+ * reverse lookup, which scan the window.  Removing an entry rebuilds its
+ * bucket's filters from the rest of the chain (a chain is about one entry).
+ *
+ * Per packet, an update touches the bucket and the entry and nothing
  * else: at 100,000 flows and more every other line it touched (list
  * neighbours) was one more cache miss, and those misses were most of the
- * cost of a packet.
+ * cost of a packet.  ft_update_batch() takes the daemon's packets 32 at a
+ * time: it hashes them all and prefetches their buckets, then prefetches
+ * the head entries the filters let through, then updates them one by one
+ * as ft_update_n() does, so the misses of 32 packets overlap instead of
+ * following each other.  Cachegrind ignores prefetches, so it counts the
+ * same misses per update either way (about 3.6 D1 misses, the benchmark's
+ * own key read included); what the overlap buys is time: bench-flow
+ * measured 3-4 M updates/s one by one at 1,000,000 flows and about 10 M
+ * in batches (a busy shared machine; README).
  *
  * Active timeout.  An intrusive doubly-linked list threads every live entry
  * in order of first packet: new flows are appended, a flow restarted by a
@@ -101,14 +128,13 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "flow/flow.h"
 
-#define FT_SLAB_SHIFT	15
+#define FT_SLAB_SHIFT	12
 #define FT_SLAB		(1u << FT_SLAB_SHIFT)
 #define FT_NIL		UINT32_MAX
 /* Indices with this bit set name IPv6 entries (pool 1). */
@@ -130,9 +156,6 @@
 /* The flows of one 5-tuple sit in a window of FT_TWIN buckets. */
 #define FT_TWIN_SHIFT	4
 #define FT_TWIN		(1u << FT_TWIN_SHIFT)
-
-/* Huge page size: slabs and large bucket arrays are aligned to it. */
-#define FT_HUGE		((size_t)2 << 20)
 
 /* Packets per round of ft_update_batch() (its arrays are on the stack). */
 #define FT_BATCH	32
@@ -230,59 +253,6 @@ struct ft {
 
 	struct ft_stats st;
 };
-
-/* --- memory ------------------------------------------------------------ */
-
-static size_t
-page_round(size_t len)
-{
-	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
-
-	return (len + pg - 1) & ~(pg - 1);
-}
-
-/*
- * Large arrays (slabs, big bucket arrays) are mapped at a huge page
- * boundary and marked MADV_HUGEPAGE, so with THP in "madvise" mode each
- * 2 MiB of them is one TLB entry.  The mapping is only page-rounded, so a
- * tail short of 2 MiB stays in small pages and costs no more than its
- * size.  Small arrays come from malloc.
- */
-static void *
-big_alloc(size_t len)
-{
-	uint8_t *m, *p, *end;
-	size_t map;
-
-	if (len < FT_HUGE)
-		return malloc(len);
-	len = page_round(len);
-	map = len + FT_HUGE;
-	m = mmap(NULL, map, PROT_READ | PROT_WRITE,
-	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (m == MAP_FAILED)
-		return NULL;
-	p = (uint8_t *)(((uintptr_t)m + FT_HUGE - 1) & ~(uintptr_t)(FT_HUGE - 1));
-	end = p + len;
-	if (p > m)
-		munmap(m, (size_t)(p - m));
-	if (m + map > end)
-		munmap(end, (size_t)(m + map - end));
-	/* A hint: without THP the kernel refuses it and small pages serve. */
-	(void)madvise(p, len, MADV_HUGEPAGE);
-	return p;
-}
-
-static void
-big_free(void *p, size_t len)
-{
-	if (p == NULL)
-		return;
-	if (len < FT_HUGE)
-		free(p);
-	else
-		munmap(p, page_round(len));
-}
 
 /* --- hashing ------------------------------------------------------------ */
 
@@ -658,9 +628,9 @@ entry_alloc(struct ft *ft, int v6)
 		p->slabs = s;
 		p->slabcap = cap;
 	}
-	/* Huge page aligned, so a 64-byte entry never straddles two lines. */
+	/* Cache-line aligned, so a 64-byte entry never straddles two lines. */
 	s = &p->slabs[p->nslabs];
-	if ((*s = big_alloc((size_t)FT_SLAB * p->esize)) == NULL)
+	if ((*s = aligned_alloc(64, (size_t)FT_SLAB * p->esize)) == NULL)
 		return FT_NIL;
 	p->nslabs++;
 	return tag | p->used++;
@@ -685,7 +655,7 @@ slabs_release(struct ft *ft)
 	for (k = 0; k < 2; k++) {
 		p = &ft->pool[k];
 		for (n = 0; n < p->nslabs; n++)
-			big_free(p->slabs[n], (size_t)FT_SLAB * p->esize);
+			free(p->slabs[n]);
 		p->nslabs = 0;
 		p->used = 0;
 		p->freelist = FT_NIL;
@@ -843,7 +813,7 @@ ft_resize(struct ft *ft, uint32_t n)
 		errno = EINVAL;
 		return -1;
 	}
-	if ((b = big_alloc((size_t)n * sizeof(*b))) == NULL)
+	if ((b = malloc((size_t)n * sizeof(*b))) == NULL)
 		return -1;
 	for (k = 0; k < n; k++) {
 		b[k].head = FT_NIL;
@@ -852,7 +822,7 @@ ft_resize(struct ft *ft, uint32_t n)
 	/* Every live flow is on the active list. */
 	for (i = ft->act.head; i != FT_NIL; i = E(ft, i)->anext)
 		bucket_link(ft, b, n, i);
-	big_free(ft->buckets, (size_t)ft->nbuckets * sizeof(*b));
+	free(ft->buckets);
 	ft->buckets = b;
 	ft->nbuckets = n;
 	ft->grow_at = n;
@@ -924,7 +894,7 @@ ft_free(struct ft *ft)
 	slabs_release(ft);
 	free(ft->pool[0].slabs);
 	free(ft->pool[1].slabs);
-	big_free(ft->buckets, (size_t)ft->nbuckets * sizeof(*ft->buckets));
+	free(ft->buckets);
 	free(ft->wheel);
 	free(ft);
 }
