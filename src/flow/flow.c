@@ -212,7 +212,6 @@ struct ft_pool {
 	uint32_t used;			/* entries ever handed out (bump) */
 	uint32_t freelist;
 	uint32_t esize;			/* bytes per entry */
-	uint32_t eoff;			/* offset of the struct ft_entry in it */
 };
 
 /* What is looked up: a key, and for IPv6 the rest of its addresses. */
@@ -426,8 +425,8 @@ E(const struct ft *ft, uint32_t i)
 	uint32_t j = i & ~FT_V6BIT;
 
 	if (!(i & FT_V6BIT))
-		return (struct ft_entry *)ft->pool[0].slabs[i >> FT_SLAB_SHIFT] +
-		    (i & (FT_SLAB - 1));
+		return (struct ft_entry *)ft->pool[0].slabs[j >> FT_SLAB_SHIFT]
+		    + (j & (FT_SLAB - 1));
 	return &((struct ft_entry6 *)ft->pool[1].slabs[j >> FT_SLAB_SHIFT] +
 	    (j & (FT_SLAB - 1)))->e;
 }
@@ -863,7 +862,6 @@ ft_new(uint32_t maxflows, uint32_t hashsize, uint32_t active_ms,
 		ft->pool[k].freelist = FT_NIL;
 	ft->pool[0].esize = sizeof(struct ft_entry);
 	ft->pool[1].esize = sizeof(struct ft_entry6);
-	ft->pool[1].eoff = offsetof(struct ft_entry6, e);
 	ft->maxflows = maxflows;
 	ft->active_ms = active_ms;
 	ft->inactive_ms = inactive_ms;
