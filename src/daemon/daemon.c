@@ -300,6 +300,13 @@ daemon_run(struct daemon *d)
 			log_warn("epoll_wait");
 			return -1;
 		}
+		/*
+		 * The wait may have lasted until the next expiry: events are
+		 * stamped with the time they arrived, not the time we slept
+		 * (a connection's end would otherwise be due at once, before
+		 * NFLOG delivered its last packets).
+		 */
+		d->now = clk_uptime_ms();
 		for (i = 0; i < n; i++) {
 			if (ev[i].data.fd == d->sigfd) {
 				on_signal(d);

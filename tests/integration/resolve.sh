@@ -30,7 +30,7 @@ table inet nfn_test_dns {
 NFT
 printf '127.0.0.1 localhost\n127.0.0.1 col-a.nfn.test\n127.0.0.1 col-b.nfn.test\n' \
 	> "$T/hosts"
-printf 'nameserver 127.0.0.1\noptions timeout:2 attempts:1\n' > "$T/resolv.conf"
+printf 'nameserver 127.0.0.1\noptions timeout:4 attempts:1\n' > "$T/resolv.conf"
 printf 'hosts: files dns\n' > "$T/nsswitch.conf"
 chmod 644 "$T/hosts" "$T/resolv.conf" "$T/nsswitch.conf"
 # the silent server: reads queries, never answers (at most 60 s)
@@ -83,6 +83,9 @@ ctl set destination nowhere.nfn.test:9997 > /dev/null 2> "$T/err.txt" &
 SLOW=$!
 T0=$(date +%s%N)
 sleep 0.3
+# asked first: the resolver's timeout (4 s) is far off, even on a slow machine
+check "a second change meanwhile is refused: busy" \
+	eval 'ctl set destination 127.0.0.1:9995 2>&1 | grep -q "still being prepared"'
 ok_fast=1
 for _ in 1 2 3; do
 	clients timed ping > "$T/timed.out"
@@ -92,16 +95,15 @@ for _ in 1 2 3; do
 	[ "$first" != "${first#OK}" ] || ok_fast=0
 	sleep 0.3
 done
-check "other clients answered at once while the name resolved" test $ok_fast = 1
-check "a second change meanwhile is refused: busy" \
-	eval 'ctl set destination 127.0.0.1:9995 2>&1 | grep -q "still being prepared"'
+check "other clients answered at once while the name resolved" \
+	test $ok_fast = 1 -a -d /proc/$SLOW
 wait $SLOW; rc=$?
 took=$((($(date +%s%N) - T0) / 1000000))
 echo "refused after ${took} ms: $(cat "$T/err.txt")"
 check "the unknown name is refused" test $rc != 0
 check "  naming the destination" grep -q 'destination "nowhere.nfn.test:9997"' "$T/err.txt"
 check "  after the resolver's timeout (${took} ms: the silent server was asked)" \
-	test "$took" -ge 1500 -a -s "$T/dns.log"
+	test "$took" -ge 3500 -a -s "$T/dns.log"
 check "  nothing changed" test "$(jget export.sockets.0.destination)" = 127.0.0.1:9996
 
 # reloads: a name from the hosts file, then one nobody knows
@@ -113,7 +115,11 @@ check "reload to col-a.nfn.test:9995 applied" \
 write_conf "$T/nfn.conf" destination="col-b.nfn.test:9996 nowhere.nfn.test:9997" \
 	inactive_timeout=30 active_timeout=1
 kill -HUP "$DAEMON_PID"
-sleep 3
+# rejected once the resolver gives up on the unknown name (4 s)
+for _ in $(seq 100); do
+	[ "$(jget reload.rejected)" = 1 ] && break
+	sleep 0.1
+done
 check "a reload naming an unknown host is rejected whole and counted" \
 	test "$(jget reload.rejected)" = 1 -a "$(jget export.sockets.0.destination)" = 127.0.0.1:9995 \
 	-a "$(ctl stats json | python3 -c 'import json, sys
