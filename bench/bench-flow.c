@@ -1,7 +1,10 @@
 /*
  * bench-flow: flow table speed and memory.  Prints, never asserts.
  *
- *	bench-flow [updates]
+ *	bench-flow [updates [flows batch]]
+ *
+ * With flows and batch (0 one by one, 1 in batches of 64), only that one
+ * speed run: short enough for valgrind --tool=cachegrind.
  *
  * Speed: a hot table of N flows (keys drawn at random beforehand, so the
  * loop measures the table, not the key generator), "updates" updates spread
@@ -75,15 +78,19 @@ random_keys(uint32_t n, uint64_t *rng)
 	return k;
 }
 
+/* Packets per ft_update_batch(), as the daemon queues them (packets.c). */
+#define BATCH	64
+
 static void
-bench_speed(uint32_t nflows, uint64_t updates)
+bench_speed(uint32_t nflows, uint64_t updates, int batch)
 {
 	struct flow_key *keys;
+	struct ft_pkt q[BATCH];
 	uint32_t *order;
 	struct ft *ft;
 	uint64_t rng = 0x9e3779b97f4a7c15ULL, u;
 	const uint32_t norder = 1u << 20;
-	uint32_t i, now = 1000;
+	uint32_t i, j, now = 1000;
 	double t0, dt;
 
 	keys = random_keys(nflows, &rng);
@@ -102,18 +109,38 @@ bench_speed(uint32_t nflows, uint64_t updates)
 	/* Make it hot: every flow exists before timing starts. */
 	for (i = 0; i < nflows; i++)
 		ft_update(ft, &keys[i], 3, 1500, 0x10, 0, 0, now);
-	t0 = now_s();
-	for (u = 0; u < updates; u++) {
-		/* The clock moves once per 64k updates, as a real one would. */
-		if ((u & 0xffff) == 0)
-			now++;
-		ft_update(ft, &keys[order[u & (norder - 1)]], 3, 1500, 0x10,
-		    0, 0, now);
+	memset(q, 0, sizeof(q));
+	for (j = 0; j < BATCH; j++) {
+		q[j].ifout = 3;
+		q[j].pkts = 1;
+		q[j].bytes = 1500;
+		q[j].tcp_flags = 0x10;
 	}
+	t0 = now_s();
+	if (!batch)
+		for (u = 0; u < updates; u++) {
+			/* The clock moves once per 64k updates, like a clock. */
+			if ((u & 0xffff) == 0)
+				now++;
+			ft_update(ft, &keys[order[u & (norder - 1)]], 3, 1500,
+			    0x10, 0, 0, now);
+		}
+	else
+		for (u = 0; u < updates; u += BATCH) {
+			if ((u & 0xffff) == 0)
+				now++;
+			/* The copy into q is part of the cost, as in the daemon. */
+			for (j = 0; j < BATCH; j++) {
+				q[j].key = keys[order[(u + j) & (norder - 1)]];
+				q[j].now = now;
+			}
+			ft_update_batch(ft, q, BATCH, NULL);
+		}
 	dt = now_s() - t0;
-	printf("flow-table: %u flows: %.1f M updates/s "
+	printf("flow-table: %u flows, %s: %.1f M updates/s "
 	    "(%llu updates in %.2f s, %.2f entries searched per lookup)\n",
-	    nflows, updates / dt / 1e6, (unsigned long long)updates, dt,
+	    nflows, batch ? "batches of 64" : "one by one",
+	    updates / dt / 1e6, (unsigned long long)updates, dt,
 	    (double)ft_stats(ft)->searched / ft_stats(ft)->lookups);
 	ft_flush(ft, 0);
 	ft_free(ft);
@@ -157,10 +184,11 @@ bench_memory(uint32_t nflows)
 		ft_update(ft, &keys[i], 3, 1500, 0x10, 0, 0, 1000);
 	rss1 = rss_bytes();
 	mem = ft_memory(ft);
-	printf("flow-table: entry size %zu bytes\n", ft_entry_size());
+	printf("flow-table: entry size %zu bytes (IPv6 %zu)\n",
+	    ft_entry_size(0), ft_entry_size(1));
 	printf("flow-table: %u active flows: hashsize %u, %u rehashes\n",
 	    ft_stats(ft)->active, ft_hashsize(ft), ft_stats(ft)->rehashes);
-	printf("flow-table: %u flows: %.1f bytes/flow (ft_memory %zu bytes), "
+	printf("flow-table: %u IPv4 flows: %.1f bytes/flow (ft_memory %zu bytes), "
 	    "%.1f bytes/flow RSS growth\n", nflows,
 	    (double)mem / ft_stats(ft)->active, mem,
 	    (double)(rss1 - rss0) / ft_stats(ft)->active);
@@ -305,6 +333,11 @@ main(int argc, char **argv)
 
 	if (argc > 1)
 		updates = strtoull(argv[1], NULL, 10);
+	if (argc > 3) {
+		bench_speed((uint32_t)strtoul(argv[2], NULL, 10), updates,
+		    atoi(argv[3]));
+		return 0;
+	}
 	/*
 	 * Memory first: freed slabs stay in malloc's heap, and a later
 	 * table reusing those pages would not grow the RSS.
@@ -312,9 +345,12 @@ main(int argc, char **argv)
 	bench_memory(1000000);
 	bench_memory6(1000000, 1000);
 	bench_memory6(1000000, 1000000);
-	bench_speed(1000, updates);
-	bench_speed(100000, updates);
-	bench_speed(1000000, updates / 2);
+	bench_speed(1000, updates, 0);
+	bench_speed(1000, updates, 1);
+	bench_speed(100000, updates, 0);
+	bench_speed(100000, updates, 1);
+	bench_speed(1000000, updates / 2, 0);
+	bench_speed(1000000, updates / 2, 1);
 	bench_speed6(1000, updates / 5);
 	bench_speed6(100000, updates / 5);
 	bench_expire(1000000);

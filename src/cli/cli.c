@@ -69,7 +69,7 @@ static const struct opt opts[] = {
 	{ 0, "capture", OPT_PARAM, "capture", 0, "nflog|conntrack",
 	  "per packet (default) or connection events" },
 	{ 0, "rules", OPT_PARAM, "rules", 0, "nft|iptables",
-	  "nft table (default) or iptables chain NETFLOW" },
+	  "nft table (default) or ip(6)tables chain NETFLOW" },
 	{ 0, "protocol", OPT_PARAM, "protocol", 0, "5|9|10",
 	  "export NetFlow v5, v9 or IPFIX (5)" },
 	{ 0, "json", OPT_BOOL, NULL, B_JSON, "[true|false]",

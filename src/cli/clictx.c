@@ -86,7 +86,9 @@ clictx_init(struct clictx *x, const struct cli *o, char *err, size_t errlen)
 	file_dir(x->conf_path, dir, sizeof(dir));
 	if (file_join(x->include, sizeof(x->include), dir,
 	    CLICTX_INCLUDE_NAME) < 0 || file_join(x->iptfrag,
-	    sizeof(x->iptfrag), dir, CLICTX_IPTFRAG_NAME) < 0) {
+	    sizeof(x->iptfrag), dir, CLICTX_IPTFRAG_NAME) < 0 ||
+	    file_join(x->iptfrag6, sizeof(x->iptfrag6), dir,
+	    CLICTX_IPTFRAG6_NAME) < 0) {
 		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
 		return -1;
 	}

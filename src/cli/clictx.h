@@ -15,6 +15,7 @@
 
 #define CLICTX_INCLUDE_NAME	"nft-netflow.nft"
 #define CLICTX_IPTFRAG_NAME	"nft-netflow.rules.v4"
+#define CLICTX_IPTFRAG6_NAME	"nft-netflow.rules.v6"
 #define CLICTX_PIDFILE_NAME	"nft-netflowd.pid"
 
 struct clictx {
@@ -22,6 +23,7 @@ struct clictx {
 	char			 conf_path[PATH_MAX];	/* absolute */
 	char			 include[PATH_MAX];
 	char			 iptfrag[PATH_MAX];	/* rules = iptables */
+	char			 iptfrag6[PATH_MAX];	/* and IPv6 metered */
 	char			 pidfile[PATH_MAX];
 	int			 file_exists;
 	struct conf		 file;	/* as on disk, else the defaults */

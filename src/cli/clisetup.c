@@ -98,35 +98,47 @@ fail:
 	return -1;
 }
 
-/* rules = iptables: the restore fragment for rules.v4, beside the include. */
+/*
+ * rules = iptables: the restore fragments for rules.v4 and (IPv6 metered)
+ * rules.v6, beside the include.  A fragment the config no longer asks for
+ * (rules = nft, or IPv6 not metered) goes, so no stale rules are merged at
+ * boot.
+ */
 static int
-write_iptfrag(struct clictx *x, char *err, size_t errlen)
+write_iptfrag(struct clictx *x, enum iptcmd_family fam, char *err,
+    size_t errlen)
 {
+	const char *path = fam == IPTCMD_V6 ? x->iptfrag6 : x->iptfrag;
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *m;
 	int r;
 
-	if (x->want.rules != RULES_IPTABLES)
+	if (x->want.rules != RULES_IPTABLES || !ipt_wanted(&x->want, fam)) {
+		if (unlink(path) == 0)
+			clictx_say(x, "removed %s (not used by this config)",
+			    path);
 		return 0;
+	}
 	if ((m = open_memstream(&buf, &len)) == NULL)
 		goto fail;
-	r = ipt_write_fragment(&x->want, x->conf_path, m);
+	r = ipt_write_fragment(&x->want, fam, x->conf_path, m);
 	fclose(m);
 	if (r < 0) {
 		free(buf);
 		goto fail;
 	}
-	r = file_replace(x->iptfrag, buf, 0644);
+	r = file_replace(path, buf, 0644);
 	free(buf);
 	if (r < 0)
 		goto fail;
-	clictx_say(x, "iptables rules %s: %s (merge its *filter lines into "
-	    "/etc/iptables/rules.v4 to keep them across reboots)", x->iptfrag,
-	    r ? "written" : "unchanged");
+	clictx_say(x, "%s rules %s: %s (merge its *filter lines into "
+	    "/etc/iptables/%s to keep them across reboots)",
+	    iptcmd_family_name(fam), path, r ? "written" : "unchanged",
+	    fam == IPTCMD_V6 ? "rules.v6" : "rules.v4");
 	return 0;
 fail:
-	snprintf(err, errlen, "%s: %s", x->iptfrag, strerror(errno));
+	snprintf(err, errlen, "%s: %s", path, strerror(errno));
 	return -1;
 }
 
@@ -147,7 +159,8 @@ clisetup_install(struct clictx *x, char *err, size_t errlen)
 	if (check_front(x, err, errlen) < 0 ||
 	    write_conf(x, err, errlen) < 0 ||
 	    write_include(x, err, errlen) < 0 ||
-	    write_iptfrag(x, err, errlen) < 0)
+	    write_iptfrag(x, IPTCMD_V4, err, errlen) < 0 ||
+	    write_iptfrag(x, IPTCMD_V6, err, errlen) < 0)
 		return -1;
 	/*
 	 * The daemon's own user, on a real install (the default config path;
@@ -174,7 +187,9 @@ load_front(struct clictx *x, char *err, size_t errlen)
 	if (x->want.rules == RULES_IPTABLES) {
 		if (ipt_load(&x->want, err, errlen) < 0)
 			return -1;
-		clictx_say(x, "iptables chain %s: loaded", IPT_CHAIN);
+		clictx_say(x, "iptables chain %s: loaded%s", IPT_CHAIN,
+		    ipt_wanted(&x->want, IPTCMD_V6) ? " (and ip6tables')" :
+		    "");
 		if (rules_delete(err, errlen) < 0)
 			return -1;
 		return 0;
@@ -182,7 +197,8 @@ load_front(struct clictx *x, char *err, size_t errlen)
 	if (rules_load(&x->want, err, errlen) < 0)
 		return -1;
 	clictx_say(x, "table %s %s: loaded", RULES_FAMILY, RULES_TABLE);
-	if (x->file.rules == RULES_IPTABLES && ipt_delete(err, errlen) < 0)
+	if (x->file.rules == RULES_IPTABLES &&
+	    ipt_delete(&x->file, err, errlen) < 0)
 		return -1;
 	return 0;
 }
@@ -246,7 +262,7 @@ clisetup_enable(struct clictx *x, char *err, size_t errlen)
 		char e2[256];
 
 		if (x->want.rules == RULES_IPTABLES)
-			ipt_delete(e2, sizeof(e2));
+			ipt_delete(&x->want, e2, sizeof(e2));
 		else
 			rules_delete(e2, sizeof(e2));
 	}
@@ -264,7 +280,7 @@ clisetup_disable(struct clictx *x, char *err, size_t errlen)
 	    RULES_FAMILY, RULES_TABLE);
 	/* ours only: the user's jumps stay, NETFLOW stays (empty) for them */
 	if (x->file.rules == RULES_IPTABLES) {
-		if (ipt_delete(err, errlen) < 0)
+		if (ipt_delete(&x->file, err, errlen) < 0)
 			return -1;
 		clictx_say(x, "iptables: the rules nft-netflow added are "
 		    "deleted");
@@ -294,6 +310,7 @@ clisetup_remove(struct clictx *x, char *err, size_t errlen)
 		svc_systemctl(x, "disable");
 	remove_file(x, x->include);
 	remove_file(x, x->iptfrag);
+	remove_file(x, x->iptfrag6);
 	remove_file(x, x->conf_path);
 	/* the directories go too, but only when nothing else lives there */
 	file_dir(x->conf_path, dir, sizeof(dir));

@@ -33,70 +33,132 @@ rules_loaded(const struct conf *c, struct rules_state *st, char *err,
 	    st->ct_rules > 0 : st->log_rules > 0);
 }
 
-/* The same for rules = iptables: NETFLOW filled and reached (ipt.h). */
+/* What rules = iptables holds, per family (only those c meters). */
+struct ipt_report {
+	struct ipt_state	 st[IPTCMD_NFAMILIES];
+	const char		*be[IPTCMD_NFAMILIES];
+	int			 asked[IPTCMD_NFAMILIES];
+	int			 loaded[IPTCMD_NFAMILIES];
+};
+
+/*
+ * The same for rules = iptables: NETFLOW filled and reached (ipt.h) in
+ * every family c meters.  1, 0, or -1 with err.
+ */
 static int
-ipt_rules_loaded(const struct conf *c, struct ipt_state *st,
-    const char **backend, char *err, size_t errlen)
+ipt_rules_loaded(const struct conf *c, struct ipt_report *r, char *err,
+    size_t errlen)
 {
-	if (ipt_state(st, backend, err, errlen) < 0)
-		return -1;
-	return ipt_loaded(c, st);
+	int fam, all = 1;
+
+	memset(r, 0, sizeof(*r));
+	for (fam = 0; fam < IPTCMD_NFAMILIES; fam++) {
+		r->be[fam] = "?";
+		if (!ipt_wanted(c, fam))
+			continue;
+		r->asked[fam] = 1;
+		if (ipt_state(fam, &r->st[fam], &r->be[fam], err, errlen) < 0)
+			return -1;
+		r->loaded[fam] = ipt_loaded(c, fam, &r->st[fam]);
+		all &= r->loaded[fam];
+	}
+	return all;
 }
 
 /*
  * ipt_NETFLOW still loaded would meter every packet a second time, and a
- * "-j NETFLOW" that reaches its kernel target rather than our chain fails
- * once the module is gone: say so.
+ * "-j NETFLOW" that reaches its kernel target rather than our chain does
+ * too, and fails to load once the module is gone: say so (show; status
+ * with -v).  The number of warnings.
  */
-static void
-warn_ipt_netflow(int json)
+static unsigned
+warn_ipt_netflow(const struct clictx *x, int json, int status)
 {
 	static const char *const marks[] = { "/proc/net/stat/ipt_netflow",
 	    "/sys/module/ipt_NETFLOW" };
+	char where[PATH_MAX];
+	unsigned n, warned = 0;
 	size_t i;
 
 	for (i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
 		if (access(marks[i], F_OK) == 0)
 			break;
-	if (i == sizeof(marks) / sizeof(marks[0]))
-		return;
-	if (json)
-		printf("  \"warning\": \"the ipt_NETFLOW kernel module is "
-		    "loaded (%s)\",\n", marks[i]);
+	if (i < sizeof(marks) / sizeof(marks[0])) {
+		warned++;
+		if (status)
+			clictx_say(x, "warning: the ipt_NETFLOW kernel module "
+			    "is loaded (%s): it meters every packet a second "
+			    "time", marks[i]);
+		else if (json)
+			printf("    \"the ipt_NETFLOW kernel module is loaded "
+			    "(%s)\"", marks[i]);
+		else
+			printf("\nWARNING: the ipt_NETFLOW kernel module is "
+			    "loaded (%s): its \"-j NETFLOW\"\nrules meter every "
+			    "packet a second time.  Remove them and the module"
+			    "\n(rmmod ipt_NETFLOW), then run \"nft-netflow -m "
+			    "enable --rules iptables\":\nthe same jumps then "
+			    "reach nft-netflow's chain NETFLOW.\n", marks[i]);
+	}
+	if ((n = ipt_kernel_jumps(where, sizeof(where))) == 0)
+		return warned;
+	if (status)
+		clictx_say(x, "warning: %u \"-j NETFLOW\" rule%s in %s reach%s "
+		    "the ipt_NETFLOW kernel target, not a chain NETFLOW", n,
+		    n == 1 ? "" : "s", where, n == 1 ? "es" : "");
+	else if (json)
+		printf("%s    \"%u -j NETFLOW rules reach the ipt_NETFLOW "
+		    "kernel target (first in %s)\"", warned ? ",\n" : "", n,
+		    where);
 	else
-		printf("\nWARNING: the ipt_NETFLOW kernel module is loaded "
-		    "(%s): its \"-j NETFLOW\"\nrules meter every packet a "
-		    "second time.  Remove them and the module\n(rmmod "
-		    "ipt_NETFLOW), then run \"nft-netflow -m enable --rules "
-		    "iptables\":\nthe same jumps then reach nft-netflow's "
-		    "chain NETFLOW.\n", marks[i]);
+		printf("\nWARNING: %u \"-j NETFLOW\" rule%s (the first in %s) "
+		    "reach%s ipt_NETFLOW's kernel\ntarget, not a chain "
+		    "NETFLOW (none is declared in that table, or the rule\n"
+		    "has target options).  With the module loaded it meters "
+		    "every packet a\nsecond time; without it the ruleset "
+		    "fails to load.  Declare \":NETFLOW - [0:0]\"\nin that "
+		    "table's section and drop the options, or let \"nft-"
+		    "netflow -m enable\n--rules iptables\" create the "
+		    "chain.\n", n, n == 1 ? "" : "s", where, n == 1 ? "es" :
+		    "");
+	return warned + 1;
 }
 
 /* show's report of the iptables front end (rules = iptables). */
 static void
 show_ipt(const struct conf *c, int json)
 {
-	struct ipt_state st;
-	const char *be = "?";
+	struct ipt_report r;
 	char err[256] = "";
-	int loaded = ipt_rules_loaded(c, &st, &be, err, sizeof(err));
+	int loaded = ipt_rules_loaded(c, &r, err, sizeof(err));
+	int fam;
 
-	if (json) {
-		printf("  \"iptables\": {\"backend\": \"%s\", \"loaded\": "
-		    "%s, \"chain_rules\": %u, \"our_jumps\": %u, "
-		    "\"user_jumps\": %u},\n", be, loaded > 0 ? "true" :
-		    "false", st.chain_rules, st.our_jumps, st.user_jumps);
-		return;
-	}
-	if (loaded < 0) {
+	if (loaded < 0 && !json) {
 		printf("\nThe iptables chain %s: %s\n", IPT_CHAIN, err);
 		return;
 	}
-	printf("\nThe iptables chain %s (iptables-%s) is %s (%u rules); "
-	    "jumps to it:\n%u added by nft-netflow, %u of your own.\n",
-	    IPT_CHAIN, be, loaded ? "loaded" : st.chain ? "present but "
-	    "incomplete for this config" : "not loaded", st.chain_rules,
-	    st.our_jumps, st.user_jumps);
+	for (fam = 0; fam < IPTCMD_NFAMILIES; fam++) {
+		const struct ipt_state *st = &r.st[fam];
+		const char *cmd = iptcmd_family_name(fam);
+
+		if (!r.asked[fam])
+			continue;
+		if (json) {
+			printf("  \"%s\": {\"backend\": \"%s\", \"loaded\": "
+			    "%s, \"chain_rules\": %u, \"our_jumps\": %u, "
+			    "\"user_jumps\": %u, \"kernel_jumps\": %u},\n",
+			    cmd, r.be[fam], r.loaded[fam] ? "true" : "false",
+			    st->chain_rules, st->our_jumps, st->user_jumps,
+			    st->kernel_jumps);
+			continue;
+		}
+		printf("\nThe %s chain %s (%s-%s) is %s (%u rules); "
+		    "jumps to it:\n%u added by nft-netflow, %u of your own.\n",
+		    cmd, IPT_CHAIN, cmd, r.be[fam], r.loaded[fam] ? "loaded" :
+		    st->chain ? "present but incomplete for this config" :
+		    "not loaded", st->chain_rules, st->our_jumps,
+		    st->user_jumps);
+	}
 }
 
 static void
@@ -295,9 +357,11 @@ show_report(struct clictx *x, char *err, size_t errlen)
 	    &stats, rerr, sizeof(rerr)) < 0)
 		stats = NULL;
 	loaded = rules_loaded(c, &st, rerr, sizeof(rerr));
-	if (json)
-		printf("{\n");
-	warn_ipt_netflow(json);
+	if (json) {
+		printf("{\n  \"warnings\": [\n");
+		printf("%s  ],\n", warn_ipt_netflow(x, json, 0) ? "\n" : "");
+	} else
+		warn_ipt_netflow(x, json, 0);
 	show_files(x, json);
 	show_params(x, c, pid, json);
 	if (c->rules == RULES_IPTABLES)
@@ -344,28 +408,34 @@ int
 clishow_status(struct clictx *x, char *err, size_t errlen)
 {
 	struct rules_state st;
-	struct ipt_state ist;
-	const char *be;
+	struct ipt_report ir;
 	pid_t pid = svc_ping(&x->file);
-	int ipt = x->file.rules == RULES_IPTABLES;
-	int loaded = ipt ? ipt_rules_loaded(&x->file, &ist, &be, err, errlen) :
+	int ipt = x->file.rules == RULES_IPTABLES, fam;
+	int loaded = ipt ? ipt_rules_loaded(&x->file, &ir, err, errlen) :
 	    rules_loaded(&x->file, &st, err, errlen);
 
 	if (loaded < 0)
 		return -1;
+	if (x->o->verbose)
+		warn_ipt_netflow(x, 0, 1);
 	if (pid > 0)
 		clictx_say(x, "%s is running (pid %d)", SVC_DAEMON, (int)pid);
 	else
 		clictx_say(x, "%s is not running", SVC_DAEMON);
-	if (ipt)
-		clictx_say(x, "iptables chain %s (iptables-%s) is %s (%u rules, "
-		    "%u jumps added, %u of your own)", IPT_CHAIN, be, loaded ?
-		    "loaded" : "not loaded or incomplete for this config",
-		    ist.chain_rules, ist.our_jumps, ist.user_jumps);
-	else if (loaded)
+	for (fam = 0; ipt && fam < IPTCMD_NFAMILIES; fam++)
+		if (ir.asked[fam])
+			clictx_say(x, "%s chain %s (%s-%s) is %s (%u rules, "
+			    "%u jumps added, %u of your own)",
+			    iptcmd_family_name(fam), IPT_CHAIN,
+			    iptcmd_family_name(fam), ir.be[fam],
+			    ir.loaded[fam] ? "loaded" : "not loaded or "
+			    "incomplete for this config",
+			    ir.st[fam].chain_rules, ir.st[fam].our_jumps,
+			    ir.st[fam].user_jumps);
+	if (!ipt && loaded)
 		clictx_say(x, "table %s %s is loaded (%u chains, %u rules)",
 		    RULES_FAMILY, RULES_TABLE, st.chains, st.rules);
-	else
+	else if (!ipt)
 		clictx_say(x, "table %s %s is %s", RULES_FAMILY, RULES_TABLE,
 		    st.table ? "loaded but has no capture rule for this "
 		    "config" : "not loaded");

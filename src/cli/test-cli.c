@@ -356,7 +356,7 @@ run_case(const struct tcase *t, unsigned n)
 
 /* ---- install mode on a scratch directory ------------------------------- */
 
-static char dir[64], cfg[128], inc[128], ctl[128], frag[128];
+static char dir[64], cfg[128], inc[128], ctl[128], frag[128], frag6[128];
 
 static char *
 slurp(const char *path)
@@ -417,6 +417,7 @@ test_install(void)
 	snprintf(cfg, sizeof(cfg), "%s/etc/nft-netflow.conf", dir);
 	snprintf(inc, sizeof(inc), "%s/etc/nft-netflow.nft", dir);
 	snprintf(frag, sizeof(frag), "%s/etc/%s", dir, CLICTX_IPTFRAG_NAME);
+	snprintf(frag6, sizeof(frag6), "%s/etc/%s", dir, CLICTX_IPTFRAG6_NAME);
 	snprintf(ctl, sizeof(ctl), "%s/run/control", dir);
 
 	/* a bad value: exit 2, nothing written */
@@ -493,11 +494,27 @@ test_install(void)
 	CHECK((s = slurp(frag)) != NULL);
 	CHECK(s && strstr(s, "-A NETFLOW -m statistic --mode nth --every 8 "
 	    "--packet 0 -j NFLOG") != NULL);
+	/* IPv6 metered (protocol 10): the rules.v6 fragment too */
+	CHECK(stat(frag6, &st) < 0);
+	CHECK_EQ(cli("--protocol", "10", NULL, NULL), 0);
+	CHECK((s = slurp(frag6)) != NULL);
+	CHECK(s && strstr(s, "ip6tables-restore --noflush") != NULL);
+	CHECK(s && strstr(s, "-A NETFLOW -m statistic --mode nth --every 8 "
+	    "--packet 0 -j NFLOG") != NULL);
+	/* back to v5: the IPv6 fragment goes, the IPv4 one stays */
+	CHECK_EQ(cli("--protocol", "5", NULL, NULL), 0);
+	CHECK(stat(frag6, &st) < 0);
+	CHECK(stat(frag, &st) == 0);
+	CHECK_EQ(cli("--protocol", "9", NULL, NULL), 0);
+	CHECK(stat(frag6, &st) == 0);
+	/* rules = nft: neither fragment is left to be merged at boot */
 	CHECK_EQ(cli("--rules", "nft", "--sampler", ""), 0);
 	s = slurp(inc);
 	CHECK(strstr(s, "numgen") == NULL && strstr(s, "jhash") == NULL);
 	CHECK(strstr(s, "meta nfproto ipv4 log group 2055") != NULL);
-	unlink(frag);
+	CHECK(stat(frag, &st) < 0);
+	CHECK(stat(frag6, &st) < 0);
+	CHECK_EQ(cli("--protocol", "5", NULL, NULL), 0);
 
 	/* conntrack capture: no NFLOG rule, export traffic untracked */
 	CHECK_EQ(cli("--capture", "conntrack", NULL, NULL), 0);

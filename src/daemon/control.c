@@ -14,7 +14,8 @@
 #include "util/log.h"
 #include "daemon/stats.h"
 
-typedef void (*ctl_handler)(struct daemon *d, char *args, FILE *out);
+typedef void (*ctl_handler)(struct daemon *d, char *args, FILE *out,
+    struct control_req *cr);
 
 static int
 is_json(const char *args)
@@ -23,14 +24,14 @@ is_json(const char *args)
 }
 
 static void
-h_ping(struct daemon *d, char *args, FILE *out)
+h_ping(struct daemon *d, char *args, FILE *out, struct control_req *cr)
 {
 	ctl_reply_ping(out, getpid(), NFN_VERSION,
 	    conf_capture_name(d->conf.capture));
 }
 
 static void
-h_stats(struct daemon *d, char *args, FILE *out)
+h_stats(struct daemon *d, char *args, FILE *out, struct control_req *cr)
 {
 	ctl_reply_ok(out);
 	if (is_json(args))
@@ -40,21 +41,22 @@ h_stats(struct daemon *d, char *args, FILE *out)
 }
 
 static void
-h_metrics(struct daemon *d, char *args, FILE *out)
+h_metrics(struct daemon *d, char *args, FILE *out, struct control_req *cr)
 {
 	ctl_reply_ok(out);
 	stats_prometheus(d, out);
 }
 
 static void
-h_flows(struct daemon *d, char *args, FILE *out)
+h_flows(struct daemon *d, char *args, FILE *out, struct control_req *cr)
 {
 	ctl_reply_ok(out);
-	stats_flows(d, out, is_json(args));
+	stats_flows_begin(&cr->cur, out, is_json(args));
+	cr->stream = 1;
 }
 
 static void
-h_config(struct daemon *d, char *args, FILE *out)
+h_config(struct daemon *d, char *args, FILE *out, struct control_req *cr)
 {
 	const char *const *k;
 	char val[CONF_TEXT_MAX];
@@ -67,7 +69,7 @@ h_config(struct daemon *d, char *args, FILE *out)
 
 /* "set KEY VALUE": the value is the rest of the line, spaces included. */
 static void
-h_set(struct daemon *d, char *args, FILE *out)
+h_set(struct daemon *d, char *args, FILE *out, struct control_req *cr)
 {
 	struct conf nc = d->conf;
 	char err[512], *key, *val;
@@ -78,6 +80,21 @@ h_set(struct daemon *d, char *args, FILE *out)
 		return;
 	}
 	val += strspn(val, " \t");
+	if (daemon_job_busy(d)) {
+		ctl_reply_err(out, "a configuration change is still being "
+		    "prepared (host names resolving): try again (nothing was "
+		    "changed)");
+		return;
+	}
+	/* a host name may wait for DNS: resolved off the loop */
+	if (cr->async && strcmp(key, "destination") == 0) {
+		if (daemon_job_start(d, CONFJOB_SET, key, val, err,
+		    sizeof(err)) < 0)
+			ctl_reply_err(out, "%s", err);
+		else
+			cr->wait = 1;
+		return;
+	}
 	if (conf_set(&nc, key, val, err, sizeof(err)) < 0 ||
 	    daemon_apply(d, &nc, err, sizeof(err)) < 0) {
 		ctl_reply_err(out, "%s", err);
@@ -88,7 +105,7 @@ h_set(struct daemon *d, char *args, FILE *out)
 }
 
 static void
-h_flush(struct daemon *d, char *args, FILE *out)
+h_flush(struct daemon *d, char *args, FILE *out, struct control_req *cr)
 {
 	uint32_t n;
 
@@ -102,10 +119,18 @@ h_flush(struct daemon *d, char *args, FILE *out)
 }
 
 static void
-h_reload(struct daemon *d, char *args, FILE *out)
+h_reload(struct daemon *d, char *args, FILE *out, struct control_req *cr)
 {
 	char err[512];
 
+	if (cr->async) {
+		if (daemon_job_start(d, CONFJOB_RELOAD, NULL, NULL, err,
+		    sizeof(err)) < 0)
+			ctl_reply_err(out, "%s", err);
+		else
+			cr->wait = 1;
+		return;
+	}
 	if (daemon_reload(d, err, sizeof(err)) < 0)
 		ctl_reply_err(out, "%s", err);
 	else
@@ -127,12 +152,14 @@ static const struct {
 };
 
 char *
-daemon_control(struct daemon *d, const char *req)
+daemon_control_start(struct daemon *d, const char *req,
+    struct control_req *cr)
 {
 	char line[CTL_REQ_MAX], *cmd, *args, *buf = NULL;
 	size_t len = 0, i;
 	FILE *out;
 
+	cr->stream = cr->wait = 0;
 	snprintf(line, sizeof(line), "%s", req);
 	if ((out = open_memstream(&buf, &len)) == NULL)
 		return NULL;
@@ -150,7 +177,30 @@ daemon_control(struct daemon *d, const char *req)
 		    "stats [json], metrics, flows [json], config, set KEY "
 		    "VALUE, flush, reload", cmd ? cmd : "");
 	else
-		ctl_cmds[i].fn(d, args, out);
+		ctl_cmds[i].fn(d, args, out, cr);
 	fclose(out);
 	return buf;
+}
+
+char *
+daemon_control(struct daemon *d, const char *req)
+{
+	struct control_req cr = { .async = 0 };
+	char *buf, *nbuf;
+	size_t len = 0, blen;
+	FILE *out;
+
+	if ((buf = daemon_control_start(d, req, &cr)) == NULL || !cr.stream)
+		return buf;
+	blen = strlen(buf);
+	if ((out = open_memstream(&nbuf, &len)) == NULL) {
+		free(buf);
+		return NULL;
+	}
+	fwrite(buf, 1, blen, out);
+	free(buf);
+	while (!stats_flows_step(d, &cr.cur, out, STATS_FLOWS_STEP))
+		;
+	fclose(out);
+	return nbuf;
 }

@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,9 +16,6 @@
 #include "util/err.h"
 #include "daemon/ctl.h"
 #include "util/log.h"
-
-/* A slow or stuck client must never hold the daemon for long. */
-#define CTL_IO_TIMEOUT_MS	2000
 
 static int
 ctl_addr(const char *path, struct sockaddr_un *sun)
@@ -91,70 +87,6 @@ ctl_listen(const char *path, gid_t group)
 		return -1;
 	}
 	return fd;
-}
-
-static int
-ctl_wait(int fd, short ev)
-{
-	struct pollfd pfd = { .fd = fd, .events = ev };
-	int r;
-
-	while ((r = poll(&pfd, 1, CTL_IO_TIMEOUT_MS)) < 0 && errno == EINTR)
-		;
-	if (r == 0)
-		errno = ETIMEDOUT;
-	return r > 0 ? 0 : -1;
-}
-
-int
-ctl_read_request(int fd, char *buf, size_t len)
-{
-	size_t have = 0;
-	ssize_t r;
-	char *nl;
-
-	while (have + 1 < len) {
-		if (ctl_wait(fd, POLLIN) < 0)
-			return -1;
-		r = read(fd, buf + have, len - 1 - have);
-		if (r < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (r < 0)
-			return -1;
-		if (r == 0)
-			break;
-		have += (size_t)r;
-		buf[have] = '\0';
-		if (memchr(buf, '\n', have))
-			break;
-	}
-	buf[have] = '\0';
-	if ((nl = strchr(buf, '\n')) != NULL)
-		*nl = '\0';
-	if (have + 1 >= len && nl == NULL) {
-		errno = EMSGSIZE;
-		return -1;
-	}
-	return 0;
-}
-
-int
-ctl_write_all(int fd, const char *buf, size_t len)
-{
-	ssize_t w;
-
-	while (len > 0) {
-		if (ctl_wait(fd, POLLOUT) < 0)
-			return -1;
-		w = write(fd, buf, len);
-		if (w < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (w < 0)
-			return -1;
-		buf += w;
-		len -= (size_t)w;
-	}
-	return 0;
 }
 
 static int

@@ -5,7 +5,10 @@
  * A Unix stream socket (default /run/nft-netflow/control, mode 0600).  The
  * client connects, writes one request line and shuts down its write side; the
  * server writes one response and closes.  The first response line is "OK" or
- * "ERR <one-line reason>"; the body follows.
+ * "ERR <one-line reason>"; the body follows.  The daemon gives each request
+ * 10 s from connect to the last byte of its answer (a client that sends or
+ * reads too slowly is dropped) and serves 8 clients at once (a ninth gets
+ * "ERR busy: ..."): ctlsrv.h.
  *
  * Requests:
  *   ping                 OK pid=<pid> version=<v> capture=<mode>
@@ -30,11 +33,7 @@
  * mode 0600, or 0660 owned by group when group is not (gid_t)-1.
  */
 int ctl_listen(const char *path, gid_t group);
-/* Read one request line from an accepted connection (blocking, bounded). */
-int ctl_read_request(int fd, char *buf, size_t len);
-
-/* Write all of buf (bounded by a timeout, like reads). */
-int ctl_write_all(int fd, const char *buf, size_t len);
+/* The daemon serves its connections without blocking: see ctlsrv.h. */
 
 /*
  * Server side, the framing of a response written to out (a memstream the

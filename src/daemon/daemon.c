@@ -13,10 +13,10 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-#include "daemon/ctlauth.h"
 #include "util/clock.h"
 #include "daemon/control.h"
 #include "daemon/ctl.h"
+#include "daemon/ctlsrv.h"
 #include "daemon/daemon_priv.h"
 #include "util/log.h"
 
@@ -102,7 +102,7 @@ next_wakeup(const struct daemon *d)
 	t = min_u32(t, export_next(d->xp, d->now));
 	if (d->ct)
 		t = min_u32(t, ctin_next(d->ct, d->now));
-	return t;
+	return min_u32(t, ctlsrv_next(d->cs, d->now));
 }
 
 /*
@@ -131,6 +131,7 @@ tick(struct daemon *d)
 		nlg_tick(d->nlg, d->now);
 	ft_expire(d->ft, d->now);
 	export_tick(d->xp, d->now);
+	ctlsrv_tick(d, d->now);
 	update_rates(d);
 	note_ft_due(d);
 }
@@ -242,8 +243,14 @@ daemon_init(struct daemon *d, const struct conf *c, const char *conf_path)
 		log_warn("control socket %s", c->control);
 		return -1;
 	}
+	if ((d->cs = ctlsrv_new(d)) == NULL ||
+	    (d->job = confjob_new()) == NULL) {
+		log_warn("control");
+		return -1;
+	}
 	if ((d->epfd = epoll_create1(EPOLL_CLOEXEC)) < 0 ||
 	    ep_add(d->epfd, d->sigfd) < 0 || ep_add(d->epfd, d->ctlfd) < 0 ||
+	    ep_add(d->epfd, confjob_fd(d->job)) < 0 ||
 	    (d->nlg && ep_add(d->epfd, nlg_fd(d->nlg)) < 0) ||
 	    (d->ct && ep_add(d->epfd, ctin_fd(d->ct)) < 0) ||
 	    (d->rtnl && ep_add(d->epfd, rtnl_fd(d->rtnl)) < 0)) {
@@ -258,39 +265,12 @@ static void
 on_signal(struct daemon *d)
 {
 	struct signalfd_siginfo si;
-	char err[512];
 
 	while (read(d->sigfd, &si, sizeof(si)) == sizeof(si)) {
 		if (si.ssi_signo == SIGHUP)
-			daemon_reload(d, err, sizeof(err));
+			daemon_reload_async(d);
 		else
 			d->quit = 1;
-	}
-}
-
-/* The peer's credentials decide what it may ask (ctlauth.h). */
-static void
-on_control(struct daemon *d)
-{
-	char req[CTL_REQ_MAX], err[512], *resp;
-	struct ctlauth_peer peer;
-	int fd;
-
-	while ((fd = accept4(d->ctlfd, NULL, NULL, SOCK_CLOEXEC)) >= 0) {
-		if (ctlauth_peer(fd, &peer) < 0 ||
-		    ctl_read_request(fd, req, sizeof(req)) < 0) {
-			close(fd);
-			continue;
-		}
-		if (ctlauth_check(&peer, d->ctl_group, d->conf.control_group,
-		    req, err, sizeof(err)) < 0) {
-			dprintf(fd, "ERR %s\n", err);
-			log_info("control: %s (pid %d)", err, (int)peer.pid);
-		} else if ((resp = daemon_control(d, req)) != NULL) {
-			ctl_write_all(fd, resp, strlen(resp));
-			free(resp);
-		}
-		close(fd);
 	}
 }
 
@@ -320,13 +300,25 @@ daemon_run(struct daemon *d)
 			log_warn("epoll_wait");
 			return -1;
 		}
+		/*
+		 * The wait may have lasted until the next expiry: events are
+		 * stamped with the time they arrived, not the time we slept
+		 * (a connection's end would otherwise be due at once, before
+		 * NFLOG delivered its last packets).
+		 */
+		d->now = clk_uptime_ms();
 		for (i = 0; i < n; i++) {
 			if (ev[i].data.fd == d->sigfd) {
 				on_signal(d);
 				note_ft_due(d);	/* reload: new timeouts */
 			} else if (ev[i].data.fd == d->ctlfd) {
-				on_control(d);
+				ctlsrv_accept(d);
+			} else if (ctlsrv_event(d, ev[i].data.fd,
+			    ev[i].events)) {
 				note_ft_due(d);	/* set, flush */
+			} else if (ev[i].data.fd == confjob_fd(d->job)) {
+				daemon_job_done(d);
+				note_ft_due(d);	/* reload: new timeouts */
 			} else if (d->ct && ev[i].data.fd == ctin_fd(d->ct))
 				ctin_read(d->ct, d->now);
 			else if (d->rtnl && ev[i].data.fd == rtnl_fd(d->rtnl))
@@ -361,6 +353,8 @@ daemon_run(struct daemon *d)
 void
 daemon_free(struct daemon *d)
 {
+	ctlsrv_free(d->cs);
+	confjob_free(d->job);
 	if (d->nlg)
 		nlg_close(d->nlg);
 	if (d->ct)

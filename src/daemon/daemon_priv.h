@@ -1,12 +1,14 @@
 /*
  * daemon: nft-netflowd's state and event loop.  Private to src/daemon/:
- * only daemon.c, control.c, stats.c and main.c include it (and the control
+ * the daemon's own files include it (and the control
  * fuzz target, tests/fuzz/control.c, which builds a daemon's state by
  * hand); the CLI talks to the daemon through the control protocol (ctl.h)
  * and nothing else.
  *
  * One thread, one epoll set: the NFLOG socket, the signalfd (TERM, INT,
- * HUP), the control socket and, in later work, the conntrack event socket.
+ * HUP), the control socket and its connections (ctlsrv.h), the conntrack
+ * event socket, the export sockets with a queue, and the eventfd of a
+ * configuration job (confjob.h, the only other thread).
  * Every 250 ms (or on the way out of a busy batch) a tick expires flows,
  * sends partial datagrams and updates the rates.
  */
@@ -17,6 +19,7 @@
 #include <time.h>
 
 #include "conf/conf.h"
+#include "daemon/confjob.h"
 #include "input/ctin.h"
 #include "export/export.h"
 #include "flow/flow.h"
@@ -61,6 +64,10 @@ struct daemon {
 	struct daemon_pstats ps;
 	struct daemon_rates rates;
 	uint64_t reloads, reload_errors;
+	struct ctlsrv *cs;		/* control connections (NULL: none) */
+	struct confjob *job;		/* reload / set destination off the loop */
+	uint64_t job_conn;		/* the connection its answer goes to */
+	int reload_again;		/* SIGHUP while a job ran */
 };
 
 /*
@@ -85,8 +92,24 @@ void daemon_free(struct daemon *d);
 int daemon_apply(struct daemon *d, const struct conf *nc, char *err,
     size_t errlen);
 
-/* Re-read the config file and apply it (SIGHUP, "reload"); -1 with err. */
+/* Re-read the config file and apply it, in this thread; -1 with err. */
 int daemon_reload(struct daemon *d, char *err, size_t errlen);
+
+/*
+ * The same off the loop (SIGHUP): the file is read and its names resolved
+ * by a job (confjob.h), applied when it ends.  Without a job object, or
+ * while one runs, see live.c.
+ */
+void daemon_reload_async(struct daemon *d);
+/* Start a job on a copy of the running config; -1 with the reason in err. */
+int daemon_job_start(struct daemon *d, enum confjob_kind kind,
+    const char *key, const char *value, char *err, size_t errlen);
+int daemon_job_busy(const struct daemon *d);
+/*
+ * The job's fd is readable: apply its result whole or refuse it whole,
+ * answer the control client that asked (job_conn), if it is still there.
+ */
+void daemon_job_done(struct daemon *d);
 
 /* live.c: each module's settings for a configuration. */
 struct nlg_cfg daemon_nlg_cfg(const struct conf *c);

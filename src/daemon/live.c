@@ -6,8 +6,11 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "daemon/ctl.h"
+#include "daemon/ctlsrv.h"
 #include "daemon/daemon_priv.h"
 #include "export/fmt.h"
 #include "util/log.h"
@@ -178,8 +181,8 @@ daemon_reload(struct daemon *d, char *err, size_t errlen)
 {
 	struct conf nc;
 
-	conf_defaults(&nc);
-	if (conf_load(&nc, d->conf_path, err, errlen) < 0 ||
+	if (confjob_prepare(CONFJOB_RELOAD, &d->conf, d->conf_path, NULL, NULL,
+	    &nc, err, errlen) < 0 ||
 	    daemon_apply(d, &nc, err, errlen) < 0) {
 		d->reload_errors++;
 		log_warnx("reload rejected, running configuration kept: %s", err);
@@ -188,4 +191,100 @@ daemon_reload(struct daemon *d, char *err, size_t errlen)
 	d->reloads++;
 	log_info("configuration reloaded from %s", d->conf_path);
 	return 0;
+}
+
+int
+daemon_job_busy(const struct daemon *d)
+{
+	return d->job != NULL && confjob_busy(d->job);
+}
+
+int
+daemon_job_start(struct daemon *d, enum confjob_kind kind, const char *key,
+    const char *value, char *err, size_t errlen)
+{
+	if (daemon_job_busy(d)) {
+		snprintf(err, errlen, "a configuration change is still being "
+		    "prepared (host names resolving): try again (nothing was "
+		    "changed)");
+		return -1;
+	}
+	if (d->job == NULL || confjob_start(d->job, kind, &d->conf,
+	    d->conf_path, key, value) < 0) {
+		snprintf(err, errlen, "cannot prepare the new configuration: "
+		    "%s (nothing was changed)", strerror(d->job ? errno : ENOSYS));
+		return -1;
+	}
+	d->job_conn = 0;
+	return 0;
+}
+
+void
+daemon_reload_async(struct daemon *d)
+{
+	char err[512];
+
+	if (d->job == NULL) {
+		daemon_reload(d, err, sizeof(err));
+		return;
+	}
+	/* a SIGHUP during a job: the file is read again after it */
+	if (daemon_job_busy(d)) {
+		d->reload_again = 1;
+		return;
+	}
+	if (daemon_job_start(d, CONFJOB_RELOAD, NULL, NULL, err,
+	    sizeof(err)) < 0) {
+		d->reload_errors++;
+		log_warnx("reload rejected, running configuration kept: %s", err);
+	}
+}
+
+/* The job's outcome for the client that asked, framed as ctl.h says. */
+static void
+answer(struct daemon *d, int rc, const char *err)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	if (d->job_conn == 0)
+		return;
+	if ((out = open_memstream(&buf, &len)) == NULL)
+		return;
+	if (rc == 0)
+		ctl_reply_ok(out);
+	else
+		ctl_reply_err(out, "%s", err);
+	fclose(out);
+	ctlsrv_answer(d, d->job_conn, buf);
+	d->job_conn = 0;
+}
+
+void
+daemon_job_done(struct daemon *d)
+{
+	enum confjob_kind kind;
+	struct conf nc;
+	char err[512] = "";
+	int rc;
+
+	if (d->job == NULL ||
+	    !confjob_collect(d->job, &kind, &nc, &rc, err, sizeof(err)))
+		return;
+	if (rc == 0)
+		rc = daemon_apply(d, &nc, err, sizeof(err));
+	if (kind == CONFJOB_RELOAD && rc < 0) {
+		d->reload_errors++;
+		log_warnx("reload rejected, running configuration kept: %s", err);
+	} else if (kind == CONFJOB_RELOAD) {
+		d->reloads++;
+		log_info("configuration reloaded from %s", d->conf_path);
+	} else if (rc == 0)
+		log_info("live change: destination = %s", d->conf.destination);
+	answer(d, rc, err);
+	if (d->reload_again) {
+		d->reload_again = 0;
+		daemon_reload_async(d);
+	}
 }

@@ -12,8 +12,10 @@
 #include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
+#include "daemon/ctlsrv.h"
 #include "daemon/daemon_priv.h"
 #include "daemon/metrics.h"
 #include "daemon/stats.h"
@@ -116,6 +118,16 @@ stats_text(const struct daemon *d, FILE *f)
 		ctin_stats_text(d->ct, f);
 	fprintf(f, "Reload: ok %" PRIu64 ", rejected %" PRIu64 "\n", d->reloads,
 	    d->reload_errors);
+	if (d->cs) {
+		const struct ctlsrv_stats *cs = ctlsrv_stats(d->cs);
+
+		fprintf(f, "Control: clients %u (at most %d), accepted %" PRIu64
+		    ", answered %" PRIu64 ", dropped at the %d s deadline %"
+		    PRIu64 ", refused busy %" PRIu64 ", failed %" PRIu64 "\n",
+		    cs->open, CTLSRV_CLIENTS, cs->accepted, cs->answered,
+		    CTLSRV_DEADLINE_MS / 1000, cs->timed_out, cs->busy,
+		    cs->failed);
+	}
 }
 
 #define JU(name, v) fprintf(f, "\"%s\":%" PRIu64 ",", name, (uint64_t)(v))
@@ -220,6 +232,17 @@ stats_json(const struct daemon *d, FILE *f)
 		ctin_stats_json(d->ct, f);
 		fputc(',', f);
 	}
+	if (d->cs) {
+		const struct ctlsrv_stats *cs = ctlsrv_stats(d->cs);
+
+		fprintf(f, "\"control\":{");
+		JU("clients", cs->open);
+		JU("accepted", cs->accepted);
+		JU("answered", cs->answered);
+		JU("timed_out", cs->timed_out);
+		JU("busy", cs->busy);
+		fprintf(f, "\"failed\":%" PRIu64 "},", cs->failed);
+	}
 	fprintf(f, "\"reload\":{");
 	JU("ok", d->reloads);
 	fprintf(f, "\"rejected\":%" PRIu64 "}}\n", d->reload_errors);
@@ -294,20 +317,54 @@ flow_line(void *arg, const struct flow_rec *r, uint32_t now)
 }
 
 void
-stats_flows(const struct daemon *d, FILE *f, int json)
+stats_flows_begin(struct stats_cursor *c, FILE *f, int json)
 {
-	struct flows_ctx c = { .f = f, .json = json, .now = d->now };
-
+	memset(c, 0, sizeof(*c));
+	c->json = json;
 	if (json)
 		fputc('[', f);
 	else
 		fprintf(f, "%-5s %-15s %5s %-5s %-15s %5s %3s %10s %12s %8s\n",
 		    "SrcIf", "SrcIPaddress", "SrcP", "DstIf", "DstIPaddress",
 		    "DstP", "Pr", "Pkts", "Bytes", "Age(s)");
-	ft_walk(d->ft, (struct rec_sink){ flow_line, &c }, d->now);
-	/* capture = conntrack keeps its connections out of the flow table */
-	if (d->ct)
-		ctin_walk(d->ct, d->now, (struct rec_sink){ flow_line, &c });
-	if (json)
+}
+
+/*
+ * The flow table by slab index, then (capture = conntrack, which keeps its
+ * connections out of the flow table) the connection table by bucket.
+ */
+int
+stats_flows_step(struct daemon *d, struct stats_cursor *c, FILE *f,
+    uint32_t max)
+{
+	struct flows_ctx x = { .f = f, .json = c->json, .n = c->n,
+	    .now = d->now };
+	struct rec_sink sink = { flow_line, &x };
+
+	if (c->phase == 0) {
+		c->pos = ft_walk_from(d->ft, c->pos, max, sink, d->now);
+		if (c->pos == FT_WALK_END)
+			c->phase = d->ct ? 1 : 2;
+	} else if (c->phase == 1) {
+		/* a live change cannot take conntrack away, but be sure */
+		if (d->ct == NULL ||
+		    ctin_walk_from(d->ct, &c->ctpos, max, d->now, sink))
+			c->phase = 2;
+	}
+	c->n = x.n;
+	if (c->phase != 2)
+		return 0;
+	if (c->json)
 		fputs("]\n", f);
+	return 1;
+}
+
+void
+stats_flows(struct daemon *d, FILE *f, int json)
+{
+	struct stats_cursor c;
+
+	stats_flows_begin(&c, f, json);
+	while (!stats_flows_step(d, &c, f, STATS_FLOWS_STEP))
+		;
 }

@@ -20,6 +20,18 @@
  * counted as "fail": a collector that is unreachable when the daemon starts
  * or reloads must not stop the export to the others.
  *
+ * Outage.  A collector the kernel has no route to now (ENETUNREACH,
+ * EHOSTUNREACH, ENETDOWN at connect or send: its link or address is down)
+ * is an outage, not a verdict on the datagram: it waits in the queue like
+ * one a full socket could not take, and the head of the queue is tried
+ * again every EXPORT_RETRY_MS (each failed try counted as "fail").  When
+ * the route is back the queue leaves in order; what did not fit in the
+ * queue meanwhile is lost and counted.  Any other error (ECONNREFUSED from
+ * an ICMP port unreachable, EPERM from a firewall) loses that datagram,
+ * counted in flows, packets and bytes.  What UDP cannot tell (a datagram
+ * sent to a port that answers with ICMP later, a host that vanished
+ * silently) is beyond any count.
+ *
  * One clock for a datagram.  sys_uptime is the "now" of the send, raised
  * to the latest Last of its records and to the previous datagram's
  * sys_uptime: producers hand records over with their own "now" (conntrack
@@ -67,11 +79,15 @@
  * ticks at least every 500 ms, so it leaves within 1 s (SPEC 5).
  */
 #define EXPORT_MAXAGE_MS	500
+/* A destination with no route is tried again this often. */
+#define EXPORT_RETRY_MS		1000
 
 struct xsock {
 	int fd;
 	int connected;
 	int polled;			/* registered for EPOLLOUT */
+	int down;			/* no route: retried at retry_at */
+	uint32_t retry_at;
 	struct sockaddr_storage addr;
 	socklen_t addrlen;
 	struct sendq q;
@@ -147,12 +163,15 @@ export_new(uint8_t engine_type, uint8_t engine_id, uint32_t mark)
 	return x;
 }
 
-/* Poll s for EPOLLOUT exactly while its queue holds something. */
+/*
+ * Poll s for EPOLLOUT exactly while its queue holds something and waits
+ * for the socket, not for a route (a socket with no route is writable).
+ */
 static void
 arm(struct exporter *x, struct xsock *s)
 {
 	struct epoll_event ev = { .events = EPOLLOUT, .data.fd = s->fd };
-	int want = s->q.len > 0;
+	int want = s->q.len > 0 && !s->down;
 
 	if (x->epfd < 0 || s->fd < 0 || want == s->polled)
 		return;
@@ -178,6 +197,7 @@ close_socks(struct xsock *xs, unsigned n)
 		close_keep_errno(xs[i].fd);	/* leaves the epoll set too */
 		xs[i].fd = -1;
 		xs[i].polled = 0;
+		xs[i].down = 0;
 		if (xs[i].q.slot)
 			sendq_free(&xs[i].q);
 	}
@@ -330,6 +350,7 @@ open_sock(struct exporter *x, const struct dest *d, uint32_t sndbuf,
 	s->fd = -1;
 	s->connected = 0;
 	s->polled = 0;
+	s->down = 0;
 	if (sendq_init(&s->q, x->qcap) < 0)
 		return -1;
 	if ((family != AF_INET && family != AF_INET6) ||
@@ -443,7 +464,27 @@ count_error(struct export_sock_stats *ss, int err)
 	}
 }
 
-/* One send(): 0 sent or failed for good (counted), 1 would block. */
+/* The kernel has no route to the collector now: an outage. */
+static int
+unreachable(int err)
+{
+	return err == ENETUNREACH || err == EHOSTUNREACH || err == ENETDOWN;
+}
+
+/* No route: the datagram waits, tried again in EXPORT_RETRY_MS. */
+static int
+went_down(struct xsock *s, struct export_sock_stats *ss)
+{
+	ss->fail++;
+	s->down = 1;
+	s->retry_at = clk_uptime_ms() + EXPORT_RETRY_MS;
+	return 1;
+}
+
+/*
+ * One send(): 0 sent, 1 must wait (socket full, or no route), 2 failed
+ * for good (counted here, its flows by the caller).
+ */
 static int
 try_send(struct exporter *x, unsigned i, const uint8_t *buf, size_t len)
 {
@@ -453,8 +494,10 @@ try_send(struct exporter *x, unsigned i, const uint8_t *buf, size_t len)
 
 	if (!s->connected) {
 		if (try_connect(s) < 0) {
+			if (unreachable(errno))
+				return went_down(s, ss);
 			ss->fail++;
-			return 0;
+			return 2;
 		}
 		own_refresh(x);
 	}
@@ -463,9 +506,12 @@ try_send(struct exporter *x, unsigned i, const uint8_t *buf, size_t len)
 		if (errno == EAGAIN || errno == EWOULDBLOCK ||
 		    errno == ENOBUFS)
 			return 1;
+		if (unreachable(errno))
+			return went_down(s, ss);
 		count_error(ss, errno);
-		return 0;
+		return 2;
 	}
+	s->down = 0;
 	ss->ok++;
 	ss->bytes += (uint64_t)n;
 	return 0;
@@ -485,8 +531,8 @@ q_send(void *arg, const void *buf, size_t len)
 }
 
 /*
- * Behind a queue that is not empty, or when the socket is full, the
- * datagram waits its turn (a full queue counts it lost).
+ * Behind a queue that is not empty, when the socket is full or there is
+ * no route, the datagram waits its turn (a full queue counts it lost).
  */
 static void
 send_one(struct exporter *x, unsigned i, const uint8_t *buf, size_t len,
@@ -495,9 +541,16 @@ send_one(struct exporter *x, unsigned i, const uint8_t *buf, size_t len,
 	struct xsock *s = &x->xs[i];
 	struct export_sock_stats *ss = &x->st.sock[i];
 
-	if (s->q.len == 0 && try_send(x, i, buf, len) == 0)
+	int r = s->q.len == 0 ? try_send(x, i, buf, len) : 1;
+
+	if (r == 0)
 		return;
-	if (s->q.len == 0)
+	if (r == 2) {
+		sendq_lost(&s->q, load);
+		sync_q(x, i);
+		return;
+	}
+	if (s->q.len == 0 && !s->down)
 		ss->sndbuf_full++;	/* the moment it started to wait */
 	sendq_push(&s->q, buf, len, load);
 	sync_q(x, i);
@@ -511,6 +564,28 @@ send_all(struct exporter *x, size_t len, const struct sendq_load *load)
 
 	for (i = 0; i < x->st.nsocks; i++)
 		send_one(x, i, x->fmt.buf, len, load);
+	x->st.octets += len;
+}
+
+/*
+ * The datagram holding the statistics record: each destination reads in
+ * it what it did not get (flows lost in its own queue, with their packets
+ * and octets), so the record is patched before each send.
+ */
+static void
+send_stats(struct exporter *x, size_t len, const struct sendq_load *load)
+{
+	uint8_t *rec = x->fmt.buf + x->fmt.opts_stats_at;
+	struct opts_notsent ns;
+	unsigned i;
+
+	for (i = 0; i < x->st.nsocks; i++) {
+		ns.flows = x->xs[i].q.st.lost_flows;
+		ns.pkts = x->xs[i].q.st.lost_packets;
+		ns.octets = x->xs[i].q.st.lost_bytes;
+		opts_put_notsent(rec, &ns);
+		send_one(x, i, x->fmt.buf, len, load);
+	}
 	x->st.octets += len;
 }
 
@@ -537,7 +612,10 @@ send_options(struct exporter *x, const struct fmt_clock *c)
 	os.ignored_octets = x->ignored_octets;
 	ifs = ifnames_list(&nifs);	/* none if it fails: statistics only */
 	while ((len = fmt_options(&x->fmt, &os, ifs, nifs, &next, c)) > 0) {
-		send_all(x, len, &none);
+		if (x->fmt.opts_stats_at == 0)
+			send_all(x, len, &none);
+		else
+			send_stats(x, len, &none);
 		x->st.options++;
 	}
 	free(ifs);
@@ -626,9 +704,24 @@ export_add(struct exporter *x, const struct flow_rec *r, uint32_t now)
 	}
 }
 
+/* Destinations without a route whose retry is due: their queue again. */
+static void
+retry_down(struct exporter *x, uint32_t now)
+{
+	unsigned i;
+
+	for (i = 0; i < x->st.nsocks; i++) {
+		if (!x->xs[i].down || (int32_t)(now - x->xs[i].retry_at) < 0)
+			continue;
+		x->xs[i].down = 0;
+		export_on_writable(x, x->xs[i].fd);
+	}
+}
+
 void
 export_tick(struct exporter *x, uint32_t now)
 {
+	retry_down(x, now);
 	/* Signed difference: correct across the 49.7-day wrap of uptime. */
 	if (fmt_pending(&x->fmt) > 0 &&
 	    (int32_t)(now - x->first_at) >= EXPORT_MAXAGE_MS)
@@ -638,13 +731,26 @@ export_tick(struct exporter *x, uint32_t now)
 uint32_t
 export_next(const struct exporter *x, uint32_t now)
 {
-	int32_t age;
+	uint32_t t = UINT32_MAX;
+	int32_t age, left;
+	unsigned i;
 
+	for (i = 0; i < x->st.nsocks; i++) {
+		if (!x->xs[i].down)
+			continue;
+		left = (int32_t)(x->xs[i].retry_at - now);
+		if (left <= 0)
+			return 0;
+		if ((uint32_t)left < t)
+			t = (uint32_t)left;
+	}
 	if (fmt_pending(&x->fmt) == 0)
-		return UINT32_MAX;
+		return t;
 	age = (int32_t)(now - x->first_at);
-	return age >= EXPORT_MAXAGE_MS ? 0 :
-	    (uint32_t)(EXPORT_MAXAGE_MS - age);
+	if (age >= EXPORT_MAXAGE_MS)
+		return 0;
+	return (uint32_t)(EXPORT_MAXAGE_MS - age) < t ?
+	    (uint32_t)(EXPORT_MAXAGE_MS - age) : t;
 }
 
 void
@@ -708,15 +814,24 @@ export_drain(struct exporter *x, uint32_t timeout_ms, uint32_t (*clock)(void))
 	struct pollfd pfd[DEST_MAX];
 	uint32_t start = clock(), left, lost = 0;
 	unsigned i, n;
+	int wait;
 
 	while ((left = export_queued(x)) > 0 &&
 	    clock() - start < timeout_ms) {
-		for (i = n = 0; i < x->st.nsocks; i++)
-			if (x->xs[i].q.len > 0)
-				pfd[n++] = (struct pollfd){ .fd = x->xs[i].fd,
-				    .events = POLLOUT };
-		if (poll(pfd, n, (int)(timeout_ms - (clock() - start))) < 0 &&
-		    errno != EINTR)
+		wait = (int)(timeout_ms - (clock() - start));
+		retry_down(x, clock());
+		for (i = n = 0; i < x->st.nsocks; i++) {
+			if (x->xs[i].q.len == 0)
+				continue;
+			if (x->xs[i].down) {	/* no POLLOUT: its retry */
+				if (wait > EXPORT_RETRY_MS / 10)
+					wait = EXPORT_RETRY_MS / 10;
+				continue;
+			}
+			pfd[n++] = (struct pollfd){ .fd = x->xs[i].fd,
+			    .events = POLLOUT };
+		}
+		if (poll(pfd, n, wait) < 0 && errno != EINTR)
 			break;
 		for (i = 0; i < n; i++)
 			if (pfd[i].revents)

@@ -288,9 +288,11 @@ fmt_options(struct fmt *f, const struct opts_stats *st,
 	len = f->hdr_len;
 	len += opts_put_tmpl_set(f->buf + len, is_ipfix(f) ? IE_IPFIX : IE_V9,
 	    sampler);
+	f->opts_stats_at = 0;
 	if (*next == 0) {
 		put_set_hdr(f, len, OPTS_TMPL_STATS, SET_HDR_LEN +
 		    OPTS_STATS_LEN);
+		f->opts_stats_at = len + SET_HDR_LEN;
 		opts_put_stats(f->buf + len + SET_HDR_LEN, st);
 		len += SET_HDR_LEN + OPTS_STATS_LEN;
 		nrecs++;

@@ -89,6 +89,8 @@ struct fmt {
 	uint32_t tmpl_at;		/* uptime ms they last went */
 	uint32_t since_tmpl;		/* datagrams built since */
 	int opts_due;			/* templates went: options follow */
+	size_t opts_stats_at;		/* the statistics record in the last
+					   options datagram built; 0: none */
 	struct fmt_stats st;
 };
 
@@ -133,7 +135,9 @@ size_t fmt_finish(struct fmt *f, const struct fmt_clock *c);
  * the next options datagram: the options templates, then item *next on:
  * item 0 is the statistics record, item i >= 1 interface ifs[i - 1].
  * Returns its length in f->buf and advances *next; 0 once every item is
- * out (*next > nifs), and always under v5.
+ * out (*next > nifs), and always under v5.  f->opts_stats_at is where the
+ * statistics record is in f->buf, so that a sender can give each
+ * destination its own not-sent counters (opts_put_notsent()).
  */
 size_t fmt_options(struct fmt *f, const struct opts_stats *st,
     const struct opts_ifname *ifs, unsigned nifs, unsigned *next,

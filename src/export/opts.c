@@ -5,8 +5,8 @@
  * and option length in bytes, then the scope fields and the option fields
  * as (type, length).  IPFIX (RFC 7011 3.4.2.2): Set id 3; a record is
  * template id, field count, scope field count, then the field specifiers,
- * scope first.  Both sets come to 52 bytes, a multiple of 4: no padding;
- * with the sampler's template 70, padded to 72.
+ * scope first.  Both sets come to 64 bytes, a multiple of 4: no padding;
+ * with the sampler's template 82, padded to 84.
  */
 #include <string.h>
 
@@ -23,6 +23,9 @@
 #define IE_OCTETS_EXP		40
 #define IE_IGN_PKTS		164
 #define IE_IGN_OCTETS		165
+#define IE_NOTSENT_FLOWS	166
+#define IE_NOTSENT_PKTS		167
+#define IE_NOTSENT_OCTETS	168
 #define IE_IF_NAME		82
 #define IE_IF_DESCR		83
 #define IE_SAMPLING_INTERVAL	34
@@ -31,6 +34,8 @@
 static const struct ie_field stats_fields[] = {
 	{ IE_MSGS, 8 }, { IE_FLOWS, 8 }, { IE_OCTETS_EXP, 8 },
 	{ IE_IGN_PKTS, 8 }, { IE_IGN_OCTETS, 8 },
+	{ IE_NOTSENT_FLOWS, 8 }, { IE_NOTSENT_PKTS, 8 },
+	{ IE_NOTSENT_OCTETS, 8 },
 };
 static const struct ie_field ifname_fields[] = {
 	{ IE_IF_NAME, OPTS_NAME_LEN }, { IE_IF_DESCR, OPTS_DESCR_LEN },
@@ -97,6 +102,15 @@ opts_put_stats(uint8_t *p, const struct opts_stats *s)
 	wire_put64(p + 20, s->octets);
 	wire_put64(p + 28, s->ignored_pkts);
 	wire_put64(p + 36, s->ignored_octets);
+	opts_put_notsent(p, &s->notsent);
+}
+
+void
+opts_put_notsent(uint8_t *p, const struct opts_notsent *n)
+{
+	wire_put64(p + OPTS_STATS_NOTSENT, n->flows);
+	wire_put64(p + OPTS_STATS_NOTSENT + 8, n->pkts);
+	wire_put64(p + OPTS_STATS_NOTSENT + 16, n->octets);
 }
 
 /* Copy at most len bytes of a name, NUL padded (not terminated if full). */

@@ -37,8 +37,8 @@ sendq_free(struct sendq *q)
 	q->len = q->st.len = 0;
 }
 
-static void
-count_lost(struct sendq *q, const struct sendq_load *load)
+void
+sendq_lost(struct sendq *q, const struct sendq_load *load)
 {
 	q->st.lost_dgrams++;
 	q->st.lost_flows += load->flows;
@@ -54,7 +54,7 @@ sendq_push(struct sendq *q, const void *buf, size_t len,
 
 	if (q->len == q->cap || len > UINT16_MAX ||
 	    (it = malloc(sizeof(*it) + len)) == NULL) {
-		count_lost(q, load);
+		sendq_lost(q, load);
 		return -1;
 	}
 	it->load = *load;
@@ -73,11 +73,14 @@ uint32_t
 sendq_drain(struct sendq *q, sendq_send_fn send, void *arg)
 {
 	struct sendq_item *it;
+	int r;
 
 	while (q->len > 0) {
 		it = q->slot[q->head];
-		if (send(arg, it->data, it->len) == 1)
+		if ((r = send(arg, it->data, it->len)) == 1)
 			break;
+		if (r == 2)
+			sendq_lost(q, &it->load);
 		free(it);
 		q->head = (q->head + 1) % q->cap;
 		q->len--;
@@ -93,7 +96,7 @@ sendq_drop_all(struct sendq *q)
 
 	while (q->len > 0) {
 		it = q->slot[q->head];
-		count_lost(q, &it->load);
+		sendq_lost(q, &it->load);
 		free(it);
 		q->head = (q->head + 1) % q->cap;
 		q->len--;

@@ -51,11 +51,15 @@ int	sendq_push(struct sendq *q, const void *buf, size_t len,
 
 /*
  * Send what is queued, oldest first: send() returns 0 when the datagram
- * left (or failed for good, which the caller counts), 1 when the socket
- * would block (it stays first in line).  Returns how many are left.
+ * left, 1 when it must wait (the socket would block, or there is no route
+ * now: it stays first in line), 2 when it failed for good (counted lost
+ * with its load).  Returns how many are left.
  */
 typedef int (*sendq_send_fn)(void *arg, const void *buf, size_t len);
 uint32_t sendq_drain(struct sendq *q, sendq_send_fn send, void *arg);
+
+/* Count one datagram that never reached the socket as lost. */
+void	sendq_lost(struct sendq *q, const struct sendq_load *load);
 
 /* Give up on everything queued (shutdown timeout): counted as lost. */
 void	sendq_drop_all(struct sendq *q);

@@ -15,16 +15,19 @@
 #include "test-recs.h"
 
 static const uint8_t v9_set[OPTS_TMPL_SET_LEN] = {
-	0x00, 0x01, 0x00, 0x34,		/* options template FlowSet, 52 */
+	0x00, 0x01, 0x00, 0x40,		/* options template FlowSet, 64 */
 	0x01, 0x05,			/* template 261 */
 	0x00, 0x04,			/* scope length: 1 field */
-	0x00, 0x14,			/* option length: 5 fields */
+	0x00, 0x20,			/* option length: 8 fields */
 	0x00, 0x01, 0x00, 0x04,		/* scope System, 4 */
 	0x00, 0x29, 0x00, 0x08,		/* 41 exportedMessageTotalCount */
 	0x00, 0x2a, 0x00, 0x08,		/* 42 exportedFlowRecordTotalCount */
 	0x00, 0x28, 0x00, 0x08,		/* 40 exportedOctetTotalCount */
 	0x00, 0xa4, 0x00, 0x08,		/* 164 ignoredPacketTotalCount */
 	0x00, 0xa5, 0x00, 0x08,		/* 165 ignoredOctetTotalCount */
+	0x00, 0xa6, 0x00, 0x08,		/* 166 notSentFlowTotalCount */
+	0x00, 0xa7, 0x00, 0x08,		/* 167 notSentPacketTotalCount */
+	0x00, 0xa8, 0x00, 0x08,		/* 168 notSentOctetTotalCount */
 	0x01, 0x06,			/* template 262 */
 	0x00, 0x04, 0x00, 0x08,		/* scope 4 bytes, options 2 fields */
 	0x00, 0x02, 0x00, 0x04,		/* scope Interface, 4 */
@@ -33,8 +36,8 @@ static const uint8_t v9_set[OPTS_TMPL_SET_LEN] = {
 };
 
 static const uint8_t ipfix_set[OPTS_TMPL_SET_LEN] = {
-	0x00, 0x03, 0x00, 0x34,		/* options template set, 52 */
-	0x01, 0x05, 0x00, 0x06,		/* template 261, 6 fields */
+	0x00, 0x03, 0x00, 0x40,		/* options template set, 64 */
+	0x01, 0x05, 0x00, 0x09,		/* template 261, 9 fields */
 	0x00, 0x01,			/* 1 scope field */
 	0x00, 0x95, 0x00, 0x04,		/* 149 observationDomainId */
 	0x00, 0x29, 0x00, 0x08,
@@ -42,6 +45,9 @@ static const uint8_t ipfix_set[OPTS_TMPL_SET_LEN] = {
 	0x00, 0x28, 0x00, 0x08,
 	0x00, 0xa4, 0x00, 0x08,
 	0x00, 0xa5, 0x00, 0x08,
+	0x00, 0xa6, 0x00, 0x08,
+	0x00, 0xa7, 0x00, 0x08,
+	0x00, 0xa8, 0x00, 0x08,
 	0x01, 0x06, 0x00, 0x03,		/* template 262, 3 fields */
 	0x00, 0x01,
 	0x00, 0x0a, 0x00, 0x04,		/* 10 ingressInterface */
@@ -63,7 +69,7 @@ test_templates(void)
 /*
  * With a sampler: the same two templates, then template 263 (scope as
  * 261, samplingInterval 34 of 4 bytes, samplingAlgorithm 35 of 1), the
- * set padded from 70 to 72; the data set: domain, N, algorithm, padded
+ * set padded from 82 to 84; the data set: domain, N, algorithm, padded
  * to 16.
  */
 static void
@@ -96,11 +102,11 @@ test_sampler(void)
 	uint8_t b[OPTS_TMPL_SET_LEN_S];
 
 	CHECK_EQ(opts_put_tmpl_set(b, IE_V9, 1), OPTS_TMPL_SET_LEN_S);
-	CHECK(b[0] == 0x00 && b[1] == 0x01 && b[2] == 0x00 && b[3] == 72);
+	CHECK(b[0] == 0x00 && b[1] == 0x01 && b[2] == 0x00 && b[3] == 84);
 	CHECK(memcmp(b + 4, v9_set + 4, OPTS_TMPL_SET_LEN - 4) == 0);
 	CHECK(memcmp(b + OPTS_TMPL_SET_LEN, v9_263, sizeof(v9_263)) == 0);
 	CHECK_EQ(opts_put_tmpl_set(b, IE_IPFIX, 1), OPTS_TMPL_SET_LEN_S);
-	CHECK(b[0] == 0x00 && b[1] == 0x03 && b[2] == 0x00 && b[3] == 72);
+	CHECK(b[0] == 0x00 && b[1] == 0x03 && b[2] == 0x00 && b[3] == 84);
 	CHECK(memcmp(b + 4, ipfix_set + 4, OPTS_TMPL_SET_LEN - 4) == 0);
 	CHECK(memcmp(b + OPTS_TMPL_SET_LEN, ipfix_263,
 	    sizeof(ipfix_263)) == 0);
@@ -143,6 +149,7 @@ test_fmt_sampler(void)
 		    4 + OPTS_STATS_LEN;
 		CHECK_EQ(len, off + OPTS_SAMPLER_SET_LEN + 4 +
 		    2 * OPTS_IFNAME_LEN);
+		CHECK_EQ(f.opts_stats_at, off - OPTS_STATS_LEN);
 		/* set 263: domain 5, interval 10, algorithm 1 */
 		CHECK(f.buf[off] == 0x01 && f.buf[off + 1] == 0x07);
 		CHECK_EQ(f.buf[off + 7], 5);
@@ -177,13 +184,23 @@ test_records(void)
 		0, 0, 0, 0x01, 0, 0, 0, 0,
 		0, 0, 0, 0, 0, 0, 0, 3,
 		0, 0, 0, 0, 0, 0, 0x01, 0x2c,
+		0, 0, 0, 0, 0, 0, 0, 30,		/* 166 flows */
+		0, 0, 0, 0, 0, 0, 0x03, 0xe8,		/* 167 packets */
+		0, 0, 0, 0x02, 0, 0, 0, 0x01,		/* 168 octets */
 	};
-	uint8_t want[OPTS_IFNAME_LEN], b[OPTS_IFNAME_LEN];
-	struct opts_stats s = { 42, 7, 256, 1ull << 32, 3, 300 };
+	uint8_t want[OPTS_IFNAME_LEN], b[OPTS_STATS_LEN];
+	struct opts_stats s = { 42, 7, 256, 1ull << 32, 3, 300,
+	    { 30, 1000, (2ull << 32) + 1 } };
+	struct opts_notsent ns = { 1, 2, 3 };
 	struct opts_ifname i;
 
 	opts_put_stats(b, &s);
 	CHECK(memcmp(b, stats, sizeof(stats)) == 0);
+	/* per destination: only 166-168 change */
+	opts_put_notsent(b, &ns);
+	CHECK(memcmp(b, stats, OPTS_STATS_NOTSENT) == 0);
+	CHECK(b[51] == 1 && b[59] == 2 && b[67] == 3);
+	CHECK(b[44] == 0 && b[52] == 0 && b[60] == 0);
 
 	memset(&i, 0, sizeof(i));
 	i.ifindex = 3;
@@ -204,13 +221,13 @@ test_records(void)
 }
 
 /*
- * 60 interfaces: 25 with the statistics, then 26, then 9; every datagram
+ * 60 interfaces: 24 with the statistics, then 26, then 10; every datagram
  * within FMT_MAXLEN and numbered (v9: packets, IPFIX: records).
  */
 static void
 test_split(void)
 {
-	static const unsigned want_ifs[2][3] = { { 25, 26, 9 }, { 25, 26, 9 } };
+	static const unsigned want_ifs[2][3] = { { 24, 26, 10 }, { 24, 26, 10 } };
 	struct opts_ifname ifs[60];
 	struct opts_stats s = { 0 };
 	struct fmt f;

@@ -1,37 +1,64 @@
 /*
  * flow: the flow table.  See flow.h.
  *
- * Layout.  Entries live in slabs of FT_SLAB entries (allocated when the
- * previous ones are full, never per packet) and are named by a 32-bit index:
- * slab = idx >> FT_SLAB_SHIFT, slot = idx & (FT_SLAB - 1).  Indices instead
- * of pointers keep an entry at 64 bytes, one cache line:
+ * Layout.  Entries live in slabs of FT_SLAB = 4096 entries (allocated
+ * when the previous ones are full, never per packet) and are named by a
+ * 32-bit index: bit 31 picks the pool (0 IPv4, 1 IPv6), then slab =
+ * idx >> FT_SLAB_SHIFT, slot = idx & (FT_SLAB - 1).  Indices instead of
+ * pointers keep an IPv4 entry at 64 bytes, one cache line:
  *
  *	key 20, ifout 4, packets 4, bytes 4, first 4, last 4,
  *	hash chain next 4, wheel slot prev/next 8, active list prev/next 8,
  *	tcp_flags, src_mask, dst_mask, closing: 4	= 64 bytes
  *
- * IPv6 flows use the same entry: their key holds the ids of their two
- * addresses in an address table (addr6.h, 24 bytes per distinct address,
- * shared by every flow that uses it, referenced while a flow holds it), so
- * an IPv4 entry pays nothing for IPv6.  ft_update6() looks the addresses
- * up first; an address no flow holds means a new flow.
+ * An IPv6 entry is the same 64 bytes with 24 more in front: its key's src
+ * and dst hold the last 4 bytes of each address, the 24 bytes in front the
+ * first 12 of each (struct ft_entry6, 88 bytes, in slabs of its own, so an
+ * IPv4 entry pays nothing for IPv6).  The addresses used to be interned in
+ * a shared table (24 bytes per distinct address plus its buckets, named by
+ * ids in the key): 69 bytes per flow when a few hosts talk, but 127 when
+ * every flow has its own pair.  Inline, every IPv6 flow costs 88 + bucket,
+ * whatever its addresses, and a lookup has no address lookups in front.
  *
- * Buckets are an array of uint32_t chain heads (4 bytes each).  With the
- * automatic hash size there are between one half and one bucket per flow
- * once past 4096 flows, so a million flows cost 64 + ~4 bytes each, plus
- * the unused tail of the last slab and the wheel (a few hundred bytes at
- * usual timeouts).
+ * Huge pages were tried and left out: slabs of 2 MiB mapped at a 2 MiB
+ * boundary with MADV_HUGEPAGE (THP "madvise"), buckets likewise, measured
+ * 10.4-11.1 M updates/s at 1,000,000 flows in batches against 9.8-11.2
+ * without, interleaved runs on this (virtual) machine: no gain above the
+ * noise, while the first slab of even a small table would have cost a
+ * 2 MiB page and the coarser slabs more unused tail.
  *
- * Lookup.  A keyed 64-bit multiply/rotate hash over the 5-tuple (seeded
- * from getrandom() at ft_new, so nobody outside can aim at one chain),
- * reduced to a bucket with the multiply-shift trick, which works for any
- * bucket count, not only powers of two: the administrator's hashsize is
- * used as given.
+ * Buckets are 6 bytes: the chain head and two 8-bit filters (struct
+ * ft_bucket).  With the automatic hash size there are between one half
+ * and one bucket per flow once past 4096 flows.  A million flows cost:
+ * IPv4 64.2 (entries, the last slab's tail included) + 6.3 (buckets) =
+ * 70.5 bytes each; IPv6 88.3 + 6.3 = 94.6; plus the wheel (a few hundred
+ * bytes at usual timeouts).
  *
- * Per packet, ft_update() touches the bucket and the entry and nothing
+ * Lookup.  A keyed hash over the whole key (see ft_hash: the 5-tuple picks
+ * a window of FT_TWIN = 16 buckets, ifin and tos a bucket in it), seeded
+ * from getrandom() at ft_new, so nobody outside can aim at one chain.  It
+ * is reduced with the multiply-shift trick, which works for any bucket
+ * count, not only powers of two: the administrator's hashsize is used as
+ * given.  Each bucket keeps one filter bit per entry of its chain from the
+ * whole-key hash (kfp): a lookup whose bit is clear knows the chain does
+ * not hold its flow without touching a foreign entry (a new flow in an
+ * occupied bucket, 7 times in 8 with a one-entry chain).  The other filter
+ * (tfp) does the same per 5-tuple for ft_export_tuple() and the TCP
+ * reverse lookup, which scan the window.  Removing an entry rebuilds its
+ * bucket's filters from the rest of the chain (a chain is about one entry).
+ *
+ * Per packet, an update touches the bucket and the entry and nothing
  * else: at 100,000 flows and more every other line it touched (list
  * neighbours) was one more cache miss, and those misses were most of the
- * cost of a packet.
+ * cost of a packet.  ft_update_batch() takes the daemon's packets 32 at a
+ * time: it hashes them all and prefetches their buckets, then prefetches
+ * the head entries the filters let through, then updates them one by one
+ * as ft_update_n() does, so the misses of 32 packets overlap instead of
+ * following each other.  Cachegrind ignores prefetches, so it counts the
+ * same misses per update either way (about 3.6 D1 misses, the benchmark's
+ * own key read included); what the overlap buys is time: bench-flow
+ * measured 3-4 M updates/s one by one at 1,000,000 flows and about 10 M
+ * in batches (a busy shared machine; README).
  *
  * Active timeout.  An intrusive doubly-linked list threads every live entry
  * in order of first packet: new flows are appended, a flow restarted by a
@@ -105,12 +132,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "flow/addr6.h"
 #include "flow/flow.h"
 
 #define FT_SLAB_SHIFT	12
 #define FT_SLAB		(1u << FT_SLAB_SHIFT)
 #define FT_NIL		UINT32_MAX
+/* Indices with this bit set name IPv6 entries (pool 1). */
+#define FT_V6BIT	0x80000000u
 
 /* Timer wheel: slot granularity (a power of two, so slots follow the wrap). */
 #define FT_WSHIFT	8
@@ -119,11 +147,20 @@
 #define FT_WMAX		(1u << 16)
 /* Wheel links from FT_WREF up name a slot head (slot W is the scratch list). */
 #define FT_WREF		(FT_NIL - FT_WMAX - 1)
-/* Indices from FT_WREF up are not entries. */
-#define FT_MAXENTRIES	FT_WREF
+/* Entries per pool: IPv6 indices (FT_V6BIT + n) stay below FT_WREF. */
+#define FT_POOLMAX	(FT_WREF - FT_V6BIT - FT_SLAB)
+/* aprev of an entry on a free list: no index, so ft_walk_from skips it. */
+#define FT_FREE		(FT_NIL - 1)
 
 #define FT_AUTO_MIN	4096u
 #define FT_AUTO_MAX	(1u << 30)
+
+/* The flows of one 5-tuple sit in a window of FT_TWIN buckets. */
+#define FT_TWIN_SHIFT	4
+#define FT_TWIN		(1u << FT_TWIN_SHIFT)
+
+/* Packets per round of ft_update_batch() (its arrays are on the stack). */
+#define FT_BATCH	32
 
 struct ft_entry {
 	struct flow_key key;
@@ -141,23 +178,66 @@ struct ft_entry {
 	uint8_t closing;		/* TCP closed by its flags */
 };
 
+/*
+ * An IPv6 entry: the first 12 bytes of its source and destination in
+ * front of an ordinary entry, whose key.src and key.dst hold the last 4
+ * of each.  The table only ever points at the ordinary part.
+ */
+#define FT_HI	24
+struct ft_entry6 {
+	uint8_t hi[FT_HI];		/* src[0..12), dst[0..12) */
+	struct ft_entry e;
+};
+
 _Static_assert(sizeof(struct ft_entry) == 64, "flow entry is one cache line");
+_Static_assert(sizeof(struct ft_entry6) == 88, "IPv6 entry is 88 bytes");
 _Static_assert(sizeof(struct flow_key) == 20, "flow key is 20 bytes");
+
+/*
+ * A bucket: the chain head and two 8-bit Bloom filters over the chain,
+ * one bit per entry from its whole-key hash (kfp: a lookup whose bit is
+ * clear skips the chain) and one from its 5-tuple hash (tfp: for
+ * ft_export_tuple and the TCP reverse lookup).  Packed: 6 bytes.
+ */
+struct ft_bucket {
+	uint32_t head;
+	uint8_t kfp;
+	uint8_t tfp;
+} __attribute__((packed));
+
+_Static_assert(sizeof(struct ft_bucket) == 6, "bucket is 6 bytes");
+
+/* Entries of one size: pool 0 IPv4 (64 bytes), pool 1 IPv6 (88). */
+struct ft_pool {
+	uint8_t **slabs;
+	uint32_t nslabs, slabcap;	/* slabs allocated, room in slabs[] */
+	uint32_t used;			/* entries ever handed out (bump) */
+	uint32_t freelist;
+	uint32_t esize;			/* bytes per entry */
+};
+
+/* What is looked up: a key, and for IPv6 the rest of its addresses. */
+struct ft_lkey {
+	struct flow_key k;
+	uint8_t hi[FT_HI];		/* IPv6 only, as in struct ft_entry6 */
+};
+
+/* The hash of a key: win from the 5-tuple, full from the whole key. */
+struct ft_hv {
+	uint32_t win, full;
+};
 
 struct ft_list {
 	uint32_t head, tail;
 };
 
 struct ft {
-	uint32_t *buckets;
+	struct ft_bucket *buckets;
 	uint32_t nbuckets;
 	int autosize;			/* hashsize 0: grow as the table fills */
 	uint32_t grow_at;		/* auto: try to grow above this many flows */
 
-	struct ft_entry **slabs;
-	uint32_t nslabs, slabcap;	/* slabs allocated, room in slabs[] */
-	uint32_t used;			/* entries ever handed out (bump) */
-	uint32_t freelist;
+	struct ft_pool pool[2];
 
 	struct ft_list act;		/* by first: active timeout */
 
@@ -168,10 +248,9 @@ struct ft {
 	uint32_t maxflows;
 	uint32_t active_ms, inactive_ms;
 	uint32_t close_ms;		/* TCP ends from the flags; 0 = off */
-	uint64_t seed[3];
+	uint64_t seed[4];
 
 	struct rec_sink sink;
-	struct addr6 *a6;		/* addresses of the IPv6 flows */
 
 	struct ft_stats st;
 };
@@ -206,33 +285,59 @@ load32(const uint8_t *p)
 	return v;
 }
 
-/*
- * The hash covers the 5-tuple only (src, dst, sport, dport, proto), not
- * ifin and tos: conntrack knows a connection by its tuple and nothing else,
- * so every flow of one tuple must sit in one bucket for ft_export_tuple().
- * Flows that differ only in ifin or tos share a chain; they are rare.
- *
- * Three keyed lanes of multiply/rotate mixing folded together, then a full
- * avalanche, so the high bits (which the multiply-shift reduction uses)
- * depend on every hashed bit.
- */
-static inline uint32_t
-ft_hash(const struct ft *ft, const struct flow_key *k)
+static inline uint64_t
+avalanche(uint64_t h)
 {
-	const uint8_t *b = (const uint8_t *)k;
-	uint64_t a, c, d, h;
-
-	a = (load64(b + offsetof(struct flow_key, src)) ^ ft->seed[0]) * P1;
-	c = ((uint64_t)load32(b + offsetof(struct flow_key, sport)) ^
-	    ft->seed[1]) * P2;
-	d = ((uint64_t)(k->proto | k->v6 << 8) ^ ft->seed[2]) * P3;
-	h = rotl64(a, 31) ^ rotl64(c, 17) ^ d;
 	h ^= h >> 33;
 	h *= P2;
 	h ^= h >> 29;
 	h *= P3;
 	h ^= h >> 32;
-	return (uint32_t)h;
+	return h;
+}
+
+/*
+ * A keyed hash of the whole key, in two steps.  First the 5-tuple (src,
+ * dst, sport, dport, proto; an IPv6 key's full addresses): three keyed
+ * lanes of multiply/rotate mixing folded together, then a full
+ * avalanche.  That gives win.  Then ifin and tos are mixed into it, with
+ * the fourth seed and one multiply (h is already keyed and mixed; the
+ * high half of the product, which is all that is used, depends on every
+ * bit of ifin and tos): that gives full.
+ *
+ * The bucket of a key is the window that win picks (FT_TWIN consecutive
+ * buckets) plus an offset in it taken from full.  So the flows that
+ * differ only in ifin or tos (256 ToS values of one 5-tuple) spread over
+ * FT_TWIN chains instead of sharing one, while ft_export_tuple(), which
+ * knows only the 5-tuple (conntrack knows a connection by nothing else),
+ * still finds every one of them in one window: FT_TWIN bucket heads, a
+ * few cache lines side by side, whose tuple filters (tfp) leave out
+ * almost every chain that holds none.  That costs no byte per flow,
+ * which a second index by 5-tuple would (a link in every entry).
+ * All seeds come from getrandom() at ft_new, so nobody outside can aim
+ * at one chain.
+ */
+static inline struct ft_hv
+ft_hash(const struct ft *ft, const struct flow_key *k, const uint8_t *hi)
+{
+	const uint8_t *b = (const uint8_t *)k;
+	uint64_t a, c, d, h, f;
+	struct ft_hv hv;
+
+	a = (load64(b + offsetof(struct flow_key, src)) ^ ft->seed[0]) * P1;
+	c = ((uint64_t)load32(b + offsetof(struct flow_key, sport)) ^
+	    ft->seed[1]) * P2;
+	d = ((uint64_t)(k->proto | k->v6 << 8) ^ ft->seed[2]) * P3;
+	if (k->v6) {
+		a ^= rotl64((load64(hi) ^ ft->seed[1]) * P3, 23);
+		c ^= rotl64((load64(hi + 8) ^ ft->seed[2]) * P1, 41);
+		d ^= rotl64((load64(hi + 16) ^ ft->seed[0]) * P2, 7);
+	}
+	h = avalanche(rotl64(a, 31) ^ rotl64(c, 17) ^ d);
+	f = ((h ^ ft->seed[3]) + ((uint64_t)k->ifin << 8 | k->tos) * P1) * P2;
+	hv.win = (uint32_t)(h >> 32);
+	hv.full = (uint32_t)(f >> 32);
+	return hv;
 }
 
 /* Map a 32-bit hash onto [0, n) without a division. */
@@ -240,6 +345,35 @@ static inline uint32_t
 ft_bucket(uint32_t h, uint32_t n)
 {
 	return (uint32_t)(((uint64_t)h * n) >> 32);
+}
+
+/* Bucket w of the window starting at bucket g, of n (wrapping round). */
+static inline uint32_t
+win_at(uint32_t g, uint32_t w, uint32_t n)
+{
+	uint32_t b = g + w;
+
+	return b < n ? b : (b - n) % n;
+}
+
+/* The bucket of a key among n. */
+static inline uint32_t
+ft_bidx(struct ft_hv hv, uint32_t n)
+{
+	return win_at(ft_bucket(hv.win, n), hv.full >> (32 - FT_TWIN_SHIFT), n);
+}
+
+/* Its bits in the bucket filters (from bits the bucket index leaves). */
+static inline uint8_t
+kbit(struct ft_hv hv)
+{
+	return (uint8_t)(1u << (hv.full & 7));
+}
+
+static inline uint8_t
+tbit(struct ft_hv hv)
+{
+	return (uint8_t)(1u << (hv.win & 7));
 }
 
 static inline int
@@ -264,6 +398,7 @@ ft_seed(struct ft *ft)
 	ft->seed[0] = (uint64_t)ts.tv_nsec * P1 ^ (uint64_t)getpid();
 	ft->seed[1] = (uint64_t)ts.tv_sec * P2 ^ (uint64_t)(uintptr_t)ft;
 	ft->seed[2] = rotl64(ft->seed[0] ^ ft->seed[1], 29) * P3;
+	ft->seed[3] = rotl64(ft->seed[2] ^ ft->seed[0], 43) * P1;
 }
 
 /* --- time ------------------------------------------------------------- */
@@ -285,10 +420,49 @@ before(uint32_t a, uint32_t b)
 
 /* --- entries and lists ------------------------------------------------ */
 
+/* IPv4 first: no multiply by an entry size read from memory. */
 static inline struct ft_entry *
 E(const struct ft *ft, uint32_t i)
 {
-	return &ft->slabs[i >> FT_SLAB_SHIFT][i & (FT_SLAB - 1)];
+	uint32_t j = i & ~FT_V6BIT;
+
+	if (!(i & FT_V6BIT))
+		return (struct ft_entry *)ft->pool[0].slabs[j >> FT_SLAB_SHIFT]
+		    + (j & (FT_SLAB - 1));
+	return &((struct ft_entry6 *)ft->pool[1].slabs[j >> FT_SLAB_SHIFT] +
+	    (j & (FT_SLAB - 1)))->e;
+}
+
+/* The address bytes in front of IPv6 entry e. */
+static inline const uint8_t *
+entry_hi(const struct ft_entry *e)
+{
+	return (const uint8_t *)e - FT_HI;
+}
+
+static inline struct ft_hv
+entry_hv(const struct ft *ft, const struct ft_entry *e)
+{
+	return ft_hash(ft, &e->key, e->key.v6 ? entry_hi(e) : NULL);
+}
+
+/* Is e the flow of lk? */
+static inline int
+entry_is(const struct ft_entry *e, const struct ft_lkey *lk)
+{
+	return key_eq(&e->key, &lk->k) &&
+	    (!lk->k.v6 || memcmp(entry_hi(e), lk->hi, FT_HI) == 0);
+}
+
+/* Is e a flow of lk's 5-tuple (whatever its ifin and tos)? */
+static inline int
+entry_tuple_is(const struct ft_entry *e, const struct ft_lkey *lk)
+{
+	const struct flow_key *a = &e->key, *b = &lk->k;
+
+	return a->src == b->src && a->dst == b->dst && a->sport == b->sport &&
+	    a->dport == b->dport && a->proto == b->proto && a->v6 == b->v6 &&
+	    (!b->v6 || memcmp(entry_hi(e), lk->hi, FT_HI) == 0);
 }
 
 /* How long entry e may stay without packets. */
@@ -430,68 +604,117 @@ wheel_rebuild(struct ft *ft, uint32_t t)
 }
 
 /*
- * A free entry: reuse one from the free list, else the next never-used
- * slot, else a new slab.  Only the last case allocates.
+ * A free entry of pool v6: reuse one from the free list, else the next
+ * never-used slot, else a new slab.  Only the last case allocates.
  */
 static uint32_t
-entry_alloc(struct ft *ft)
+entry_alloc(struct ft *ft, int v6)
 {
-	struct ft_entry **s;
-	uint32_t i, cap;
+	struct ft_pool *p = &ft->pool[v6 ? 1 : 0];
+	uint32_t tag = v6 ? FT_V6BIT : 0, i, cap;
+	uint8_t **s;
 
-	if ((i = ft->freelist) != FT_NIL) {
-		ft->freelist = E(ft, i)->hnext;
+	if ((i = p->freelist) != FT_NIL) {
+		p->freelist = E(ft, i)->hnext;
 		return i;
 	}
-	if (ft->used < ft->nslabs * FT_SLAB)
-		return ft->used++;
-	if (ft->used >= FT_MAXENTRIES - FT_SLAB)
+	if (p->used < p->nslabs * FT_SLAB)
+		return tag | p->used++;
+	if (p->used >= FT_POOLMAX)
 		return FT_NIL;
-	if (ft->nslabs == ft->slabcap) {
-		cap = ft->slabcap ? ft->slabcap * 2 : 16;
-		if ((s = realloc(ft->slabs, cap * sizeof(*s))) == NULL)
+	if (p->nslabs == p->slabcap) {
+		cap = p->slabcap ? p->slabcap * 2 : 16;
+		if ((s = realloc(p->slabs, cap * sizeof(*s))) == NULL)
 			return FT_NIL;
-		ft->slabs = s;
-		ft->slabcap = cap;
+		p->slabs = s;
+		p->slabcap = cap;
 	}
-	/* Cache-line aligned, so an entry never straddles two lines. */
-	s = &ft->slabs[ft->nslabs];
-	if ((*s = aligned_alloc(64, FT_SLAB * sizeof(struct ft_entry))) == NULL)
+	/* Cache-line aligned, so a 64-byte entry never straddles two lines. */
+	s = &p->slabs[p->nslabs];
+	if ((*s = aligned_alloc(64, (size_t)FT_SLAB * p->esize)) == NULL)
 		return FT_NIL;
-	ft->nslabs++;
-	return ft->used++;
+	p->nslabs++;
+	return tag | p->used++;
 }
 
 static inline void
 entry_free(struct ft *ft, uint32_t i)
 {
-	E(ft, i)->hnext = ft->freelist;
-	ft->freelist = i;
+	struct ft_pool *p = &ft->pool[i >> 31];
+
+	E(ft, i)->hnext = p->freelist;
+	E(ft, i)->aprev = FT_FREE;
+	p->freelist = i;
 }
 
 /* Give every slab back; only valid when no flow is live. */
 static void
 slabs_release(struct ft *ft)
 {
-	uint32_t n;
+	struct ft_pool *p;
+	uint32_t n, k;
 
-	for (n = 0; n < ft->nslabs; n++)
-		free(ft->slabs[n]);
-	ft->nslabs = 0;
-	ft->used = 0;
-	ft->freelist = FT_NIL;
+	for (k = 0; k < 2; k++) {
+		p = &ft->pool[k];
+		for (n = 0; n < p->nslabs; n++)
+			free(p->slabs[n]);
+		p->nslabs = 0;
+		p->used = 0;
+		p->freelist = FT_NIL;
+	}
+}
+
+/* Rebuild the filters of bucket b from what its chain holds now. */
+static void
+bucket_refilter(const struct ft *ft, struct ft_bucket *b)
+{
+	const struct ft_entry *e;
+	struct ft_hv hv;
+	uint8_t kf = 0, tf = 0;
+	uint32_t i;
+
+	for (i = b->head; i != FT_NIL; i = e->hnext) {
+		e = E(ft, i);
+		hv = entry_hv(ft, e);
+		kf |= kbit(hv);
+		tf |= tbit(hv);
+	}
+	b->kfp = kf;
+	b->tfp = tf;
+}
+
+/* Link entry i into its bucket among b[0..n). */
+static inline void
+bucket_link(const struct ft *ft, struct ft_bucket *b, uint32_t n,
+    uint32_t i)
+{
+	struct ft_entry *e = E(ft, i);
+	struct ft_hv hv = entry_hv(ft, e);
+	struct ft_bucket *bk = &b[ft_bidx(hv, n)];
+
+	e->hnext = bk->head;
+	bk->head = i;
+	bk->kfp |= kbit(hv);
+	bk->tfp |= tbit(hv);
 }
 
 static void
 hash_unlink(struct ft *ft, uint32_t i)
 {
 	struct ft_entry *e = E(ft, i);
-	uint32_t *pp = &ft->buckets[ft_bucket(ft_hash(ft, &e->key),
+	struct ft_bucket *b = &ft->buckets[ft_bidx(entry_hv(ft, e),
 	    ft->nbuckets)];
+	uint32_t p;
 
-	while (*pp != i)
-		pp = &E(ft, *pp)->hnext;
-	*pp = e->hnext;
+	if (b->head == i)
+		b->head = e->hnext;
+	else {
+		for (p = b->head; E(ft, p)->hnext != i; p = E(ft, p)->hnext)
+			;
+		E(ft, p)->hnext = e->hnext;
+	}
+	/* Removals only (expiry, exports), never per packet. */
+	bucket_refilter(ft, b);
 }
 
 /* --- export ----------------------------------------------------------- */
@@ -519,14 +742,16 @@ end_reason(enum ft_reason why, int end_eof)
 
 /* The record of entry e; an IPv6 one gets its addresses in *v6. */
 static void
-entry_to_rec(const struct ft *ft, const struct ft_entry *e,
-    struct flow_rec *r, struct flow_v6 *v6)
+entry_to_rec(const struct ft_entry *e, struct flow_rec *r,
+    struct flow_v6 *v6)
 {
 	memset(r, 0, sizeof(*r));
 	r->key = e->key;
 	if (e->key.v6) {
-		memcpy(v6->src, addr6_get(ft->a6, e->key.src), 16);
-		memcpy(v6->dst, addr6_get(ft->a6, e->key.dst), 16);
+		memcpy(v6->src, entry_hi(e), 12);
+		memcpy(v6->src + 12, &e->key.src, 4);
+		memcpy(v6->dst, entry_hi(e) + 12, 12);
+		memcpy(v6->dst + 12, &e->key.dst, 4);
 		r->key.src = r->key.dst = 0;
 		r->v6 = v6;
 	}
@@ -551,14 +776,9 @@ ft_remove_export(struct ft *ft, uint32_t i, enum ft_reason why, int end_eof,
 {
 	struct flow_rec r;
 	struct flow_v6 v6;
-	const struct ft_entry *e = E(ft, i);
 
-	entry_to_rec(ft, e, &r, &v6);
+	entry_to_rec(E(ft, i), &r, &v6);
 	r.end_reason = end_reason(why, end_eof);
-	if (e->key.v6) {
-		addr6_put(ft->a6, e->key.src);
-		addr6_put(ft->a6, e->key.dst);
-	}
 	hash_unlink(ft, i);
 	wheel_unlink(ft, i);
 	list_unlink(ft, &ft->act, i);
@@ -576,7 +796,7 @@ ft_export_keep(struct ft *ft, uint32_t i, enum ft_reason why,
 	struct flow_rec r;
 	struct flow_v6 v6;
 
-	entry_to_rec(ft, E(ft, i), &r, &v6);
+	entry_to_rec(E(ft, i), &r, &v6);
 	r.end_reason = end_reason(why, 0);
 	ft->st.exported[why]++;
 	rec_sink_put(&ft->sink, &r, now);
@@ -588,9 +808,8 @@ ft_export_keep(struct ft *ft, uint32_t i, enum ft_reason why,
 static int
 ft_resize(struct ft *ft, uint32_t n)
 {
-	uint32_t *b, i;
-	struct ft_entry *e;
-	uint32_t h;
+	struct ft_bucket *b;
+	uint32_t i, k;
 
 	if (n == 0) {
 		errno = EINVAL;
@@ -598,14 +817,13 @@ ft_resize(struct ft *ft, uint32_t n)
 	}
 	if ((b = malloc((size_t)n * sizeof(*b))) == NULL)
 		return -1;
-	memset(b, 0xff, (size_t)n * sizeof(*b));
-	/* Every live flow is on the active list. */
-	for (i = ft->act.head; i != FT_NIL; i = e->anext) {
-		e = E(ft, i);
-		h = ft_bucket(ft_hash(ft, &e->key), n);
-		e->hnext = b[h];
-		b[h] = i;
+	for (k = 0; k < n; k++) {
+		b[k].head = FT_NIL;
+		b[k].kfp = b[k].tfp = 0;
 	}
+	/* Every live flow is on the active list. */
+	for (i = ft->act.head; i != FT_NIL; i = E(ft, i)->anext)
+		bucket_link(ft, b, n, i);
 	free(ft->buckets);
 	ft->buckets = b;
 	ft->nbuckets = n;
@@ -635,6 +853,7 @@ ft_new(uint32_t maxflows, uint32_t hashsize, uint32_t active_ms,
     uint32_t inactive_ms, struct rec_sink sink)
 {
 	struct ft *ft;
+	uint32_t k;
 
 	if (sink.put == NULL) {
 		errno = EINVAL;
@@ -642,29 +861,26 @@ ft_new(uint32_t maxflows, uint32_t hashsize, uint32_t active_ms,
 	}
 	if ((ft = calloc(1, sizeof(*ft))) == NULL)
 		return NULL;
-	if ((ft->a6 = addr6_new()) == NULL) {
-		free(ft);
-		return NULL;
-	}
+	for (k = 0; k < 2; k++)
+		ft->pool[k].freelist = FT_NIL;
+	ft->pool[0].esize = sizeof(struct ft_entry);
+	ft->pool[1].esize = sizeof(struct ft_entry6);
 	ft->maxflows = maxflows;
 	ft->active_ms = active_ms;
 	ft->inactive_ms = inactive_ms;
 	ft->sink = sink;
-	ft->freelist = FT_NIL;
 	ft->act.head = ft->act.tail = FT_NIL;
 	ft->autosize = hashsize == 0;
 	ft_seed(ft);
 	ft->wslots = wheel_size(inactive_ms);
 	if ((ft->wheel = malloc(((size_t)ft->wslots + 1) *
 	    sizeof(*ft->wheel))) == NULL) {
-		addr6_free(ft->a6);
 		free(ft);
 		return NULL;
 	}
 	memset(ft->wheel, 0xff, ((size_t)ft->wslots + 1) * sizeof(*ft->wheel));
 	if (ft_resize(ft, hashsize ? hashsize : FT_AUTO_MIN) < 0) {
 		free(ft->wheel);
-		addr6_free(ft->a6);
 		free(ft);
 		return NULL;
 	}
@@ -677,10 +893,10 @@ ft_free(struct ft *ft)
 	if (ft == NULL)
 		return;
 	slabs_release(ft);
-	free(ft->slabs);
+	free(ft->pool[0].slabs);
+	free(ft->pool[1].slabs);
 	free(ft->buckets);
 	free(ft->wheel);
-	addr6_free(ft->a6);
 	free(ft);
 }
 
@@ -716,13 +932,6 @@ entry_must_split(const struct ft *ft, const struct ft_entry *e,
 	return -1;
 }
 
-static inline int
-tuple_eq(const struct flow_key *a, const struct flow_key *b)
-{
-	return a->src == b->src && a->dst == b->dst && a->sport == b->sport &&
-	    a->dport == b->dport && a->proto == b->proto && a->v6 == b->v6;
-}
-
 #define FT_TCP_FIN	0x01
 #define FT_TCP_RST	0x04
 #define FT_IPPROTO_TCP	6
@@ -742,30 +951,44 @@ mark_closing(struct ft *ft, uint32_t i)
 /*
  * Entry i just took a packet with FIN or RST.  A RST ends the connection:
  * entry i and the reverse flows close.  A FIN closes both once one of the
- * reverse flows saw a FIN too.
+ * reverse flows saw a FIN too.  The reverse flows, whatever their ifin and
+ * tos, are in the window of the reverse 5-tuple.
  */
 static void
 tcp_close_check(struct ft *ft, uint32_t i)
 {
 	struct ft_entry *e = E(ft, i), *r;
-	struct flow_key rev;
-	uint32_t j;
+	struct ft_lkey rev;
+	struct ft_hv hv;
+	struct ft_bucket *b;
+	uint32_t j, w, g, nw;
 	int rst = (e->tcp_flags & FT_TCP_RST) != 0, both = rst;
 
-	flow_key_clear(&rev);
-	rev.src = e->key.dst;
-	rev.dst = e->key.src;
-	rev.sport = e->key.dport;
-	rev.dport = e->key.sport;
-	rev.proto = e->key.proto;
-	rev.v6 = e->key.v6;
-	j = ft->buckets[ft_bucket(ft_hash(ft, &rev), ft->nbuckets)];
-	for (; j != FT_NIL; j = r->hnext) {
-		r = E(ft, j);
-		if (tuple_eq(&r->key, &rev) &&
-		    (rst || (r->tcp_flags & FT_TCP_FIN))) {
-			mark_closing(ft, j);
-			both = 1;
+	flow_key_clear(&rev.k);
+	rev.k.src = e->key.dst;
+	rev.k.dst = e->key.src;
+	rev.k.sport = e->key.dport;
+	rev.k.dport = e->key.sport;
+	rev.k.proto = e->key.proto;
+	rev.k.v6 = e->key.v6;
+	if (e->key.v6) {
+		memcpy(rev.hi, entry_hi(e) + 12, 12);
+		memcpy(rev.hi + 12, entry_hi(e), 12);
+	}
+	hv = ft_hash(ft, &rev.k, rev.hi);
+	g = ft_bucket(hv.win, ft->nbuckets);
+	nw = ft->nbuckets < FT_TWIN ? ft->nbuckets : FT_TWIN;
+	for (w = 0; w < nw; w++) {
+		b = &ft->buckets[win_at(g, w, ft->nbuckets)];
+		if (!(b->tfp & tbit(hv)))
+			continue;
+		for (j = b->head; j != FT_NIL; j = r->hnext) {
+			r = E(ft, j);
+			if (entry_tuple_is(r, &rev) &&
+			    (rst || (r->tcp_flags & FT_TCP_FIN))) {
+				mark_closing(ft, j);
+				both = 1;
+			}
 		}
 	}
 	if (both)
@@ -783,11 +1006,11 @@ tcp_flags_seen(struct ft *ft, uint32_t i, const struct flow_key *key,
 }
 
 /*
- * Meter the packet into the flow of key in chain *head, if there is one:
+ * Meter the packet into the flow of lk in chain b, if there is one:
  * FT_FOUND or FT_NEW (restarted), else -1.
  */
-static inline int
-update_found(struct ft *ft, const struct flow_key *key, uint32_t *head,
+static inline __attribute__((always_inline)) int
+update_found(struct ft *ft, const struct ft_lkey *lk, struct ft_bucket *b,
     uint32_t ifout, uint32_t pkts, uint32_t ip_len, uint8_t tcp_flags,
     uint8_t src_mask, uint8_t dst_mask, uint32_t now)
 {
@@ -796,10 +1019,10 @@ update_found(struct ft *ft, const struct flow_key *key, uint32_t *head,
 	uint64_t searched = 0;
 	int why;
 
-	for (i = *head; i != FT_NIL; i = e->hnext) {
+	for (i = b->head; i != FT_NIL; i = e->hnext) {
 		e = E(ft, i);
 		searched++;
-		if (!key_eq(&e->key, key))
+		if (!entry_is(e, lk))
 			continue;
 		ft->st.searched += searched;
 		ft->st.pkts += pkts;
@@ -817,13 +1040,13 @@ update_found(struct ft *ft, const struct flow_key *key, uint32_t *head,
 			e->packets = pkts;
 			list_to_tail(ft, &ft->act, i);
 			ft->st.new_flows++;
-			tcp_flags_seen(ft, i, key, tcp_flags);
+			tcp_flags_seen(ft, i, &lk->k, tcp_flags);
 			return FT_NEW;
 		}
 		e->packets += pkts;
 		e->bytes += ip_len;
 		e->tcp_flags |= tcp_flags;
-		tcp_flags_seen(ft, i, key, tcp_flags);
+		tcp_flags_seen(ft, i, &lk->k, tcp_flags);
 		/* Nothing else moves: the wheel catches up in ft_expire(). */
 		if (before(e->last, now))
 			e->last = now;
@@ -848,26 +1071,32 @@ check_room(struct ft *ft, uint32_t pkts, uint32_t ip_len)
 	return 0;
 }
 
-/* A new flow of key in chain *head, with these packets. */
+/* A new flow of lk (hash hv), with these packets. */
 static int
-insert_new(struct ft *ft, const struct flow_key *key, uint32_t *head,
+insert_new(struct ft *ft, const struct ft_lkey *lk, struct ft_hv hv,
     uint32_t ifout, uint32_t pkts, uint32_t ip_len, uint8_t tcp_flags,
     uint8_t src_mask, uint8_t dst_mask, uint32_t now)
 {
 	struct ft_entry *e;
+	struct ft_bucket *b;
 	uint32_t i;
 
-	if ((i = entry_alloc(ft)) == FT_NIL) {
+	if ((i = entry_alloc(ft, lk->k.v6)) == FT_NIL) {
 		ft->st.drop_alloc_pkts += pkts;
 		ft->st.drop_alloc_bytes += ip_len;
 		return FT_DROP_ALLOC;
 	}
 	e = E(ft, i);
-	e->key = *key;
+	e->key = lk->k;
+	if (lk->k.v6)
+		memcpy((uint8_t *)e - FT_HI, lk->hi, FT_HI);
 	entry_start(e, ifout, ip_len, tcp_flags, src_mask, dst_mask, now);
 	e->packets = pkts;
-	e->hnext = *head;
-	*head = i;
+	b = &ft->buckets[ft_bidx(hv, ft->nbuckets)];
+	e->hnext = b->head;
+	b->head = i;
+	b->kfp |= kbit(hv);
+	b->tfp |= tbit(hv);
 	/* An empty wheel can start anywhere: start it at this packet. */
 	if (ft->st.active == 0)
 		ft->wcur = now & ~(FT_WGRAN - 1);
@@ -881,8 +1110,57 @@ insert_new(struct ft *ft, const struct flow_key *key, uint32_t *head,
 		ft->st.peak_at = now;
 	}
 	ft_maybe_grow(ft);
-	tcp_flags_seen(ft, i, key, tcp_flags);
+	tcp_flags_seen(ft, i, &lk->k, tcp_flags);
 	return FT_NEW;
+}
+
+/* Every update comes here, one packet at a time, with its hash. */
+static inline __attribute__((always_inline)) int
+update_lk(struct ft *ft, const struct ft_lkey *lk, struct ft_hv hv,
+    uint32_t ifout, uint32_t pkts, uint32_t ip_len, uint8_t tcp_flags,
+    uint8_t src_mask, uint8_t dst_mask, uint32_t now)
+{
+	struct ft_bucket *b;
+	int r;
+
+	ft->st.lookups++;
+	b = &ft->buckets[ft_bidx(hv, ft->nbuckets)];
+	/* The filter bit clear: no flow of this key in the chain. */
+	if (b->kfp & kbit(hv)) {
+		r = update_found(ft, lk, b, ifout, pkts, ip_len, tcp_flags,
+		    src_mask, dst_mask, now);
+		if (r >= 0)
+			return r;
+	}
+	if ((r = check_room(ft, pkts, ip_len)) != 0)
+		return r;
+	return insert_new(ft, lk, hv, ifout, pkts, ip_len, tcp_flags,
+	    src_mask, dst_mask, now);
+}
+
+/*
+ * The lookup key of an IPv4 packet.  Its hi is never read (the hash and
+ * the compares look at it only for IPv6), but is zeroed so that no path
+ * reads undefined bytes: three stores.
+ */
+static inline void
+lkey4(struct ft_lkey *lk, const struct flow_key *key)
+{
+	lk->k = *key;
+	memset(lk->hi, 0, sizeof(lk->hi));
+}
+
+/* The lookup key of an IPv6 packet: key as pkt_parse() made it, and a. */
+static inline void
+lkey6(struct ft_lkey *lk, const struct flow_key *key,
+    const struct flow_v6 *a)
+{
+	lk->k = *key;
+	lk->k.v6 = 1;
+	memcpy(&lk->k.src, a->src + 12, 4);
+	memcpy(&lk->k.dst, a->dst + 12, 4);
+	memcpy(lk->hi, a->src, 12);
+	memcpy(lk->hi + 12, a->dst, 12);
 }
 
 int
@@ -890,19 +1168,11 @@ ft_update_n(struct ft *ft, const struct flow_key *key, uint32_t ifout,
     uint32_t pkts, uint32_t ip_len, uint8_t tcp_flags, uint8_t src_mask,
     uint8_t dst_mask, uint32_t now)
 {
-	uint32_t *head;
-	int r;
+	struct ft_lkey lk;
 
-	ft->st.lookups++;
-	head = &ft->buckets[ft_bucket(ft_hash(ft, key), ft->nbuckets)];
-	r = update_found(ft, key, head, ifout, pkts, ip_len, tcp_flags,
-	    src_mask, dst_mask, now);
-	if (r >= 0)
-		return r;
-	if ((r = check_room(ft, pkts, ip_len)) != 0)
-		return r;
-	return insert_new(ft, key, head, ifout, pkts, ip_len, tcp_flags,
-	    src_mask, dst_mask, now);
+	lkey4(&lk, key);
+	return update_lk(ft, &lk, ft_hash(ft, &lk.k, lk.hi), ifout, pkts,
+	    ip_len, tcp_flags, src_mask, dst_mask, now);
 }
 
 int
@@ -914,52 +1184,16 @@ ft_update(struct ft *ft, const struct flow_key *key, uint32_t ifout,
 	    dst_mask, now);
 }
 
-/*
- * IPv6: the key's src and dst become the ids of a's addresses.  An address
- * no flow holds yet means no flow can match: straight to a new one.  A new
- * flow holds a reference on both addresses until it leaves the table.
- */
 int
 ft_update6_n(struct ft *ft, const struct flow_key *key,
     const struct flow_v6 *a, uint32_t ifout, uint32_t pkts, uint32_t ip_len,
     uint8_t tcp_flags, uint8_t src_mask, uint8_t dst_mask, uint32_t now)
 {
-	struct flow_key k = *key;
-	uint32_t *head;
-	int r;
+	struct ft_lkey lk;
 
-	ft->st.lookups++;
-	k.v6 = 1;
-	k.src = addr6_find(ft->a6, a->src);
-	k.dst = addr6_find(ft->a6, a->dst);
-	if (k.src != ADDR6_NONE && k.dst != ADDR6_NONE) {
-		head = &ft->buckets[ft_bucket(ft_hash(ft, &k), ft->nbuckets)];
-		r = update_found(ft, &k, head, ifout, pkts, ip_len, tcp_flags,
-		    src_mask, dst_mask, now);
-		if (r >= 0)
-			return r;
-	}
-	if ((r = check_room(ft, pkts, ip_len)) != 0)
-		return r;
-	if ((k.src = addr6_hold(ft->a6, a->src)) == ADDR6_NONE) {
-		ft->st.drop_alloc_pkts += pkts;
-		ft->st.drop_alloc_bytes += ip_len;
-		return FT_DROP_ALLOC;
-	}
-	if ((k.dst = addr6_hold(ft->a6, a->dst)) == ADDR6_NONE) {
-		addr6_put(ft->a6, k.src);
-		ft->st.drop_alloc_pkts += pkts;
-		ft->st.drop_alloc_bytes += ip_len;
-		return FT_DROP_ALLOC;
-	}
-	head = &ft->buckets[ft_bucket(ft_hash(ft, &k), ft->nbuckets)];
-	r = insert_new(ft, &k, head, ifout, pkts, ip_len, tcp_flags, src_mask,
-	    dst_mask, now);
-	if (r != FT_NEW) {
-		addr6_put(ft->a6, k.src);
-		addr6_put(ft->a6, k.dst);
-	}
-	return r;
+	lkey6(&lk, key, a);
+	return update_lk(ft, &lk, ft_hash(ft, &lk.k, lk.hi), ifout, pkts,
+	    ip_len, tcp_flags, src_mask, dst_mask, now);
 }
 
 int
@@ -969,6 +1203,61 @@ ft_update6(struct ft *ft, const struct flow_key *key,
 {
 	return ft_update6_n(ft, key, a, ifout, 1, ip_len, tcp_flags, src_mask,
 	    dst_mask, now);
+}
+
+/*
+ * A batch, FT_BATCH packets a round: hash every key and prefetch its
+ * bucket; then read each bucket and prefetch the head entry its filter
+ * lets through; then meter the packets one by one in order, through the
+ * same update_lk() as ft_update_n().  The prefetches are only hints, and
+ * each update looks its bucket up again (an earlier packet of the round
+ * may have added a flow or grown the table), so the result is exactly
+ * that of the packets one by one: only the cache misses overlap.
+ */
+void
+ft_update_batch(struct ft *ft, const struct ft_pkt *p, uint32_t n, int *res)
+{
+	struct ft_lkey lk[FT_BATCH];
+	struct ft_hv hv[FT_BATCH];
+	const struct ft_bucket *b;
+	const uint8_t *e;
+	uint32_t base, m, j, h;
+	int r;
+
+	for (base = 0; base < n; base += m) {
+		m = n - base < FT_BATCH ? n - base : FT_BATCH;
+		for (j = 0; j < m; j++) {
+			if (p[base + j].key.v6)
+				lkey6(&lk[j], &p[base + j].key,
+				    &p[base + j].v6);
+			else
+				lkey4(&lk[j], &p[base + j].key);
+			hv[j] = ft_hash(ft, &lk[j].k, lk[j].hi);
+			__builtin_prefetch(&ft->buckets[ft_bidx(hv[j],
+			    ft->nbuckets)]);
+		}
+		for (j = 0; j < m; j++) {
+			b = &ft->buckets[ft_bidx(hv[j], ft->nbuckets)];
+			if (!(b->kfp & kbit(hv[j])) || (h = b->head) == FT_NIL)
+				continue;
+			e = (const uint8_t *)E(ft, h);
+			if (h & FT_V6BIT) {
+				/* 88 bytes from the address part: two lines */
+				__builtin_prefetch(e - FT_HI, 1);
+				__builtin_prefetch(e + 63, 1);
+			} else
+				__builtin_prefetch(e, 1);
+		}
+		for (j = 0; j < m; j++) {
+			const struct ft_pkt *q = &p[base + j];
+
+			r = update_lk(ft, &lk[j], hv[j], q->ifout, q->pkts,
+			    q->bytes, q->tcp_flags, q->src_mask, q->dst_mask,
+			    q->now);
+			if (res != NULL)
+				res[base + j] = r;
+		}
+	}
 }
 
 /*
@@ -1098,12 +1387,16 @@ int
 ft_export_key(struct ft *ft, const struct flow_key *key, uint32_t now)
 {
 	struct ft_entry *e;
+	struct ft_lkey lk;
 	uint32_t i;
 
-	i = ft->buckets[ft_bucket(ft_hash(ft, key), ft->nbuckets)];
+	if (key->v6)		/* an IPv6 key carries no addresses */
+		return 0;
+	lkey4(&lk, key);
+	i = ft->buckets[ft_bidx(ft_hash(ft, &lk.k, lk.hi), ft->nbuckets)].head;
 	for (; i != FT_NIL; i = e->hnext) {
 		e = E(ft, i);
-		if (key_eq(&e->key, key)) {
+		if (entry_is(e, &lk)) {
 			ft_remove_export(ft, i, FT_EXP_FORCED, 1, now);
 			return 1;
 		}
@@ -1115,20 +1408,33 @@ uint32_t
 ft_export_tuple(struct ft *ft, const struct flow_key *key, uint32_t now)
 {
 	struct ft_entry *e;
-	uint32_t *pp, i, n = 0;
+	struct ft_bucket *b;
+	struct ft_lkey lk;
+	struct ft_hv hv;
+	uint32_t i, n = 0, w, g, nw;
 
-	/*
-	 * Restart from the bucket head after each removal: the removal
-	 * rewrites the chain, and chains are about one entry long.
-	 */
-	pp = &ft->buckets[ft_bucket(ft_hash(ft, key), ft->nbuckets)];
+	if (key->v6)
+		return 0;
+	lkey4(&lk, key);
+	hv = ft_hash(ft, &lk.k, lk.hi);
+	g = ft_bucket(hv.win, ft->nbuckets);
+	nw = ft->nbuckets < FT_TWIN ? ft->nbuckets : FT_TWIN;
+	for (w = 0; w < nw; w++) {
+		b = &ft->buckets[win_at(g, w, ft->nbuckets)];
+		/*
+		 * Restart from the bucket head after each removal: the
+		 * removal rewrites the chain (and its filters).
+		 */
 again:
-	for (i = *pp; i != FT_NIL; i = e->hnext) {
-		e = E(ft, i);
-		if (tuple_eq(&e->key, key)) {
-			ft_remove_export(ft, i, FT_EXP_FORCED, 1, now);
-			n++;
-			goto again;
+		if (!(b->tfp & tbit(hv)))
+			continue;
+		for (i = b->head; i != FT_NIL; i = e->hnext) {
+			e = E(ft, i);
+			if (entry_tuple_is(e, &lk)) {
+				ft_remove_export(ft, i, FT_EXP_FORCED, 1, now);
+				n++;
+				goto again;
+			}
 		}
 	}
 	return n;
@@ -1204,8 +1510,44 @@ ft_walk(const struct ft *ft, struct rec_sink sink, uint32_t now)
 
 	for (i = ft->act.head; i != FT_NIL; i = e->anext) {
 		e = E(ft, i);
-		entry_to_rec(ft, e, &r, &v6);
+		entry_to_rec(e, &r, &v6);
 		rec_sink_put(&sink, &r, now);
+	}
+}
+
+/*
+ * By slab index, not by the active list: an entry never changes its index
+ * while it lives (a rehash or a split leaves it where it is), so a position
+ * stays meaningful between calls whatever happened to the table meanwhile.
+ * Freed entries are marked in aprev; past a pool's used nothing was handed
+ * out.  Positions run through the IPv4 pool's indices, then the IPv6
+ * pool's (FT_V6BIT + n), so a position is an entry index too.
+ */
+uint32_t
+ft_walk_from(const struct ft *ft, uint32_t pos, uint32_t max,
+    struct rec_sink sink, uint32_t now)
+{
+	struct flow_rec r;
+	struct flow_v6 v6;
+	const struct ft_pool *p;
+	const struct ft_entry *e;
+	uint32_t n, left = max;
+
+	for (;;) {
+		if (!(pos & FT_V6BIT) && pos >= ft->pool[0].used)
+			pos = FT_V6BIT;		/* on to the IPv6 pool */
+		p = &ft->pool[pos >> 31];
+		n = pos & ~FT_V6BIT;
+		if (pos == FT_WALK_END || n >= p->used)
+			return FT_WALK_END;
+		if (left-- == 0)
+			return pos;
+		e = E(ft, pos);
+		if (e->aprev != FT_FREE) {
+			entry_to_rec(e, &r, &v6);
+			rec_sink_put(&sink, &r, now);
+		}
+		pos++;
 	}
 }
 
@@ -1224,16 +1566,34 @@ ft_hashsize(const struct ft *ft)
 size_t
 ft_memory(const struct ft *ft)
 {
-	return sizeof(*ft) +
-	    (size_t)ft->nbuckets * sizeof(uint32_t) +
-	    ((size_t)ft->wslots + 1) * sizeof(uint32_t) +
-	    (size_t)ft->slabcap * sizeof(struct ft_entry *) +
-	    (size_t)ft->nslabs * FT_SLAB * sizeof(struct ft_entry) +
-	    addr6_memory(ft->a6);
+	size_t m = sizeof(*ft) +
+	    (size_t)ft->nbuckets * sizeof(struct ft_bucket) +
+	    ((size_t)ft->wslots + 1) * sizeof(uint32_t);
+	uint32_t k;
+
+	for (k = 0; k < 2; k++)
+		m += (size_t)ft->pool[k].slabcap * sizeof(uint8_t *) +
+		    (size_t)ft->pool[k].nslabs * FT_SLAB * ft->pool[k].esize;
+	return m;
 }
 
 size_t
-ft_entry_size(void)
+ft_entry_size(int v6)
 {
-	return sizeof(struct ft_entry);
+	return v6 ? sizeof(struct ft_entry6) : sizeof(struct ft_entry);
+}
+
+uint32_t
+ft_longest_chain(const struct ft *ft)
+{
+	uint32_t k, i, n, best = 0;
+
+	for (k = 0; k < ft->nbuckets; k++) {
+		for (n = 0, i = ft->buckets[k].head; i != FT_NIL;
+		    i = E(ft, i)->hnext)
+			n++;
+		if (n > best)
+			best = n;
+	}
+	return best;
 }

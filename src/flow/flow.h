@@ -90,19 +90,42 @@ int ft_update6_n(struct ft *ft, const struct flow_key *key,
     const struct flow_v6 *a, uint32_t ifout, uint32_t pkts, uint32_t ip_len,
     uint8_t tcp_flags, uint8_t src_mask, uint8_t dst_mask, uint32_t now);
 
+/*
+ * One packet of a batch for ft_update_batch(): the arguments of
+ * ft_update_n() (key.v6 set: those of ft_update6_n(), addresses in v6).
+ */
+struct ft_pkt {
+	struct flow_key key;
+	struct flow_v6 v6;		/* IPv6 only */
+	uint32_t ifout, pkts, bytes, now;
+	uint8_t tcp_flags, src_mask, dst_mask;
+};
+
+/*
+ * Meter n packets, in order, exactly as n calls of ft_update_n() /
+ * ft_update6_n() would (same table, same records, same stats), but with
+ * the cache misses of their lookups overlapped.  res (NULL or n ints)
+ * gets each packet's result.
+ */
+void ft_update_batch(struct ft *ft, const struct ft_pkt *p, uint32_t n,
+    int *res);
+
 /* Export every flow whose timeout has passed at "now".  Returns how many. */
 uint32_t ft_expire(struct ft *ft, uint32_t now);
 /* ms from now until the next flow times out (UINT32_MAX if the table is empty). */
 uint32_t ft_next_expiry(const struct ft *ft, uint32_t now);
 /* Export every flow (flush, shutdown).  Returns how many. */
 uint32_t ft_flush(struct ft *ft, uint32_t now);
-/* Export the flow with this key now, if it exists.  Returns 1 if it did. */
+/*
+ * Export the flow with this IPv4 key now, if it exists.  Returns 1 if it
+ * did.
+ */
 int ft_export_key(struct ft *ft, const struct flow_key *key, uint32_t now);
 
 /*
  * Export now every flow of key's 5-tuple (src, dst, sport, dport, proto),
  * whatever its ifin and tos: a connection ended (conntrack knows neither).
- * Returns how many.
+ * IPv4 only (conntrack events are).  Returns how many.
  */
 uint32_t ft_export_tuple(struct ft *ft, const struct flow_key *key,
     uint32_t now);
@@ -127,11 +150,25 @@ int ft_rehash(struct ft *ft, uint32_t hashsize);
  */
 void ft_walk(const struct ft *ft, struct rec_sink sink, uint32_t now);
 
+/*
+ * The same in bounded steps, for a listing that must not hold the caller:
+ * visit at most max entry slots from pos (start at 0), hand the live ones
+ * to sink, return the position to go on from, or FT_WALK_END.  The table
+ * may change between calls.  A flow that lives through the whole walk is
+ * listed exactly once; one created or ended during it may be listed or
+ * not (a new flow that takes a freed slot behind pos is not).
+ */
+#define FT_WALK_END	UINT32_MAX
+uint32_t ft_walk_from(const struct ft *ft, uint32_t pos, uint32_t max,
+    struct rec_sink sink, uint32_t now);
+
 const struct ft_stats *ft_stats(const struct ft *ft);
 uint32_t ft_hashsize(const struct ft *ft);
 /* Bytes held by the table: slabs plus buckets. */
 size_t ft_memory(const struct ft *ft);
-/* Bytes of one flow entry (for the documentation and the benchmark). */
-size_t ft_entry_size(void);
+/* Bytes of one IPv4 (v6 0) or IPv6 flow entry (documentation, benchmark). */
+size_t ft_entry_size(int v6);
+/* The longest hash chain (tests and debugging: walks every bucket). */
+uint32_t ft_longest_chain(const struct ft *ft);
 
 #endif

@@ -4,9 +4,10 @@
  * struct flow_key is the flow key (SPEC 4).  Keys are hashed and compared
  * as raw bytes, so every key must be zeroed before it is filled in
  * (padding included): use flow_key_clear().  An IPv6 key (v6 = 1) keeps
- * the 20 bytes of an IPv4 one: in the flow table its src and dst are the
- * ids of its addresses in the table's IPv6 address table (flow/addr6.h),
- * so IPv4 entries pay nothing for IPv6.
+ * the 20 bytes of an IPv4 one, its addresses travel beside it (struct
+ * flow_v6); in the flow table its src and dst hold the last 4 bytes of
+ * each address and the other 24 sit in front of the entry (flow.c), so
+ * IPv4 entries pay nothing for IPv6.
  *
  * struct flow_rec is one finished flow as the exporter encodes it.  Times are
  * milliseconds on the daemon's uptime clock (util/clock.h), the clock NetFlow
@@ -27,8 +28,8 @@
 #include <string.h>
 
 struct flow_key {
-	uint32_t src;		/* IPv4 source, network byte order; IPv6: id */
-	uint32_t dst;		/* IPv4 destination, network byte order; IPv6: id */
+	uint32_t src;		/* IPv4 source, network byte order (IPv6: above) */
+	uint32_t dst;		/* IPv4 destination, network byte order */
 	uint32_t ifin;		/* input ifindex (0 = unknown / local) */
 	uint16_t sport;		/* host byte order; 0 when the protocol has none */
 	uint16_t dport;		/* host byte order; ICMP(v6): type * 256 + code */

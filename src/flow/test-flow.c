@@ -460,7 +460,8 @@ test_peak_timeouts(void)
 	CHECK_EQ(ft_next_expiry(ft, 21500), 500);
 	CHECK_EQ(ft_expire(ft, 22000), 5);
 	CHECK(ft_memory(ft) > 0);
-	CHECK_EQ(ft_entry_size(), 64);
+	CHECK_EQ(ft_entry_size(0), 64);
+	CHECK_EQ(ft_entry_size(1), 88);
 	ft_free(ft);
 }
 
@@ -1062,6 +1063,287 @@ test_update_n(void)
 	ft_free(ft);
 }
 
+/* How often each key (by mkkey's n, up to WALK_N) was listed. */
+#define WALK_N	20000
+static uint8_t walk_seen[WALK_N];
+
+static void
+seen_fn(void *arg, const struct flow_rec *r, uint32_t now)
+{
+	uint32_t n = r->key.src & 0xffffff;
+
+	(void)arg;
+	if (n < WALK_N && walk_seen[n] < 255)
+		walk_seen[n]++;
+}
+
+/*
+ * A listing in steps while the table changes under it: flows that live
+ * through it are listed exactly once, flows gone before it started never,
+ * and nothing twice; a flush in the middle ends it.
+ */
+static void
+test_walk_from(void)
+{
+	struct rec_sink seen = { seen_fn, NULL };
+	struct sink s;
+	struct ft *ft;
+	struct flow_key k;
+	uint32_t i, pos, steps = 0, n = 10000;
+
+	memset(&s, 0, sizeof(s));
+	memset(walk_seen, 0, sizeof(walk_seen));
+	ft = ft_new(0, 0, 1800000, 600000, (struct rec_sink){ sink_fn, &s });
+	for (i = 0; i < n; i++) {
+		k = mkkey(i);
+		ft_update(ft, &k, 0, 100, 0, 0, 0, 1);
+	}
+	/* gone before the listing: odd keys below 1000 */
+	for (i = 1; i < 1000; i += 2) {
+		k = mkkey(i);
+		CHECK_EQ(ft_export_key(ft, &k, 2), 1);
+	}
+	for (pos = 0; (pos = ft_walk_from(ft, pos, 97, seen, 3)) !=
+	    FT_WALK_END; steps++) {
+		/* meanwhile: flows end, new ones take their slots, a rehash */
+		k = mkkey(2000 + steps * 2);
+		ft_export_key(ft, &k, 3);
+		k = mkkey(n + steps);
+		ft_update(ft, &k, 0, 100, 0, 0, 0, 3);
+		if (steps == 30)
+			CHECK_EQ(ft_rehash(ft, 977), 0);
+	}
+	CHECK(steps >= 100);
+	for (i = 0; i < WALK_N; i++) {
+		int gone_before = i < 1000 && (i & 1);
+		int ended = i >= 2000 && i < 2000 + steps * 2 && !(i & 1);
+		int born = i >= n;
+
+		CHECK(walk_seen[i] <= 1);
+		if (gone_before)
+			CHECK_EQ(walk_seen[i], 0);
+		else if (!ended && !born && i < n)
+			CHECK_EQ(walk_seen[i], 1);
+	}
+	/* a flush mid-walk: the position goes past the end */
+	pos = ft_walk_from(ft, 0, 50, seen, 4);
+	CHECK(pos != FT_WALK_END);
+	ft_flush(ft, 4);
+	CHECK_EQ(ft_walk_from(ft, pos, 50, seen, 4), FT_WALK_END);
+	ft_free(ft);
+}
+
+/* Every record a table exported, copied out (addresses included). */
+struct logrec {
+	struct flow_rec r;		/* v6 and nat cleared */
+	struct flow_v6 a;		/* zero for IPv4 */
+	uint32_t now;
+};
+
+struct reclog {
+	struct logrec *v;
+	size_t n, cap;
+};
+
+static void
+log_fn(void *arg, const struct flow_rec *r, uint32_t now)
+{
+	struct reclog *l = arg;
+	struct logrec *x;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 1024;
+		l->v = realloc(l->v, l->cap * sizeof(*l->v));
+		if (l->v == NULL)
+			abort();
+	}
+	x = &l->v[l->n++];
+	memset(x, 0, sizeof(*x));
+	x->r = *r;
+	x->r.v6 = NULL;
+	x->r.nat = NULL;
+	if (r->v6 != NULL)
+		x->a = *r->v6;
+	x->now = now;
+}
+
+static int
+logrec_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, sizeof(struct logrec));
+}
+
+/* A packet of the mixed traffic below: flow n of a pool, IPv4 or IPv6. */
+static void
+mixed_pkt(uint32_t n, uint64_t r, struct ft_pkt *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->key.proto = n % 3 ? 6 : 17;
+	p->key.sport = (uint16_t)(1000 + n / 8);
+	p->key.dport = 80;
+	p->key.tos = (uint8_t)(n % 4 == 0 ? r >> 8 & 3 : 0);
+	p->key.ifin = 1 + (n % 8 == 1);
+	if (n & 4) {		/* the reverse direction of the flow n & ~4 */
+		p->key.sport = 80;
+		p->key.dport = (uint16_t)(1000 + n / 8);
+	}
+	if (n % 5 == 0) {
+		p->key.v6 = 1;
+		p->v6.src[0] = p->v6.dst[0] = 0x20;
+		p->v6.src[15] = (uint8_t)(n & 4 ? 2 : 1);
+		p->v6.dst[15] = (uint8_t)(n & 4 ? 1 : 2);
+		memcpy(p->v6.src + 4, &n, 2);	/* some pairs unique */
+		memcpy(p->v6.dst + 4, &n, 2);
+	} else {
+		p->key.src = n & 4 ? 0x0a000002u : 0x0a000001u;
+		p->key.dst = n & 4 ? 0x0a000001u : 0x0a000002u;
+	}
+	p->ifout = 3;
+	p->pkts = 1 + (uint32_t)(r >> 16 & 1);
+	p->bytes = 40 + (uint32_t)(r >> 20 & 1023);
+	if ((r >> 40) % 997 == 0)	/* now and then a counter that wraps */
+		p->bytes = UINT32_MAX - 100;
+	if (p->key.proto == 6)
+		p->tcp_flags = (r >> 32) % 50 == 0 ? 0x01 :
+		    (r >> 32) % 211 == 0 ? 0x04 : 0x10;
+}
+
+/*
+ * ft_update_batch() against the same packets one by one: the same results,
+ * stats, active flows (in order) and exported records, through splits,
+ * drops at maxflows, TCP ends, counter wraps, IPv6 and table growth.  The
+ * two tables have different hash seeds, so only what does not depend on
+ * chain order is compared in order; the exports, whose order inside one
+ * ft_export/expiry step may follow bucket order, are compared sorted.
+ */
+static void
+test_batch_same(void)
+{
+	enum { NPKT = 60000, POOL = 24000 };
+	static struct ft_pkt p[NPKT];
+	static int r1[NPKT], r2[NPKT];
+	struct reclog l1 = { 0 }, l2 = { 0 }, w1 = { 0 }, w2 = { 0 };
+	struct ft *a, *b;
+	uint64_t rng = 0x1234567887654321ULL, x;
+	uint32_t i, j, m, now = 5, k;
+	struct ft_stats s1, s2;
+
+	a = ft_new(5000, 0, 6000, 3000, (struct rec_sink){ log_fn, &l1 });
+	b = ft_new(5000, 0, 6000, 3000, (struct rec_sink){ log_fn, &l2 });
+	CHECK(a != NULL && b != NULL);
+	ft_set_tcp_close(a, 400);
+	ft_set_tcp_close(b, 400);
+	for (i = 0; i < NPKT; i++) {
+		x = rng;
+		rng ^= rng << 13;
+		rng ^= rng >> 7;
+		rng ^= rng << 17;
+		/* a hot few and a long tail, so flows both repeat and churn */
+		k = (uint32_t)(x % 7 < 3 ? x % 64 : x % POOL);
+		mixed_pkt(k, x >> 3, &p[i]);
+		now += (x >> 60 & 3) == 0;
+		/* a batch may hold packets a little out of time order */
+		p[i].now = now - (uint32_t)(x >> 58 & 1);
+	}
+	for (i = 0; i < NPKT; i += m) {
+		m = 1 + (uint32_t)(p[i].bytes % 150);
+		if (m > NPKT - i)
+			m = NPKT - i;
+		for (j = 0; j < m; j++)
+			r1[i + j] = p[i + j].key.v6 ?
+			    ft_update6_n(a, &p[i + j].key, &p[i + j].v6,
+			    p[i + j].ifout, p[i + j].pkts, p[i + j].bytes,
+			    p[i + j].tcp_flags, 0, 0, p[i + j].now) :
+			    ft_update_n(a, &p[i + j].key, p[i + j].ifout,
+			    p[i + j].pkts, p[i + j].bytes, p[i + j].tcp_flags,
+			    0, 0, p[i + j].now);
+		ft_update_batch(b, p + i, m, r2 + i);
+		ft_expire(a, p[i + m - 1].now);
+		ft_expire(b, p[i + m - 1].now);
+	}
+	CHECK(memcmp(r1, r2, sizeof(r1)) == 0);
+	s1 = *ft_stats(a);
+	s2 = *ft_stats(b);
+	/* chain positions follow the seeds: the one figure that may differ */
+	s1.searched = s2.searched = 0;
+	CHECK(memcmp(&s1, &s2, sizeof(s1)) == 0);
+	CHECK(s1.drop_maxflows_pkts > 0);
+	CHECK(s1.exported[FT_EXP_INACTIVE] > 0);
+	CHECK(s1.exported[FT_EXP_ACTIVE] > 0);
+	CHECK(s1.exported[FT_EXP_OVERFLOW] > 0);
+	CHECK(s1.tcp_closing > 0);
+	CHECK(s1.rehashes > 0);
+	ft_walk(a, (struct rec_sink){ log_fn, &w1 }, now);
+	ft_walk(b, (struct rec_sink){ log_fn, &w2 }, now);
+	CHECK_EQ(w1.n, w2.n);
+	CHECK(w1.n > 0);
+	CHECK(w1.n == w2.n &&
+	    memcmp(w1.v, w2.v, w1.n * sizeof(*w1.v)) == 0);
+	CHECK_EQ(l1.n, l2.n);
+	qsort(l1.v, l1.n, sizeof(*l1.v), logrec_cmp);
+	qsort(l2.v, l2.n, sizeof(*l2.v), logrec_cmp);
+	CHECK(l1.n == l2.n && memcmp(l1.v, l2.v, l1.n * sizeof(*l1.v)) == 0);
+	ft_free(a);
+	ft_free(b);
+	free(l1.v);
+	free(l2.v);
+	free(w1.v);
+	free(w2.v);
+}
+
+/*
+ * 256 ToS values x 4 input interfaces of one 5-tuple: the hash covers the
+ * whole key, so they spread over many chains, and ft_export_tuple() (a
+ * connection's end) still finds every one of them, and nothing else.
+ */
+static void
+test_tos_ifin_spread(void)
+{
+	struct sink s;
+	struct ft *ft;
+	struct flow_key k = mkkey(5), other = mkkey(6);
+	uint32_t tos, ifin;
+
+	memset(&s, 0, sizeof(s));
+	ft = ft_new(0, 0, 1800000, 15000, (struct rec_sink){ sink_fn, &s });
+	for (tos = 0; tos < 256; tos++) {
+		k.tos = (uint8_t)tos;
+		CHECK_EQ(ft_update(ft, &k, 3, 100, 0, 0, 0, 1), FT_NEW);
+	}
+	/* 256 keys over 16 chains: about 16 each, far from one chain */
+	CHECK(ft_longest_chain(ft) <= 48);
+	for (ifin = 3; ifin < 6; ifin++)
+		for (tos = 0; tos < 256; tos++) {
+			k.ifin = ifin;
+			k.tos = (uint8_t)tos;
+			CHECK_EQ(ft_update(ft, &k, 3, 100, 0, 0, 0, 1),
+			    FT_NEW);
+		}
+	for (tos = 0; tos < 4; tos++) {
+		other.tos = (uint8_t)tos;
+		ft_update(ft, &other, 3, 100, 0, 0, 0, 1);
+	}
+	CHECK_EQ(ft_stats(ft)->active, 1028);
+	CHECK(ft_longest_chain(ft) <= 128);
+	/* the lookups of these variants find them */
+	k.ifin = 4;
+	k.tos = 77;
+	CHECK_EQ(ft_update(ft, &k, 3, 100, 0, 0, 0, 2), FT_FOUND);
+	k.ifin = 99;
+	k.tos = 0;
+	CHECK_EQ(ft_export_tuple(ft, &k, 3), 1024);
+	CHECK_EQ(s.n, 1024);
+	CHECK_EQ(s.last.end_reason, REC_END_EOF);
+	CHECK_EQ(ft_stats(ft)->active, 4);
+	CHECK_EQ(ft_export_tuple(ft, &k, 3), 0);
+	/* a small administrator's table: the window wraps round */
+	CHECK_EQ(ft_rehash(ft, 7), 0);
+	CHECK_EQ(ft_export_tuple(ft, &other, 4), 4);
+	CHECK_EQ(ft_stats(ft)->active, 0);
+	check_invariants(ft, &s);
+	ft_free(ft);
+}
+
 int
 main(void)
 {
@@ -1085,5 +1367,8 @@ main(void)
 	test_ipv6_maxflows();
 	test_tcp_close();
 	test_update_n();
+	test_walk_from();
+	test_batch_same();
+	test_tos_ifin_spread();
 	return check_done();
 }

@@ -21,7 +21,7 @@
 #include <sys/random.h>
 #include <netinet/in.h>
 
-#include "flow/addr6.h"
+#include "input/addr6.h"
 #include "input/ctconn.h"
 
 #define CTCONN_SLAB_SHIFT	10
@@ -733,32 +733,88 @@ ctconn_flush(struct ctconn *t, uint32_t now)
 	return cnt;
 }
 
+static void walk_entry(const struct ctconn *t, const struct ctconn_entry *e,
+    uint32_t now, struct rec_sink *sink);
+
 void
 ctconn_walk(const struct ctconn *t, uint32_t now, struct rec_sink sink)
 {
-	const struct ctconn_entry *e;
+	uint32_t i;
+
+	for (i = t->head; i != NIL; i = E(t, i)->next)
+		walk_entry(t, E(t, i), now, &sink);
+}
+
+/* The two flows of one connection, as ctconn_walk() lists them. */
+static void
+walk_entry(const struct ctconn *t, const struct ctconn_entry *e,
+    uint32_t now, struct rec_sink *sink)
+{
 	struct ctconn_info ci;
 	struct flow_key k[2];
 	struct flow_v6 a[2];
 	struct flow_rec r;
-	uint32_t i;
 	int d;
 
-	for (i = t->head; i != NIL; i = e->next) {
-		e = E(t, i);
-		info_from_entry(t, e, &ci);
-		ctconn_flow_keys(&ci, &k[0], &k[1], a);
-		for (d = 0; d < 2; d++) {
-			memset(&r, 0, sizeof(r));
-			r.key = k[d];
-			r.v6 = e->v6 ? &a[d] : NULL;
-			r.packets = e->new_pkts[d];
-			r.bytes = e->new_bytes[d];
-			r.first = e->pstart;
-			r.last = (int32_t)(now - e->pstart) < 0 ? e->pstart : now;
-			rec_sink_put(&sink, &r, now);
-		}
+	info_from_entry(t, e, &ci);
+	ctconn_flow_keys(&ci, &k[0], &k[1], a);
+	for (d = 0; d < 2; d++) {
+		memset(&r, 0, sizeof(r));
+		r.key = k[d];
+		r.v6 = e->v6 ? &a[d] : NULL;
+		r.packets = e->new_pkts[d];
+		r.bytes = e->new_bytes[d];
+		r.first = e->pstart;
+		r.last = (int32_t)(now - e->pstart) < 0 ? e->pstart : now;
+		rec_sink_put(sink, &r, now);
 	}
+}
+
+static uint32_t
+rev32(uint32_t v)
+{
+	v = ((v >> 1) & 0x55555555u) | ((v & 0x55555555u) << 1);
+	v = ((v >> 2) & 0x33333333u) | ((v & 0x33333333u) << 2);
+	v = ((v >> 4) & 0x0f0f0f0fu) | ((v & 0x0f0f0f0fu) << 4);
+	v = ((v >> 8) & 0x00ff00ffu) | ((v & 0x00ff00ffu) << 8);
+	return (v >> 16) | (v << 16);
+}
+
+/*
+ * Buckets in bit-reversed order: when the bucket array doubles between two
+ * calls, bucket b splits into b and b + n, and every bucket still to visit
+ * in the old order maps onto buckets still to visit in the new one, so no
+ * connection is listed twice or skipped because of the resize.  A bucket
+ * is always visited whole, so max is exceeded by at most one chain.
+ */
+int
+ctconn_walk_from(struct ctconn *t, uint32_t *cursor, uint32_t max,
+    uint32_t now, ctconn_get_fn get, void *garg, struct rec_sink sink)
+{
+	uint32_t mask = t->nbuckets - 1, v = *cursor, n = 0, i;
+	struct ctconn_info ei, ci;
+
+	while (n < max) {
+		for (i = t->buckets[v & mask]; i != NIL; i = E(t, i)->hnext,
+		    n++) {
+			/*
+			 * New counters keep the entry in its hash chain (a
+			 * delta too wide for 32 bits is exported and moves it
+			 * on the period list only).
+			 */
+			info_from_entry(t, E(t, i), &ei);
+			if (get != NULL && get(garg, &ei.key, &ci) == 0)
+				refresh(t, i, &ci, now);
+			walk_entry(t, E(t, i), now, &sink);
+		}
+		v |= ~mask;
+		v = rev32(rev32(v) + 1);
+		if (v == 0)
+			return 1;
+		n++;	/* an empty bucket costs a little too */
+	}
+	*cursor = v;
+	return 0;
 }
 
 const struct ctconn_stats *

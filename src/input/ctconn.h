@@ -176,6 +176,18 @@ int ctconn_update(struct ctconn *t, const struct ctconn_info *ci,
  * it last saw a packet).  The sink must not modify the table.
  */
 void ctconn_walk(const struct ctconn *t, uint32_t now, struct rec_sink sink);
+/*
+ * The same in bounded steps: about max connections (and empty buckets)
+ * from *cursor (0 to start), updated to go on from; 1 when the walk is
+ * complete.  get, if not NULL, gives a connection's fresh counters (0) or
+ * fails (they stay as last known); only counters change.  The table may
+ * change between calls: a connection present throughout is listed once,
+ * one added or removed during the walk may or may not be.
+ */
+typedef int (*ctconn_get_fn)(void *arg, const struct ctconn_key *k,
+    struct ctconn_info *out);
+int ctconn_walk_from(struct ctconn *t, uint32_t *cursor, uint32_t max,
+    uint32_t now, ctconn_get_fn get, void *garg, struct rec_sink sink);
 
 /*
  * Build the two flow keys of a connection (see the top of this file).  An

@@ -199,6 +199,15 @@ ctin_walk(struct ctin *ct, uint32_t now, struct rec_sink sink)
 }
 
 int
+ctin_walk_from(struct ctin *ct, uint32_t *cursor, uint32_t max,
+    uint32_t now, struct rec_sink sink)
+{
+	if (ct->mode == NULL)
+		return 1;
+	return ctmode_walk_from(ct->mode, cursor, max, now, sink);
+}
+
+int
 ctin_reconfig(struct ctin *ct, const struct conf *c, char *err,
     size_t errlen)
 {

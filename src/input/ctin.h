@@ -73,6 +73,13 @@ int ctin_reconfig(struct ctin *ct, const struct conf *c, char *err,
  */
 void ctin_walk(struct ctin *ct, uint32_t now, struct rec_sink sink);
 /*
+ * The same in bounded steps, without the dump (the daemon's listing, which
+ * must not wait for a whole table): about max connections per call, each
+ * with fresh counters from one GET (ctmode_walk_from); 1 when done.
+ */
+int ctin_walk_from(struct ctin *ct, uint32_t *cursor, uint32_t max,
+    uint32_t now, struct rec_sink sink);
+/*
  * The counters of each part, for formatters of the statistics: end is set
  * in capture = nflog, mode and table in capture = conntrack, else NULL.
  */

@@ -231,6 +231,26 @@ ctmode_walk(struct ctmode *m, uint32_t now, struct rec_sink sink)
 	ctconn_walk(m->tab, now, sink);
 }
 
+/* One connection's counters for the listing; a failure keeps the known. */
+static int
+walk_get(void *arg, const struct ctconn_key *k, struct ctconn_info *out)
+{
+	struct ctmode *m = arg;
+
+	if (ctnl_get(m->nl, k, out) == 0)
+		return 0;
+	if (errno != ENOENT)
+		m->st.get_errors++;
+	return -1;
+}
+
+int
+ctmode_walk_from(struct ctmode *m, uint32_t *cursor, uint32_t max,
+    uint32_t now, struct rec_sink sink)
+{
+	return ctconn_walk_from(m->tab, cursor, max, now, walk_get, m, sink);
+}
+
 const struct ctmode_stats *
 ctmode_stats(const struct ctmode *m)
 {

@@ -85,6 +85,13 @@ void ctmode_reconfig(struct ctmode *m, uint32_t maxconns, uint32_t active_ms);
  * inserted or forgotten.
  */
 void ctmode_walk(struct ctmode *m, uint32_t now, struct rec_sink sink);
+/*
+ * A listing in bounded steps (ctconn_walk_from): no dump; each connection
+ * listed gets its fresh counters by one GET (as the active timeout does),
+ * about max of them per call.
+ */
+int ctmode_walk_from(struct ctmode *m, uint32_t *cursor, uint32_t max,
+    uint32_t now, struct rec_sink sink);
 
 const struct ctmode_stats *ctmode_stats(const struct ctmode *m);
 const struct ctconn_stats *ctmode_table_stats(const struct ctmode *m);

@@ -351,6 +351,84 @@ test_memory(void)
 	ctconn_free(t);
 }
 
+/* Original-direction records listed, per source port (= connection). */
+static uint8_t walk_seen[8192];
+static uint32_t walk_bad_pkts;
+
+static void
+seen_fn(void *arg, const struct flow_rec *r, uint32_t now)
+{
+	(void)arg;
+	if (r->key.src != inet_addr("10.0.0.2"))
+		return;
+	if (r->key.sport < 8192 && walk_seen[r->key.sport] < 255)
+		walk_seen[r->key.sport]++;
+	/*
+	 * As many packets as the port: fresh from fake_get, or known since
+	 * the insert (the first 2000; the later ones came without counters)
+	 */
+	if (r->packets != r->key.sport &&
+	    (r->key.sport < 2000 || r->key.sport % 7 != 0))
+		walk_bad_pkts++;
+}
+
+static int
+fake_get(void *arg, const struct ctconn_key *k, struct ctconn_info *out)
+{
+	unsigned *gets = arg;
+
+	(*gets)++;
+	*out = mkconn(k->id, k->sport);
+	counters(out, k->sport, k->sport * 100u, 1, 100);
+	return k->sport % 7 == 0 ? -1 : 0;	/* some fail: last known */
+}
+
+/*
+ * The listing in steps while connections come (the buckets double twice
+ * under the cursor) and go: a connection there throughout is listed
+ * exactly once, none twice; every listed one asked for fresh counters.
+ */
+static void
+test_walk_from(void)
+{
+	struct ctconn *t = ctconn_new(0, (struct rec_sink){ collect, NULL });
+	struct rec_sink seen = { seen_fn, NULL };
+	struct ctconn_info ci;
+	uint32_t i, cur = 0, steps = 0;
+	unsigned gets = 0;
+
+	memset(walk_seen, 0, sizeof(walk_seen));
+	for (i = 1; i < 2000; i++) {
+		ci = mkconn(i, (uint16_t)i);
+		/* the last known counters equal the fresh ones for sport % 7 */
+		counters(&ci, i, i * 100u, 1, 100);
+		CHECK_EQ(ctconn_seen(t, &ci, 1, 0), CTCONN_NEW);
+	}
+	while (!ctconn_walk_from(t, &cur, 40, 5, fake_get, &gets, seen)) {
+		for (i = 0; i < 40; i++) {	/* 2000..7999 arrive */
+			ci = mkconn(2000 + steps * 40 + i,
+			    (uint16_t)(2000 + steps * 40 + i));
+			if (2000 + steps * 40 + i < 8000)
+				ctconn_seen(t, &ci, 1, 5);
+		}
+		ci = mkconn(1000 + steps, (uint16_t)(1000 + steps));
+		ctconn_destroy(t, &ci, 5);	/* some of the first go */
+		steps++;
+		CHECK(steps < 100000);
+	}
+	CHECK(steps > 10);
+	for (i = 1; i < 2000; i++) {
+		CHECK(walk_seen[i] <= 1);
+		if (i < 1000 || i >= 1000 + steps)
+			CHECK_EQ(walk_seen[i], 1);
+	}
+	for (i = 2000; i < 8000; i++)
+		CHECK(walk_seen[i] <= 1);
+	CHECK_EQ(walk_bad_pkts, 0);
+	CHECK(gets >= 1000);
+	ctconn_free(t);
+}
+
 int
 main(void)
 {
@@ -363,5 +441,6 @@ main(void)
 	test_big_counters();
 	test_rebase();
 	test_many();
+	test_walk_from();
 	return check_done();
 }

@@ -11,6 +11,7 @@
 
 #include "rules/ipt.h"
 #include "rules/iptcmd.h"
+#include "util/file.h"
 #include "util/log.h"
 
 /* One "-A CHAIN SPEC" line of a saved ruleset. */
@@ -21,7 +22,10 @@ struct ipt_rule {
 	const char	*target;	/* of -j or -g, "" if none */
 	int		 ours;		/* carries --comment nft-netflow */
 	int		 nflog, ct;	/* -j NFLOG, -m conntrack */
+	int		 target_opts;	/* words follow the -j target */
 };
+
+#define IPT_TABLES_MAX	8	/* filter, nat, mangle, raw, security */
 
 struct ipt_saved {
 	char		*buf;		/* the saved text, cut into lines */
@@ -29,6 +33,8 @@ struct ipt_saved {
 	struct ipt_rule	*rule;
 	size_t		 n, cap;
 	int		 chain;		/* filter has NETFLOW */
+	const char	*netflow_in[IPT_TABLES_MAX];	/* tables declaring it */
+	unsigned	 nnetflow_in;
 };
 
 static const struct {
@@ -100,6 +106,8 @@ ipt_rule_parse(struct ipt_saved *sv, const char *table, char *words)
 	words += strspn(words, " \t");
 	r.spec = sv->buf + (words - sv->words);
 	for (; (w = ipt_word(&words)) != NULL; prev = w) {
+		if (r.target[0])
+			r.target_opts = 1;
 		if (prev && (!strcmp(prev, "-j") || !strcmp(prev, "-g")))
 			r.target = w;
 		if (prev && !strcmp(prev, "--comment") &&
@@ -138,10 +146,12 @@ ipt_saved_parse(const char *saved, struct ipt_saved *sv)
 		}
 		if (line[0] == '*')
 			table = line + 1;
-		else if (line[0] == ':' && !strcmp(table, "filter") &&
-		    !strncmp(line + 1, IPT_CHAIN " ", sizeof(IPT_CHAIN)))
-			sv->chain = 1;
-		else if (!strncmp(line, "-A ", 3) && ipt_rule_parse(sv, table,
+		else if (line[0] == ':' &&
+		    !strncmp(line + 1, IPT_CHAIN " ", sizeof(IPT_CHAIN))) {
+			sv->chain |= !strcmp(table, "filter");
+			if (sv->nnetflow_in < IPT_TABLES_MAX)
+				sv->netflow_in[sv->nnetflow_in++] = table;
+		} else if (!strncmp(line, "-A ", 3) && ipt_rule_parse(sv, table,
 		    sv->words + (line - sv->buf)) < 0)
 			goto fail;
 	}
@@ -149,6 +159,31 @@ ipt_saved_parse(const char *saved, struct ipt_saved *sv)
 fail:
 	ipt_saved_free(sv);
 	return -1;
+}
+
+/* Does table declare a chain NETFLOW? */
+static int
+ipt_has_chain(const struct ipt_saved *sv, const char *table)
+{
+	unsigned i;
+
+	for (i = 0; i < sv->nnetflow_in; i++)
+		if (!strcmp(sv->netflow_in[i], table))
+			return 1;
+	return 0;
+}
+
+/*
+ * A "-j NETFLOW" that reaches ipt_NETFLOW's kernel target, not a chain: no
+ * chain NETFLOW is declared in its table, or the target has options (a
+ * jump to a chain takes none).  Such a rule meters every packet a second
+ * time beside our chain, and fails to load once the module is gone.
+ */
+static int
+ipt_is_kernel_target(const struct ipt_saved *sv, const struct ipt_rule *r)
+{
+	return !strcmp(r->target, IPT_CHAIN) &&
+	    (r->target_opts || !ipt_has_chain(sv, r->table));
 }
 
 /*
@@ -167,7 +202,8 @@ ipt_reaches(const struct ipt_saved *sv, const char *chain, int ours,
 		const struct ipt_rule *r = &sv->rule[i];
 
 		if (strcmp(r->table, "filter") || strcmp(r->chain, chain) ||
-		    r->target[0] == '\0' || (r->ours && !ours))
+		    r->target[0] == '\0' || (r->ours && !ours) ||
+		    ipt_is_kernel_target(sv, r))
 			continue;
 		if (!strcmp(r->target, IPT_CHAIN) ||
 		    ipt_reaches(sv, r->target, ours, depth + 1))
@@ -186,8 +222,10 @@ ipt_state_of(const struct ipt_saved *sv, struct ipt_state *st)
 	for (i = 0; i < sv->n; i++) {
 		const struct ipt_rule *r = &sv->rule[i];
 		int filter = !strcmp(r->table, "filter");
-		int jump = filter && !strcmp(r->target, IPT_CHAIN);
+		int kernel = ipt_is_kernel_target(sv, r);
+		int jump = filter && !strcmp(r->target, IPT_CHAIN) && !kernel;
 
+		st->kernel_jumps += kernel;
 		if (filter && !strcmp(r->chain, IPT_CHAIN)) {
 			st->chain_rules++;
 			st->nflog_rules += r->nflog;
@@ -278,9 +316,17 @@ ipt_check(const struct conf *c, char *err, size_t errlen)
 	return -1;
 }
 
+int
+ipt_wanted(const struct conf *c, enum iptcmd_family fam)
+{
+	/* IPv6 only where the nft table logs it too (rulesdesc.c) */
+	return fam == IPTCMD_V4 || (c->capture == CAPTURE_NFLOG &&
+	    c->protocol != 5);
+}
+
 /* The NETFLOW chain's own rules ("-A NETFLOW ..."). */
 static void
-ipt_chain_rules(const struct conf *c, FILE *f)
+ipt_chain_rules(const struct conf *c, enum iptcmd_family fam, FILE *f)
 {
 	uint32_t m = c->export_mark;
 	int ct = conf_uses_conntrack(c);
@@ -294,9 +340,12 @@ ipt_chain_rules(const struct conf *c, FILE *f)
 	}
 	/*
 	 * A conntrack match turns conntrack on, as the nft table's ct rule;
-	 * without conntrack nothing here may mention it.
+	 * without conntrack nothing here may mention it.  Like that rule it
+	 * is IPv4 only: the daemon reads conntrack for IPv4 (the connmark
+	 * match above still turns IPv6 conntrack on, as "ct mark" does in
+	 * the inet table, so the export connections are marked).
 	 */
-	if (ct)
+	if (ct && fam == IPTCMD_V4)
 		fprintf(f, "-A %s -m conntrack --ctstate "
 		    "NEW,RELATED,ESTABLISHED,UNTRACKED\n", IPT_CHAIN);
 	if (c->capture != CAPTURE_NFLOG)
@@ -342,18 +391,23 @@ ipt_raw_rules(const struct conf *c, FILE *f)
 		    IPT_COMMENT);
 }
 
+/* Conntrack capture is IPv4 only (ipt_wanted()): so is the raw rule. */
 static int
-ipt_wants_raw(const struct conf *c)
+ipt_wants_raw(const struct conf *c, enum iptcmd_family fam)
 {
-	return c->export_mark && c->capture == CAPTURE_CONNTRACK;
+	return fam == IPTCMD_V4 && c->export_mark &&
+	    c->capture == CAPTURE_CONNTRACK;
 }
 
 int
-ipt_plan_load(const struct conf *c, const char *saved, FILE *f)
+ipt_plan_load(const struct conf *c, enum iptcmd_family fam,
+    const char *saved, FILE *f)
 {
 	struct ipt_saved sv;
 	struct ipt_state st;
 
+	if (!ipt_wanted(c, fam))
+		return ipt_plan_delete(saved, f);
 	if (ipt_saved_parse(saved, &sv) < 0)
 		return -1;
 	ipt_state_of(&sv, &st);
@@ -364,13 +418,14 @@ ipt_plan_load(const struct conf *c, const char *saved, FILE *f)
 	 */
 	fprintf(f, "*filter\n:%s - [0:0]\n", IPT_CHAIN);
 	ipt_delete_ours(&sv, "filter", f);
-	ipt_chain_rules(c, f);
+	ipt_chain_rules(c, fam, f);
 	ipt_builtin_rules(c, st.user_hooks, "", f);
 	fprintf(f, "COMMIT\n");
-	if (ipt_wants_raw(c) || ipt_count_ours(&sv, "raw")) {
+	if (ipt_wants_raw(c, fam) || ipt_count_ours(&sv, "raw")) {
 		fprintf(f, "*raw\n");
 		ipt_delete_ours(&sv, "raw", f);
-		ipt_raw_rules(c, f);
+		if (ipt_wants_raw(c, fam))
+			ipt_raw_rules(c, f);
 		fprintf(f, "COMMIT\n");
 	}
 	ipt_saved_free(&sv);
@@ -406,8 +461,11 @@ ipt_plan_delete(const char *saved, FILE *f)
 }
 
 int
-ipt_loaded(const struct conf *c, const struct ipt_state *st)
+ipt_loaded(const struct conf *c, enum iptcmd_family fam,
+    const struct ipt_state *st)
 {
+	if (!ipt_wanted(c, fam))
+		return st->ours == 0 && st->chain_rules == 0;
 	if (!st->chain)
 		return 0;
 	if (c->capture == CAPTURE_CONNTRACK)
@@ -416,18 +474,22 @@ ipt_loaded(const struct conf *c, const struct ipt_state *st)
 }
 
 int
-ipt_write_fragment(const struct conf *c, const char *src, FILE *f)
+ipt_write_fragment(const struct conf *c, enum iptcmd_family fam,
+    const char *src, FILE *f)
 {
-	fprintf(f, "# nft-netflow: iptables rules (rules = iptables), written "
-	    "by nft-netflow from\n# %s.\n#\n", src ? src :
+	const char *cmd = iptcmd_family_name(fam);
+	const char *file = fam == IPTCMD_V6 ? "rules.v6" : "rules.v4";
+
+	fprintf(f, "# nft-netflow: %s rules (rules = iptables), written "
+	    "by nft-netflow from\n# %s.\n#\n", cmd, src ? src :
 	    "the default configuration");
 	fprintf(f, "# \"nft-netflow -m enable\" loads these itself.  To keep "
 	    "them across reboots\n# with iptables-persistent, copy the "
 	    "*filter lines between \"*filter\" and\n# \"COMMIT\" into the "
-	    "*filter section of /etc/iptables/rules.v4 (they declare\n# the "
+	    "*filter section of /etc/iptables/%s (they declare\n# the "
 	    "chain NETFLOW, so a saved \"-j NETFLOW\" loads without the "
 	    "ipt_NETFLOW\n# module), or load this file once with "
-	    "\"iptables-restore --noflush\".\n#\n");
+	    "\"%s-restore --noflush\".\n#\n", file, cmd);
 	fprintf(f, "# The jumps below are commented out: add them only for "
 	    "the chains where your\n# ruleset does not already jump to "
 	    "NETFLOW, or packets are metered twice.\n");
@@ -436,10 +498,10 @@ ipt_write_fragment(const struct conf *c, const char *src, FILE *f)
 	    "rule's and the reader's values).\n",
 	    c->nflog_group, c->copy_range, c->queue_threshold);
 	fprintf(f, "*filter\n:%s - [0:0]\n", IPT_CHAIN);
-	ipt_chain_rules(c, f);
+	ipt_chain_rules(c, fam, f);
 	ipt_builtin_rules(c, 0, "# ", f);
 	fprintf(f, "COMMIT\n");
-	if (ipt_wants_raw(c)) {
+	if (ipt_wants_raw(c, fam)) {
 		fprintf(f, "# the daemon's export datagrams are not tracked\n"
 		    "*raw\n");
 		ipt_raw_rules(c, f);
@@ -451,44 +513,90 @@ ipt_write_fragment(const struct conf *c, const char *src, FILE *f)
 /* ---- on this host ------------------------------------------------------ */
 
 static enum iptcmd_backend
-ipt_backend(void)
+ipt_backend(enum iptcmd_family fam)
 {
 	int both;
-	enum iptcmd_backend b = iptcmd_backend(&both);
+	enum iptcmd_backend b = iptcmd_backend(fam, &both);
 
 	if (both)
-		log_warnx("both iptables backends hold tables here; using "
-		    "iptables-%s", iptcmd_backend_name(b));
+		log_warnx("both %s backends hold tables here; using %s-%s",
+		    iptcmd_family_name(fam), iptcmd_family_name(fam),
+		    iptcmd_backend_name(b));
 	return b;
 }
 
-/* plan(saved) into restore text, run it unless it is empty. */
-static int
-ipt_apply(const struct conf *c, char *err, size_t errlen)
-{
-	enum iptcmd_backend b = ipt_backend();
-	char *saved, *text = NULL;
-	size_t len = 0;
-	FILE *m;
-	int r;
+/* What one family's restore is to be: its backend and text ("" = none). */
+struct ipt_step {
+	enum iptcmd_backend	 b;
+	char			*text;
+	size_t			 len;
+};
 
-	if (iptcmd_save(b, &saved, err, errlen) < 0)
-		return -1;
-	if ((m = open_memstream(&text, &len)) == NULL) {
+/*
+ * Plan fam: c's rules (c NULL: ours taken away).  A family c does not
+ * want whose ruleset cannot be read (ip6tables not installed, IPv6 off)
+ * cannot hold anything of ours: nothing to do there.
+ */
+static int
+ipt_plan(const struct conf *c, const struct conf *was, enum iptcmd_family fam,
+    struct ipt_step *s, char *err, size_t errlen)
+{
+	const struct conf *need = c ? c : was;
+	char *saved;
+	FILE *m;
+	int r, missing;
+
+	s->b = ipt_backend(fam);
+	s->text = NULL;
+	s->len = 0;
+	if (iptcmd_save(fam, s->b, &saved, &missing, err, errlen) < 0) {
+		if (need && ipt_wanted(need, fam))
+			return -1;
+		log_debug(1, "%s (nothing of ours to take away there)", err);
+		return 0;
+	}
+	if ((m = open_memstream(&s->text, &s->len)) == NULL) {
 		free(saved);
-		snprintf(err, errlen, "iptables: %s", strerror(errno));
+		snprintf(err, errlen, "%s: %s", iptcmd_family_name(fam),
+		    strerror(errno));
 		return -1;
 	}
-	r = c ? ipt_plan_load(c, saved, m) : ipt_plan_delete(saved, m);
+	r = c ? ipt_plan_load(c, fam, saved, m) : ipt_plan_delete(saved, m);
 	fclose(m);
 	free(saved);
 	if (r < 0) {
-		free(text);
-		snprintf(err, errlen, "iptables: %s", strerror(errno));
+		free(s->text);
+		s->text = NULL;
+		snprintf(err, errlen, "%s: %s", iptcmd_family_name(fam),
+		    strerror(errno));
 		return -1;
 	}
-	r = len ? iptcmd_restore(b, text, err, errlen) : 0;
-	free(text);
+	return 0;
+}
+
+/*
+ * Every family's plan first (a ruleset that cannot be read changes
+ * nothing), then the restores, IPv6 first: the IPv4 rules are the ones a
+ * host had before IPv6 was metered, and a failing ip6tables then leaves
+ * them as they were.  Each restore is one transaction per table.
+ */
+static int
+ipt_apply(const struct conf *c, const struct conf *was, char *err,
+    size_t errlen)
+{
+	struct ipt_step s[IPTCMD_NFAMILIES];
+	int fam, r = 0;
+
+	for (fam = 0; fam < IPTCMD_NFAMILIES; fam++)
+		s[fam].text = NULL;
+	for (fam = 0; fam < IPTCMD_NFAMILIES && r == 0; fam++)
+		r = ipt_plan(c, was, fam, &s[fam], err, errlen);
+	for (fam = IPTCMD_NFAMILIES; r == 0 && fam-- > 0;)
+		if (s[fam].len)
+			r = iptcmd_restore(fam, s[fam].b, s[fam].text, err,
+			    errlen);
+	for (fam = 0; fam < IPTCMD_NFAMILIES; fam++)
+		free(s[fam].text);
 	return r;
 }
 
@@ -497,31 +605,74 @@ ipt_load(const struct conf *c, char *err, size_t errlen)
 {
 	if (ipt_check(c, err, errlen) < 0)
 		return -1;
-	return ipt_apply(c, err, errlen);
+	return ipt_apply(c, NULL, err, errlen);
 }
 
 int
-ipt_delete(char *err, size_t errlen)
+ipt_delete(const struct conf *was, char *err, size_t errlen)
 {
-	return ipt_apply(NULL, err, errlen);
+	return ipt_apply(NULL, was, err, errlen);
 }
 
 int
-ipt_state(struct ipt_state *st, const char **backend, char *err,
-    size_t errlen)
+ipt_state(enum iptcmd_family fam, struct ipt_state *st,
+    const char **backend, char *err, size_t errlen)
 {
 	int both;
-	enum iptcmd_backend b = iptcmd_backend(&both);
+	enum iptcmd_backend b = iptcmd_backend(fam, &both);
 	char *saved;
 	int r;
 
 	*backend = iptcmd_backend_name(b);
 	memset(st, 0, sizeof(*st));
-	if (iptcmd_save(b, &saved, err, errlen) < 0)
+	if (iptcmd_save(fam, b, &saved, NULL, err, errlen) < 0)
 		return -1;
 	r = ipt_parse(saved, st);
 	free(saved);
 	if (r < 0)
-		snprintf(err, errlen, "iptables: %s", strerror(errno));
+		snprintf(err, errlen, "%s: %s", iptcmd_family_name(fam),
+		    strerror(errno));
 	return r;
+}
+
+/*
+ * Kernel-target jumps in every family's live rules (each backend that
+ * holds tables) and in iptables-persistent's files.  *where names the
+ * first place found.
+ */
+unsigned
+ipt_kernel_jumps(char *where, size_t len)
+{
+	static const char *const files[IPTCMD_NFAMILIES] = {
+		IPT_PERSISTENT_V4, IPT_PERSISTENT_V6 };
+	struct ipt_state st;
+	unsigned n = 0, k;
+	char *saved, err[256];
+	int fam, b;
+
+	where[0] = '\0';
+	for (fam = 0; fam < IPTCMD_NFAMILIES; fam++) {
+		for (b = IPTCMD_NFT; b <= IPTCMD_LEGACY; b++) {
+			/* legacy-save wants its kernel tables to exist */
+			if ((b == IPTCMD_LEGACY && !iptcmd_backend_used(fam,
+			    b)) || iptcmd_save(fam, b, &saved, NULL, err,
+			    sizeof(err)) < 0)
+				continue;
+			k = ipt_parse(saved, &st) == 0 ? st.kernel_jumps : 0;
+			free(saved);
+			if (k && n == 0)
+				snprintf(where, len, "%s-%s",
+				    iptcmd_family_name(fam),
+				    iptcmd_backend_name(b));
+			n += k;
+		}
+		if ((saved = file_read(files[fam])) == NULL)
+			continue;
+		k = ipt_parse(saved, &st) == 0 ? st.kernel_jumps : 0;
+		free(saved);
+		if (k && n == 0)
+			snprintf(where, len, "%s", files[fam]);
+		n += k;
+	}
+	return n;
 }

@@ -37,8 +37,14 @@
  * datagrams itself (flow/own.h).
  * Capture = conntrack adds no jump: the conntrack match turns conntrack on
  * in the namespace by being loaded, and nothing else is needed.
- * Only IPv4: NetFlow v5 carries no IPv6, and the nft table logs IPv4 only
- * too, so ip6tables is not touched.
+ * IPv6: the same chain and rules in ip6tables' filter table, but only
+ * where the nft table logs IPv6 too (ipt_wanted(): capture = nflog and
+ * protocol 9 or 10; v5 carries no IPv6, and conntrack is read for IPv4
+ * only), and without the conntrack match (IPv4 only, as the nft table's
+ * ct rule).  Otherwise what we added to ip6tables is taken away, and a
+ * host without ip6tables (or without IPv6) is left alone.  Each family
+ * has its own NETFLOW chain, so a deterministic sampler counts IPv4 and
+ * IPv6 packets apart.
  *
  * Deleting takes away the rules with our comment and empties NETFLOW; the
  * chain itself is deleted only when no rule of the user still jumps to it
@@ -58,9 +64,13 @@
 #include <stdint.h>
 
 #include "conf/conf.h"
+#include "rules/iptcmd.h"
 
 #define IPT_CHAIN	"NETFLOW"
 #define IPT_COMMENT	"nft-netflow"
+/* iptables-persistent's saved rules, read for ipt_kernel_jumps() */
+#define IPT_PERSISTENT_V4	"/etc/iptables/rules.v4"
+#define IPT_PERSISTENT_V6	"/etc/iptables/rules.v6"
 
 /* What a saved ruleset (iptables-save output) holds of ours and the user's. */
 struct ipt_state {
@@ -73,6 +83,8 @@ struct ipt_state {
 	unsigned	user_jumps;	/* -j/-g NETFLOW without our comment */
 	uint32_t	user_hooks;	/* HOOK_* reaching NETFLOW by user rules */
 	uint32_t	hooks;		/* HOOK_* reaching NETFLOW at all */
+	unsigned	kernel_jumps;	/* -j NETFLOW to ipt_NETFLOW's kernel
+					   target (ipt.c), any table */
 };
 
 /*
@@ -82,17 +94,36 @@ struct ipt_state {
  */
 int	ipt_check(const struct conf *c, char *err, size_t errlen);
 
+/* Does c meter family fam (IPv4 always; IPv6 see above)? */
+int	ipt_wanted(const struct conf *c, enum iptcmd_family fam);
+
 /* ---- on this host (iptcmd.h's backend), each 0 or -1 with err ---- */
 
-/* Take the ruleset to what c asks for, in one restore per table. */
+/*
+ * Take both families' rulesets to what c asks for, in one restore per
+ * table; a family c does not want loses what is ours.
+ */
 int	ipt_load(const struct conf *c, char *err, size_t errlen);
 
-/* Take away what is ours (nothing to do is success). */
-int	ipt_delete(char *err, size_t errlen);
+/*
+ * Take away what is ours in both families (nothing to do is success).
+ * was is the config that loaded them: a ruleset that cannot be read is an
+ * error only for a family it wanted.
+ */
+int	ipt_delete(const struct conf *was, char *err, size_t errlen);
 
-/* What is loaded; *backend names the backend used ("nft", "legacy"). */
-int	ipt_state(struct ipt_state *st, const char **backend, char *err,
-	    size_t errlen);
+/* What fam holds; *backend names the backend used ("nft", "legacy"). */
+int	ipt_state(enum iptcmd_family fam, struct ipt_state *st,
+	    const char **backend, char *err, size_t errlen);
+
+/*
+ * How many "-j NETFLOW" reach ipt_NETFLOW's kernel target rather than a
+ * chain, in the live rules of both families (every backend holding
+ * tables) and in IPT_PERSISTENT_V4/V6; where names the first ruleset
+ * found ("iptables-nft", a file), "" if none.  Never fails: a ruleset
+ * that cannot be read is left out.
+ */
+unsigned ipt_kernel_jumps(char *where, size_t len);
 
 /* ---- pure text ---- */
 
@@ -100,23 +131,30 @@ int	ipt_state(struct ipt_state *st, const char **backend, char *err,
 int	ipt_parse(const char *saved, struct ipt_state *st);
 
 /*
- * The restore text (for "iptables-restore --noflush") that takes the
- * ruleset saved to what c asks for: our rules replaced, NETFLOW refilled,
- * jumps added where none reach it.  0 or -1 (ENOMEM).
+ * The restore text (for "iptables-restore --noflush", "ip6tables-...")
+ * that takes fam's ruleset saved to what c asks for: our rules replaced,
+ * NETFLOW refilled, jumps added where none reach it; for a family c does
+ * not want, ipt_plan_delete().  0 or -1 (ENOMEM).
  */
-int	ipt_plan_load(const struct conf *c, const char *saved, FILE *f);
+int	ipt_plan_load(const struct conf *c, enum iptcmd_family fam,
+	    const char *saved, FILE *f);
 
 /* The restore text that takes away what is ours (see above).  0 or -1. */
 int	ipt_plan_delete(const char *saved, FILE *f);
 
-/* Does st hold what c's capture mode needs, reached from every hook? */
-int	ipt_loaded(const struct conf *c, const struct ipt_state *st);
+/*
+ * Does st (of fam) hold what c's capture mode needs, reached from every
+ * hook?  For a family c does not want: is nothing of ours there?
+ */
+int	ipt_loaded(const struct conf *c, enum iptcmd_family fam,
+	    const struct ipt_state *st);
 
 /*
  * The fragment install writes for persistence, in iptables-restore format,
- * to merge into /etc/iptables/rules.v4 (iptables-persistent).  src names
- * the config for the comment.  0 or -1.
+ * to merge into /etc/iptables/rules.v4 or rules.v6 (iptables-persistent).
+ * src names the config for the comment.  0 or -1.
  */
-int	ipt_write_fragment(const struct conf *c, const char *src, FILE *f);
+int	ipt_write_fragment(const struct conf *c, enum iptcmd_family fam,
+	    const char *src, FILE *f);
 
 #endif

@@ -82,17 +82,26 @@ iptcmd_backend_name(enum iptcmd_backend b)
 	return b == IPTCMD_LEGACY ? "legacy" : "nft";
 }
 
-static void
-iptcmd_cmd(enum iptcmd_backend b, const char *what, char *buf, size_t len)
+const char *
+iptcmd_family_name(enum iptcmd_family fam)
 {
-	snprintf(buf, len, "iptables-%s-%s", iptcmd_backend_name(b), what);
+	return fam == IPTCMD_V6 ? "ip6tables" : "iptables";
 }
 
-/* Legacy x_tables tables exist in this network namespace. */
-static int
-iptcmd_legacy_used(void)
+static void
+iptcmd_cmd(enum iptcmd_family fam, enum iptcmd_backend b, const char *what,
+    char *buf, size_t len)
 {
-	FILE *f = fopen("/proc/net/ip_tables_names", "r");
+	snprintf(buf, len, "%s-%s-%s", iptcmd_family_name(fam),
+	    iptcmd_backend_name(b), what);
+}
+
+/* Legacy x_tables tables of fam exist in this network namespace. */
+static int
+iptcmd_legacy_used(enum iptcmd_family fam)
+{
+	FILE *f = fopen(fam == IPTCMD_V6 ? "/proc/net/ip6_tables_names" :
+	    "/proc/net/ip_tables_names", "r");
 	int c = EOF;
 
 	if (f) {
@@ -102,13 +111,15 @@ iptcmd_legacy_used(void)
 	return c != EOF;
 }
 
-/* iptables-nft knows a table here ("*filter" or another). */
+/* iptables-nft (ip6tables-nft) knows a table here ("*filter" or another). */
 static int
-iptcmd_nft_used(void)
+iptcmd_nft_used(enum iptcmd_family fam)
 {
-	char *argv[] = { "iptables-nft-save", NULL }, *out;
+	char cmd[64];
+	char *argv[] = { cmd, NULL }, *out;
 	int used;
 
+	iptcmd_cmd(fam, IPTCMD_NFT, "save", cmd, sizeof(cmd));
 	if (iptcmd_run(argv, NULL, &out) != 0) {
 		free(out);
 		return 0;
@@ -118,18 +129,26 @@ iptcmd_nft_used(void)
 	return used;
 }
 
-enum iptcmd_backend
-iptcmd_backend(int *both)
+int
+iptcmd_backend_used(enum iptcmd_family fam, enum iptcmd_backend b)
 {
-	char *argv[] = { "iptables", "-V", NULL }, *out = NULL;
-	int legacy = iptcmd_legacy_used(), nft = iptcmd_nft_used();
+	return b == IPTCMD_LEGACY ? iptcmd_legacy_used(fam) :
+	    iptcmd_nft_used(fam);
+}
 
+enum iptcmd_backend
+iptcmd_backend(enum iptcmd_family fam, int *both)
+{
+	char cmd[32];
+	char *argv[] = { cmd, "-V", NULL }, *out = NULL;
+	int legacy = iptcmd_legacy_used(fam), nft = iptcmd_nft_used(fam);
 	enum iptcmd_backend b;
 
 	*both = legacy && nft;
 	if (legacy != nft)
 		return legacy ? IPTCMD_LEGACY : IPTCMD_NFT;
 	/* "iptables v1.8.9 (legacy)" or "... (nf_tables)" */
+	snprintf(cmd, sizeof(cmd), "%s", iptcmd_family_name(fam));
 	b = iptcmd_run(argv, NULL, &out) == 0 && strstr(out, "(legacy)") ?
 	    IPTCMD_LEGACY : IPTCMD_NFT;
 	free(out);
@@ -153,14 +172,18 @@ iptcmd_err(char *err, size_t errlen, const char *cmd, int r, const char *out)
 }
 
 int
-iptcmd_save(enum iptcmd_backend b, char **out, char *err, size_t errlen)
+iptcmd_save(enum iptcmd_family fam, enum iptcmd_backend b, char **out,
+    int *missing, char *err, size_t errlen)
 {
 	char cmd[64];
 	char *argv[] = { cmd, NULL };
 	int r;
 
-	iptcmd_cmd(b, "save", cmd, sizeof(cmd));
-	if ((r = iptcmd_run(argv, NULL, out)) != 0) {
+	iptcmd_cmd(fam, b, "save", cmd, sizeof(cmd));
+	r = iptcmd_run(argv, NULL, out);
+	if (missing)
+		*missing = r == 127;
+	if (r != 0) {
 		iptcmd_err(err, errlen, cmd, r, *out);
 		free(*out);
 		*out = NULL;
@@ -170,14 +193,14 @@ iptcmd_save(enum iptcmd_backend b, char **out, char *err, size_t errlen)
 }
 
 int
-iptcmd_restore(enum iptcmd_backend b, const char *text, char *err,
-    size_t errlen)
+iptcmd_restore(enum iptcmd_family fam, enum iptcmd_backend b,
+    const char *text, char *err, size_t errlen)
 {
 	char cmd[64];
 	char *argv[] = { cmd, "--noflush", NULL }, *out;
 	int r;
 
-	iptcmd_cmd(b, "restore", cmd, sizeof(cmd));
+	iptcmd_cmd(fam, b, "restore", cmd, sizeof(cmd));
 	r = iptcmd_run(argv, text, &out);
 	if (r != 0)
 		iptcmd_err(err, errlen, cmd, r, out);

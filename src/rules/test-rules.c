@@ -31,7 +31,7 @@ ipt_of(const struct conf *c)
 	FILE *f = fmemopen(text, sizeof(text), "w");
 
 	CHECK(f != NULL);
-	CHECK_EQ(ipt_plan_load(c, "", f), 0);
+	CHECK_EQ(ipt_plan_load(c, IPTCMD_V4, "", f), 0);
 	fclose(f);
 	return text;
 }

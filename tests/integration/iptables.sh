@@ -12,6 +12,8 @@
 # user's jump still refers to it) and remove.
 # Phase 2: a ruleset with no jump: enable adds one per hook, disable takes
 # exactly those away (the saved ruleset is as before enable).
+# Phase 3: show and status warn of saved "-j NETFLOW" rules that reach
+# ipt_NETFLOW's kernel target (no chain NETFLOW declared).
 . "$(dirname "$0")/lib.sh"
 
 BACKEND=${1:-nft}
@@ -130,4 +132,32 @@ check "disable: exit 0" silent cli -m disable
 check "disable: the ruleset is exactly as before enable" \
 	eval 'saved | diff "$T/plain-before.txt" -'
 check "remove: exit 0" silent cli -m remove
+
+# ---- phase 3: show warns of a -j NETFLOW that reaches ipt_NETFLOW's kernel
+# target.  No such rule can be loaded here (no module, no libxt_NETFLOW:
+# "Couldn't load target"), so it comes from iptables-persistent's saved
+# rules: /etc/iptables/rules.v4, seen through an overlay of /etc in a
+# mount namespace of this test only.
+mkdir -p "$T/ovl/up/iptables" "$T/ovl/work"
+with_etc() {	# with_etc CMD...: CMD where /etc has $T/ovl/up on top
+	inR unshare -m --propagation private sh -c 'mount -t overlay overlay \
+		-o lowerdir=/etc,upperdir="$1/up",workdir="$1/work" /etc &&
+		shift && exec "$@"' sh "$T/ovl" "$@"
+}
+printf '%s\n' '*filter' ':INPUT ACCEPT [0:0]' ':FORWARD ACCEPT [0:0]' \
+	'-A FORWARD -j NETFLOW' '-A INPUT -j NETFLOW' 'COMMIT' \
+	> "$T/ovl/up/iptables/rules.v4"
+if with_etc test -s /etc/iptables/rules.v4; then
+	check "show warns: 2 kernel-target jumps in /etc/iptables/rules.v4" \
+		eval 'with_etc "$NFN" -c "$CONF" | grep -q "WARNING: 2 \"-j NETFLOW\" rules (the first in /etc/iptables/rules.v4)"'
+	check "show --json lists the warning" eval 'with_etc "$NFN" -c "$CONF" --json |
+		python3 -c "import json,sys; w=json.load(sys.stdin)[\"warnings\"]; assert len(w)==1 and \"kernel target\" in w[0], w"'
+	check "status -v warns too" eval 'with_etc "$NFN" -c "$CONF" -m status -v |
+		grep -q "warning: 2 \"-j NETFLOW\" rules in /etc/iptables/rules.v4 reach"'
+	sed -i 's/^:FORWARD ACCEPT \[0:0\]$/&\n:NETFLOW - [0:0]/' "$T/ovl/up/iptables/rules.v4"
+	check "the chain declared: no warning" eval '! with_etc "$NFN" -c "$CONF" | grep -q WARNING'
+else
+	not_ok "cannot overlay /etc in a mount namespace (overlayfs)"
+fi
+check "no warning from the live rules" eval '! cli | grep -q WARNING'
 finish

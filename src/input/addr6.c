@@ -12,7 +12,7 @@
 #include <string.h>
 #include <sys/random.h>
 
-#include "flow/addr6.h"
+#include "input/addr6.h"
 
 #define A6_MIN_BUCKETS	256u
 #define A6_MAX		(1u << 31)

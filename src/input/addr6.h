@@ -1,7 +1,8 @@
 /*
- * addr6: the IPv6 addresses of the flow table, each stored once and named
- * by a 32-bit id, so an IPv6 flow key is as small as an IPv4 one (see
- * record.h).  An address lives while flows hold it (a reference count).
+ * addr6: the IPv6 addresses of the conntrack-mode connection table, each
+ * stored once and named by a 32-bit id, so an IPv6 connection entry is as
+ * small as an IPv4 one (see ctconn.c).  An address lives while connections
+ * hold it (a reference count).
  * No I/O; allocation only when the table grows.
  *
  * Memory: 24 bytes per distinct address plus 4 to 8 bytes of buckets.

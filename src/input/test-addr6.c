@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "util/check.h"
-#include "flow/addr6.h"
+#include "input/addr6.h"
 
 static void
 mkaddr(uint8_t a[16], uint32_t i)
