@@ -20,7 +20,7 @@ struct addr6;
 struct addr6 *addr6_new(void);
 void addr6_free(struct addr6 *t);
 
-/* The id of address a, or ADDR6_NONE if no flow holds it. */
+/* The id of address a, or ADDR6_NONE if no connection holds it. */
 uint32_t addr6_find(const struct addr6 *t, const uint8_t a[16]);
 /*
  * Take one reference on a, adding it if needed.  Returns its id, or

@@ -147,15 +147,19 @@ ctin_fd(const struct ctin *ct)
 	return ctnl_fd(ct->nl);
 }
 
-void
+int
 ctin_read(struct ctin *ct, uint32_t now)
 {
+	uint64_t before = ctnl_stats(ct->nl)->datagrams;
 	int st;
 
 	ct->now = now;
 	st = ctnl_read(ct->nl, on_event, ct);
 	if (ct->mode != NULL)
 		ctmode_read_done(ct->mode, st);
+	if (!(st & CTNL_DRAINED))
+		return -1;
+	return (int)(ctnl_stats(ct->nl)->datagrams - before);
 }
 
 void
@@ -326,6 +330,8 @@ ctin_stats_json(const struct ctin *ct, FILE *f)
 	J("reliable", n->reliable);
 	J("nat_events", ct->nat_events);
 	J("own_export_skipped", n->ev_own);
+	J("event_reads", n->reads);
+	J("event_datagrams", n->datagrams);
 	J("ended_connections", e->conns);
 	J("ended_flows", e->flows);
 	J("ended_pending", e->pending);

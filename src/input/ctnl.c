@@ -365,6 +365,8 @@ ctnl_read(struct ctnl *nl, ctnl_event_fn fn, void *arg)
 		}
 		if (n == 0)
 			break;
+		nl->st.reads++;
+		nl->st.datagrams += (uint64_t)n;
 		for (i = 0; i < n; i++) {
 			if (nl->mm[i].msg_hdr.msg_flags & MSG_TRUNC) {
 				nl->st.parse_errors++;

@@ -47,6 +47,7 @@ struct ctnl_stats {
 	uint64_t ev_ignored;		/* neither IPv4 nor IPv6 */
 	uint64_t ev_own;		/* our own export datagrams */
 	uint64_t parse_errors, overruns;
+	uint64_t reads, datagrams;	/* recvmmsg calls that got any; what */
 	int rcvbuf_set, rcvbuf_max;	/* asked for, cap (bytes) */
 	int rcvbuf;			/* in effect, as the kernel reports */
 	int reliable;
