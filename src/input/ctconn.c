@@ -24,7 +24,7 @@
 #include "input/addr6.h"
 #include "input/ctconn.h"
 
-#define CTCONN_SLAB_SHIFT	10
+#define CTCONN_SLAB_SHIFT	8	/* 256 entries, 24 KiB: little unused tail */
 #define CTCONN_SLAB		(1u << CTCONN_SLAB_SHIFT)
 #define CTCONN_MINBUCKETS	1024u
 #define CTCONN_MAXBUCKETS	(1u << 26)
