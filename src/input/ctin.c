@@ -277,6 +277,8 @@ ctin_stats_text(const struct ctin *ct, FILE *f)
 	    n->rcvbuf_set, n->rcvbuf_max, n->reliable ? "on" : "off");
 	fprintf(f, "Conntrack NAT events sent: %" PRIu64 ", own export "
 	    "connections skipped %" PRIu64 "\n", ct->nat_events, n->ev_own);
+	fprintf(f, "Conntrack event reads: %" PRIu64 ", datagrams %" PRIu64
+	    "\n", n->reads, n->datagrams);
 	if (ct->mode == NULL) {
 		e = ctend_stats(ct->end);
 		fprintf(f, "Conntrack ends: connections %" PRIu64
