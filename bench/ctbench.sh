@@ -15,12 +15,13 @@
 #
 #   ct       the shipped table minus its log rules: conntrack tracking, no
 #            exporter (the stateful-router baseline)
-#   nfnd-ct  the same rules + nft-netflowd with capture = conntrack (it
+#   nfnd-ct  the same rules + nft-netflowd with capture = conntrack and
+#            conntrack_reliable = 0: events that do not fit are dropped (it
 #            turns on nf_conntrack_acct and _timestamp in R itself; before
 #            every run both are reset to 0, so "ct" runs with the defaults)
 #   nfnd     the shipped table (conntrack + NFLOG) + nft-netflowd with
 #            capture = nflog
-#   nfnd-ctr (part 2 only) nfnd-ct with conntrack_reliable = 1
+#   nfnd-ctr (part 2 only) nfnd-ct with conntrack_reliable = 1 (the default)
 #
 # Part 1, long-lived flows: FLOWS (1,000) UDP flows of 60-byte frames at
 # RATE pps and at the highest rate the generator reaches, each mode ROUNDS
@@ -121,7 +122,8 @@ mode_start() {
 		net.netfilter.nf_conntrack_timestamp=0 2>/dev/null
 	case $1 in
 	ct)	rules ct ;;
-	nfnd-ct) rules ct && bench_conf "$T/nfnd.conf" capture=conntrack ;;
+	nfnd-ct) rules ct &&
+		bench_conf "$T/nfnd.conf" capture=conntrack conntrack_reliable=0 ;;
 	nfnd-ctr) rules ct &&
 		bench_conf "$T/nfnd.conf" capture=conntrack conntrack_reliable=1 ;;
 	nfnd)	rules nflog-ct &&

@@ -51,6 +51,8 @@ def main():
         "ct_new": ct.get("new", 0),         # connections the table took in
         "ct_destroyed": ct.get("destroyed", 0),
         "ct_tracked": ct.get("tracked", 0),
+        "ct_peak": ct.get("peak", 0),       # most connections held at once
+        "ct_memory": ct.get("memory", 0),   # table bytes (kept at the peak)
         "ct_ev_new": ct.get("events_new", 0),
         "ct_ev_destroy": ct.get("events_destroy", 0),
         "ct_overruns": ct.get("overruns", 0),
@@ -62,6 +64,8 @@ def main():
         "ct_noacct": ct.get("no_accounting", 0),
         "ct_untracked": ct.get("untracked", 0),
         "ct_rcvbuf": ct.get("rcvbuf", 0),
+        "ct_reads": ct.get("event_reads", 0),       # recvmmsg calls
+        "ct_dgrams": ct.get("event_datagrams", 0),  # events they read
     }
     print(" ".join("%s%s=%s" % (prefix, k, v) for k, v in out.items()))
 

@@ -56,7 +56,7 @@ conf_defaults(struct conf *c)
 	c->natevents = 0;
 	c->conntrack_rcvbuf = 4194304;
 	c->conntrack_rcvbuf_max = 67108864;
-	c->conntrack_reliable = 0;
+	c->conntrack_reliable = 1;	/* nothing lost: see confkeys.c */
 	c->export_mark = 0x6e66;	/* "nf" */
 	c->export_queue = EXPORT_QUEUE_DEFAULT;
 	c->drain_timeout = 30;

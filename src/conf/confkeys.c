@@ -83,7 +83,9 @@ static const struct confkeys_key confkeys_tab[] = {
 	    "up to this on overruns", 0 },
 	{ "conntrack_reliable", T_UINT, U32(conntrack_reliable), 0, 1,
 	    "1 = reliable conntrack events: the kernel keeps a connection "
-	    "until its destroy event is delivered", 0 },
+	    "until its destroy event is delivered (0: a burst that overruns "
+	    "the event socket loses the counters of connections that end in "
+	    "it)", 0 },
 	{ "export_mark", T_MARK, U32(export_mark), 0, UINT32_MAX,
 	    "mark of the export packets, which the rules never meter; "
 	    "0 = no mark", CONFKEYS_RESTART },

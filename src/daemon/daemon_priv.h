@@ -53,6 +53,8 @@ struct daemon {
 	struct exporter *xp;
 	struct nlg *nlg;
 	struct ctin *ct;			/* conntrack events (NULL if off) */
+	uint32_t ct_held_until;		/* uptime the event socket... */
+	int ct_held;			/* ...is left unread until */
 	struct rtnl *rtnl;		/* interface MTUs (nflog mode) */
 	int epfd, sigfd, ctlfd;
 	gid_t ctl_group;		/* control_group's gid, or (gid_t)-1 */

@@ -310,6 +310,10 @@ write_conntrack(const struct ctin_counters *c, FILE *f)
 	    c->nat_events);
 	COUNTER("conntrack_own_export_skipped_total", "Events of the "
 	    "daemon's own export connections, skipped", n->ev_own);
+	COUNTER("conntrack_event_reads_total", "Reads of the conntrack event "
+	    "socket that got any datagram", n->reads);
+	COUNTER("conntrack_event_datagrams_total", "Datagrams those reads "
+	    "got", n->datagrams);
 	if (c->end) {
 		COUNTER("conntrack_ended_connections_total", "Connections "
 		    "that ended (capture nflog)", c->end->conns);

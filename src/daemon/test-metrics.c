@@ -277,7 +277,8 @@ test_conntrack(void)
 	nl = (struct ctnl_stats){ .ev_new = 501, .ev_update = 502,
 	    .ev_destroy = 503, .ev_other = 1, .ev_ignored = 503, .ev_own = 505,
 	    .parse_errors = 506, .overruns = 507, .rcvbuf_set = 1000,
-	    .rcvbuf_max = 2000, .rcvbuf = 3000, .reliable = 1 };
+	    .rcvbuf_max = 2000, .rcvbuf = 3000, .reliable = 1, .reads = 510,
+	    .datagrams = 511 };
 	mode = (struct ctmode_stats){ .resyncs = 601, .get_errors = 602,
 	    .drop_pkts = 603, .drop_bytes = 604, .no_acct = 605 };
 	tab = (struct ctconn_stats){ .tracked = 701, .peak = 702,
@@ -303,6 +304,8 @@ test_conntrack(void)
 	LINE(out, "nft_netflow_conntrack_reliable 1");
 	LINE(out, "nft_netflow_conntrack_nat_events_total 509");
 	LINE(out, "nft_netflow_conntrack_own_export_skipped_total 505");
+	LINE(out, "nft_netflow_conntrack_event_reads_total 510");
+	LINE(out, "nft_netflow_conntrack_event_datagrams_total 511");
 	LINE(out, "nft_netflow_conntrack_connections_tracked 701");
 	LINE(out, "nft_netflow_conntrack_connections_peak 702");
 	LINE(out, "nft_netflow_conntrack_connections_new_total 703");

@@ -47,7 +47,8 @@ set_templates(struct fmt *f)
 	ie_tmpl_init(&f->tmpl[0], d, 0, f->cfg.masks);
 	ie_tmpl_init(&f->tmpl[1], d, 1, f->cfg.masks);
 	ie_tmpl_init_nat(&f->tmpl[2]);
-	f->ntmpl_used = f->cfg.nat ? 3 : 2;
+	ie_tmpl_init_nat6(&f->tmpl[3]);
+	f->ntmpl_used = f->cfg.nat ? 4 : 2;
 	for (i = 0; i < f->ntmpl_used; i++)
 		if (f->tmpl[i].reclen > max)
 			max = f->tmpl[i].reclen;
@@ -205,7 +206,7 @@ fmt_add(struct fmt *f, const struct flow_rec *r, const struct fmt_clock *c)
 		put_templates(f, c->uptime);
 	/* a NAT event without its template (natevents off) goes as a flow */
 	if (r->nat != NULL && f->cfg.nat)
-		t = &f->tmpl[2];
+		t = &f->tmpl[r->v6 != NULL ? 3 : 2];
 	else
 		t = &f->tmpl[r->v6 != NULL];
 	if (f->set_off == 0 || f->set_id != t->id) {

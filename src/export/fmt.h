@@ -71,8 +71,9 @@ struct fmt_stats {
 
 struct fmt {
 	struct fmt_cfg cfg;
-	struct ie_tmpl tmpl[3];		/* v9/IPFIX: IPv4, IPv6, NAT events */
-	unsigned ntmpl_used;		/* 2, or 3 with NAT events */
+	struct ie_tmpl tmpl[4];		/* v9/IPFIX: IPv4, IPv6, NAT events
+					   of IPv4 and of IPv6 connections */
+	unsigned ntmpl_used;		/* 2, or 4 with NAT events */
 	size_t hdr_len;
 	size_t max_reclen;		/* worst case room one record needs */
 	/* the datagram being built */

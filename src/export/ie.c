@@ -35,7 +35,8 @@
  * NAT events (natevents = 1) have their own template, as ipt_NETFLOW:
  *	8, 12, 7, 11 pre-NAT tuple, 4 protocol, 225/226 post-NAT addresses,
  *	227/228 post-NAPT ports, 230 natEvent, 323 observationTimeMilliseconds
- * (IPFIX element ids, which v9 collectors read too).
+ * (IPFIX element ids, which v9 collectors read too); IPv6 connections
+ * (NAT66) the same with 27/28 and 281/282 for the addresses.
  *
  * Left out: nexthop (15, 62) and flowDirection (61), which the daemon does
  * not know; flowLabelIPv6 (31), which is not part of the flow key and
@@ -114,6 +115,24 @@ ie_tmpl_init_nat(struct ie_tmpl *t)
 }
 
 void
+ie_tmpl_init_nat6(struct ie_tmpl *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->id = IE_TMPL_NAT6;
+	add(t, IE_SRC6, 16);
+	add(t, IE_DST6, 16);
+	add(t, IE_SPORT, 2);
+	add(t, IE_DPORT, 2);
+	add(t, IE_PROTO, 1);
+	add(t, IE_POST_SRC6, 16);
+	add(t, IE_POST_DST6, 16);
+	add(t, IE_POST_SPORT, 2);
+	add(t, IE_POST_DPORT, 2);
+	add(t, IE_NAT_EVENT, 1);
+	add(t, IE_OBS_MS, 8);
+}
+
+void
 ie_put_tmpl(uint8_t *p, const struct ie_tmpl *t)
 {
 	unsigned i;
@@ -155,10 +174,16 @@ ie_put_rec(uint8_t *p, const struct ie_tmpl *t, const struct flow_rec *r,
 			memcpy(p, r->nat ? &r->nat->pre_dst : &r->key.dst, 4);
 			break;
 		case IE_SRC6:
-			memcpy(p, r->v6->src, 16);
+			memcpy(p, r->nat ? r->nat->pre6.src : r->v6->src, 16);
 			break;
 		case IE_DST6:
-			memcpy(p, r->v6->dst, 16);
+			memcpy(p, r->nat ? r->nat->pre6.dst : r->v6->dst, 16);
+			break;
+		case IE_POST_SRC6:
+			memcpy(p, r->nat->post6.src, 16);
+			break;
+		case IE_POST_DST6:
+			memcpy(p, r->nat->post6.dst, 16);
 			break;
 		case IE_SPORT:
 			wire_put16(p, r->nat ? r->nat->pre_sport : r->key.sport);

@@ -11,7 +11,7 @@
  *
  * Four flow templates per protocol: IPv4 or IPv6, with or without the
  * masks (9/13, IPv6 29/30), which are only in the records when aggregation
- * sets them; and one for NAT events (natevents = 1).  Each has its own id,
+ * sets them; and two for NAT events (natevents = 1), IPv4 and IPv6.  Each has its own id,
  * so a collector never sees one id redefined.
  */
 #ifndef NFN_IE_H
@@ -56,6 +56,8 @@ enum {
 	IE_POST_SPORT = 227,	/* postNAPTSourceTransportPort */
 	IE_POST_DPORT = 228,	/* postNAPTDestinationTransportPort */
 	IE_NAT_EVENT = 230,	/* natEvent */
+	IE_POST_SRC6 = 281,	/* postNATSourceIPv6Address */
+	IE_POST_DST6 = 282,	/* postNATDestinationIPv6Address */
 	IE_OBS_MS = 323,	/* observationTimeMilliseconds */
 };
 
@@ -64,6 +66,7 @@ enum ie_dialect { IE_V9, IE_IPFIX };
 /* Template ids: IE_TMPL_BASE + (IPv6 ? 1 : 0) + (masks ? 2 : 0); NAT. */
 #define IE_TMPL_BASE	256
 #define IE_TMPL_NAT	260
+#define IE_TMPL_NAT6	264	/* NAT events of IPv6 connections (NAT66) */
 #define IE_MAXFIELDS	20
 
 struct ie_field {
@@ -81,6 +84,8 @@ struct ie_tmpl {
 void ie_tmpl_init(struct ie_tmpl *t, enum ie_dialect d, int v6, int masks);
 /* Fill t with the NAT event template (the same in v9 and IPFIX). */
 void ie_tmpl_init_nat(struct ie_tmpl *t);
+/* The same for IPv6 connections: 27/28 and 281/282 for the addresses. */
+void ie_tmpl_init_nat6(struct ie_tmpl *t);
 
 /* Bytes of t's template record: id, field count, then 4 bytes per field. */
 static inline size_t

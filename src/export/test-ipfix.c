@@ -206,6 +206,20 @@ test_nat(void)
 		/* 1700000000500 - (10000 - 4000) */
 		0x00, 0x00, 0x01, 0x8b, 0xcf, 0xe5, 0x52, 0x84,
 	};
+	static const uint8_t tmpl6[] = {
+		0x01, 0x08, 0x00, 0x0b,		/* template 264, 11 fields */
+		0x00, 0x1b, 0x00, 0x10,		/* sourceIPv6Address (pre-NAT) */
+		0x00, 0x1c, 0x00, 0x10,		/* destinationIPv6Address */
+		0x00, 0x07, 0x00, 0x02,		/* sourceTransportPort */
+		0x00, 0x0b, 0x00, 0x02,		/* destinationTransportPort */
+		0x00, 0x04, 0x00, 0x01,		/* protocolIdentifier */
+		0x01, 0x19, 0x00, 0x10,		/* postNATSourceIPv6Address */
+		0x01, 0x1a, 0x00, 0x10,		/* postNATDestinationIPv6Address */
+		0x00, 0xe3, 0x00, 0x02,		/* postNAPTSourceTransportPort */
+		0x00, 0xe4, 0x00, 0x02,		/* postNAPTDestination... */
+		0x00, 0xe6, 0x00, 0x01,		/* natEvent */
+		0x01, 0x43, 0x00, 0x08,		/* observationTimeMilliseconds */
+	};
 	struct fmt f;
 	struct fmt_cfg c;
 	struct flow_rec r;
@@ -230,15 +244,74 @@ test_nat(void)
 	r.nat = &x;
 	CHECK_EQ(fmt_add(&f, &r, &test_clock), 0);
 	len = fmt_finish(&f, &test_clock);
-	/* header, template set: 4 + 68 (IPv4) + 76 (IPv6) + 48 (NAT) */
+	/* header, template set: 4 + 68 (IPv4) + 76 (IPv6) + 48 (NAT) + 48 */
 	off = 16 + 4 + 68 + 76;
 	CHECK_EQ(f.buf[18], 0);
-	CHECK_EQ(f.buf[19], 4 + 68 + 76 + 48);
+	CHECK_EQ(f.buf[19], 4 + 68 + 76 + 48 + 48);
 	CHECK(memcmp(f.buf + off, tmpl, sizeof(tmpl)) == 0);
 	off += sizeof(tmpl);
+	CHECK(memcmp(f.buf + off, tmpl6, sizeof(tmpl6)) == 0);
+	off += sizeof(tmpl6);
 	CHECK_EQ(len, off + sizeof(rec));
 	CHECK(len == off + sizeof(rec) &&
 	    memcmp(f.buf + off, rec, sizeof(rec)) == 0);
+}
+
+/* natevents with NAT66: an IPv6 connection's event in template 264. */
+static void
+test_nat6(void)
+{
+	static const uint8_t rec[] = {
+		0x01, 0x08, 0x00, 0x56,		/* data set 264: 4 + 82 */
+		0x20, 0x01, 0x00, 0x02, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 2,
+		0x20, 0x01, 0x00, 0x02, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 2,
+		0x9c, 0x40,			/* 40000 */
+		0x17, 0x70,			/* 6000 */
+		0x11,
+		0x20, 0x01, 0x00, 0x02, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 1,
+		0x20, 0x01, 0x00, 0x02, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 2,
+		0x75, 0x30,			/* 30000 */
+		0x17, 0x70,
+		0x02,				/* session delete */
+		0x00, 0x00, 0x01, 0x8b, 0xcf, 0xe5, 0x52, 0x84,
+	};
+	struct fmt f;
+	struct fmt_cfg c;
+	struct flow_rec r;
+	struct flow_v6 a;
+	struct rec_nat x;
+	size_t len, off;
+
+	cfg10(&c);
+	c.nat = 1;
+	fmt_init(&f, &c);
+	memset(&x, 0, sizeof(x));
+	inet_pton(AF_INET6, "2001:2:0:1::2", x.pre6.src);
+	inet_pton(AF_INET6, "2001:2:0:2::2", x.pre6.dst);
+	inet_pton(AF_INET6, "2001:2:0:2::1", x.post6.src);
+	inet_pton(AF_INET6, "2001:2:0:2::2", x.post6.dst);
+	x.pre_sport = 40000;
+	x.pre_dport = x.post_dport = 6000;
+	x.post_sport = 30000;
+	x.event = REC_NAT_DELETE;
+	memset(&a, 0xee, sizeof(a));	/* the flow's: not in the event */
+	memset(&r, 0, sizeof(r));
+	r.key.proto = 17;
+	r.key.v6 = 1;
+	r.v6 = &a;
+	r.first = r.last = 4000;
+	r.nat = &x;
+	CHECK_EQ(fmt_add(&f, &r, &test_clock), 0);
+	len = fmt_finish(&f, &test_clock);
+	off = 16 + 4 + 68 + 76 + 48 + 48;
+	CHECK_EQ(len, off + sizeof(rec));
+	CHECK(len == off + sizeof(rec) &&
+	    memcmp(f.buf + off, rec, sizeof(rec)) == 0);
+
+	/* v5 cannot carry it */
+	c.protocol = 5;
+	fmt_init(&f, &c);
+	CHECK_EQ(fmt_add(&f, &r, &test_clock), -1);
 }
 
 static void
@@ -263,6 +336,7 @@ main(void)
 	test_first_message();
 	test_sequence();
 	test_nat();
+	test_nat6();
 	test_get_hdr();
 	return check_done();
 }

@@ -55,11 +55,14 @@ struct flow_v6 {
  * A NAT event (natevents = 1), as v9/IPFIX carry it: the connection's
  * tuple before and after translation (addresses in network byte order,
  * ports in host order, 0 without ports; ICMP: type and code in dport).
+ * An IPv6 connection (NAT66; the record's v6 is set too) has its addresses
+ * in pre6 and post6 instead.
  */
 struct rec_nat {
 	uint32_t pre_src, pre_dst, post_src, post_dst;
 	uint16_t pre_sport, pre_dport, post_sport, post_dport;
 	uint8_t event;		/* REC_NAT_CREATE or REC_NAT_DELETE */
+	struct flow_v6 pre6, post6;	/* IPv6 only */
 };
 
 /* natEvent (IE 230) values: NAT44 session create and delete. */

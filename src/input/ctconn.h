@@ -14,11 +14,17 @@
  * look on the forward hook (pre-SNAT source, post-DNAT destination):
  *	original:  orig.src:orig.sport -> reply.src:reply.sport
  *	reply:     reply.src:reply.sport -> orig.src:orig.sport
- * ICMP: sport 0, dport type * 256 + code of that direction's messages.
- * Conntrack has no ToS, TCP flags or interfaces: those fields are 0.
+ * ICMP and ICMPv6: sport 0, dport type * 256 + code of that direction's
+ * messages.  Conntrack has no ToS, TCP flags or interfaces: those fields
+ * are 0.  IPv6 connections give IPv6 records (rec->v6).
  *
- * Memory: one malloc'd entry per tracked connection (ctconn_entry_size()),
- * bounded by maxconns; hash buckets double as the table fills.
+ * Memory: one 96-byte entry per tracked connection (ctconn_entry_size()),
+ * taken from slabs the table keeps (no malloc per connection once a slab
+ * holds it), bounded by maxconns, plus 2 to 4 bytes of hash buckets per
+ * connection.  An IPv6 connection's three addresses (original source and
+ * destination, reply source) are interned (flow/addr6.h: 24 bytes per
+ * distinct address), so its entry is the size of an IPv4 one.
+ * ctconn_memory() says what the table holds.
  */
 #ifndef NFN_CTCONN_H
 #define NFN_CTCONN_H
@@ -32,24 +38,33 @@
 #ifndef IPPROTO_SCTP
 #define IPPROTO_SCTP	132
 #endif
+#ifndef IPPROTO_ICMPV6
+#define IPPROTO_ICMPV6	58
+#endif
 #ifndef IPPROTO_UDPLITE
 #define IPPROTO_UDPLITE	136
 #endif
 
 struct ctconn;
 
+/*
+ * A connection: its original tuple and conntrack id.  Addresses in network
+ * byte order, IPv4 in [0] and the rest zero; compared as raw bytes, so
+ * zero the whole key before filling it in.
+ */
 struct ctconn_key {
-	uint32_t src, dst;		/* original tuple, network byte order */
-	uint16_t sport, dport;		/* host order; ICMP: id, type<<8|code */
+	uint32_t src[4], dst[4];
+	uint16_t sport, dport;		/* host order; ICMP(v6): id, type<<8|code */
 	uint8_t proto;
-	uint8_t pad[3];			/* always zero */
+	uint8_t v6;			/* 0: IPv4, 1: IPv6 */
+	uint8_t pad[2];			/* always zero */
 	uint32_t id;			/* conntrack id */
 };
 
 /* What an event or a dump says about one connection. */
 struct ctconn_info {
 	struct ctconn_key key;
-	uint32_t rsrc, rdst;		/* reply tuple, network byte order */
+	uint32_t rsrc[4], rdst[4];	/* reply tuple, as key's */
 	uint16_t rsport, rdport;	/* host order; ICMP: rdport = type<<8|code */
 	uint32_t status;		/* IPS_* bits */
 	int has_counters;
@@ -66,10 +81,17 @@ ctconn_has_ports(uint8_t proto)
 	    proto == IPPROTO_SCTP || proto == IPPROTO_UDPLITE;
 }
 
+/* ICMP for IPv4, ICMPv6 for IPv6: an id, a type and a code. */
+static inline int
+ctconn_is_icmp(const struct ctconn_key *k)
+{
+	return k->proto == (k->v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
+}
+
 struct ctconn_stats {
 	uint32_t tracked, peak;
 	uint64_t inserted;
-	uint64_t dropped;		/* not tracked: maxconns reached */
+	uint64_t dropped;		/* not tracked: maxconns reached, no memory */
 	uint64_t destroyed;		/* exported at DESTROY */
 	uint64_t periodic;		/* delta exports while alive */
 	uint64_t swept;			/* vanished, exported at a resync */
@@ -113,7 +135,7 @@ uint32_t ctconn_next_due(const struct ctconn *t, uint32_t now,
 /*
  * Active timeout: the tracked connection whose current period began
  * longest ago, if that was active_ms or more before now.  Returns 1 and
- * fills key, else 0.
+ * fills key (its tuple, as a GET asks for it), else 0.
  */
 int ctconn_due(const struct ctconn *t, uint32_t now, uint32_t active_ms,
     struct ctconn_key *key);
@@ -141,9 +163,11 @@ uint32_t ctconn_flush(struct ctconn *t, uint32_t now);
 /*
  * Take ci's counters (and start) for a tracked connection, as
  * ctconn_seen does, but never insert and leave its resync generation
- * alone: for a look at the table between exports.  Returns 1 if tracked.
+ * alone: for a look at the table between exports (a delta past 32 bits
+ * is exported at now, as anywhere).  Returns 1 if tracked.
  */
-int ctconn_update(struct ctconn *t, const struct ctconn_info *ci);
+int ctconn_update(struct ctconn *t, const struct ctconn_info *ci,
+    uint32_t now);
 
 /*
  * Listing: hand sink both flows of every tracked connection, carrying
@@ -165,11 +189,17 @@ typedef int (*ctconn_get_fn)(void *arg, const struct ctconn_key *k,
 int ctconn_walk_from(struct ctconn *t, uint32_t *cursor, uint32_t max,
     uint32_t now, ctconn_get_fn get, void *garg, struct rec_sink sink);
 
-/* Build the two flow keys of a connection (see the top of this file). */
+/*
+ * Build the two flow keys of a connection (see the top of this file).  An
+ * IPv6 connection's keys have v6 set and src, dst 0; its addresses go into
+ * a[0] (original direction) and a[1] (reply), if a is not NULL.
+ */
 void ctconn_flow_keys(const struct ctconn_info *ci, struct flow_key *orig,
-    struct flow_key *reply);
+    struct flow_key *reply, struct flow_v6 a[2]);
 
 const struct ctconn_stats *ctconn_stats(const struct ctconn *t);
 size_t ctconn_entry_size(void);
+/* Bytes the table holds: slabs, buckets, interned IPv6 addresses. */
+size_t ctconn_memory(const struct ctconn *t);
 
 #endif

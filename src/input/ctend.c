@@ -83,11 +83,18 @@ ended(struct ctend *e, const struct ctconn_info *ci, uint32_t now)
 	struct ct_end *x;
 	struct flow_key k[2];
 
+	/*
+	 * IPv6 flow keys name their addresses by the flow table's ids, which
+	 * ft_export_tuple() cannot be given: those flows end by their
+	 * timeouts.
+	 */
+	if (ci->key.v6)
+		return;
 	e->st.conns++;
 	if (e->st.pending == e->cap && grow(e) < 0) {
 		if (e->cap == 0) {
 			/* No ring at all: export now rather than lose it. */
-			ctconn_flow_keys(ci, &k[0], &k[1]);
+			ctconn_flow_keys(ci, &k[0], &k[1], NULL);
 			export_keys(e, k, now);
 			return;
 		}
@@ -95,7 +102,7 @@ ended(struct ctend *e, const struct ctconn_info *ci, uint32_t now)
 		pop_export(e, now);
 	}
 	x = &e->q[(e->head + e->st.pending) % e->cap];
-	ctconn_flow_keys(ci, &x->k[0], &x->k[1]);
+	ctconn_flow_keys(ci, &x->k[0], &x->k[1], NULL);
 	x->due = now + CT_END_GRACE;
 	e->st.pending++;
 }

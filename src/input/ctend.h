@@ -19,6 +19,8 @@
  *   port range (tests/integration/ct-natevents.sh).  Not covered: the
  *   output hook sees locally generated packets before output DNAT, so such
  *   flows end by their timeouts instead.
+ *   IPv6 connections are not followed: their flows end by their timeouts
+ *   (the flow table keys IPv6 flows by address ids of its own).
  *   Lost events (overrun) cost nothing in this mode: the flows still end
  *   by their timeouts; overruns are counted, no resync is needed.
  *

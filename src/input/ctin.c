@@ -147,15 +147,19 @@ ctin_fd(const struct ctin *ct)
 	return ctnl_fd(ct->nl);
 }
 
-void
+int
 ctin_read(struct ctin *ct, uint32_t now)
 {
+	uint64_t before = ctnl_stats(ct->nl)->datagrams;
 	int st;
 
 	ct->now = now;
 	st = ctnl_read(ct->nl, on_event, ct);
 	if (ct->mode != NULL)
 		ctmode_read_done(ct->mode, st);
+	if (!(st & CTNL_DRAINED))
+		return -1;
+	return (int)(ctnl_stats(ct->nl)->datagrams - before);
 }
 
 void
@@ -273,6 +277,8 @@ ctin_stats_text(const struct ctin *ct, FILE *f)
 	    n->rcvbuf_set, n->rcvbuf_max, n->reliable ? "on" : "off");
 	fprintf(f, "Conntrack NAT events sent: %" PRIu64 ", own export "
 	    "connections skipped %" PRIu64 "\n", ct->nat_events, n->ev_own);
+	fprintf(f, "Conntrack event reads: %" PRIu64 ", datagrams %" PRIu64
+	    "\n", n->reads, n->datagrams);
 	if (ct->mode == NULL) {
 		e = ctend_stats(ct->end);
 		fprintf(f, "Conntrack ends: connections %" PRIu64
@@ -288,6 +294,8 @@ ctin_stats_text(const struct ctin *ct, FILE *f)
 	    ", counters re-based %" PRIu64 "\n", s->tracked, s->peak,
 	    s->inserted, s->destroyed, s->periodic, s->swept, s->untracked,
 	    s->records, s->rebased);
+	fprintf(f, "Conntrack table memory: %zu bytes (%zu per connection "
+	    "entry)\n", ctmode_memory(ct->mode), ctconn_entry_size());
 	fprintf(f, "Conntrack drops: maxflows %" PRIu64 " (pkts %" PRIu64
 	    ", bytes %" PRIu64 "), no accounting %" PRIu64 ", get errors %"
 	    PRIu64 "\n", s->dropped, m->drop_pkts, m->drop_bytes, m->no_acct,
@@ -324,6 +332,8 @@ ctin_stats_json(const struct ctin *ct, FILE *f)
 	J("reliable", n->reliable);
 	J("nat_events", ct->nat_events);
 	J("own_export_skipped", n->ev_own);
+	J("event_reads", n->reads);
+	J("event_datagrams", n->datagrams);
 	J("ended_connections", e->conns);
 	J("ended_flows", e->flows);
 	J("ended_pending", e->pending);
@@ -340,5 +350,6 @@ ctin_stats_json(const struct ctin *ct, FILE *f)
 	J("drop_maxflows_pkts", m->drop_pkts);
 	J("drop_maxflows_bytes", m->drop_bytes);
 	J("no_accounting", m->no_acct);
+	J("memory", ct->mode ? ctmode_memory(ct->mode) : 0);
 	fprintf(f, "\"get_errors\":%" PRIu64 "}", m->get_errors);
 }

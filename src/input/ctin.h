@@ -55,8 +55,11 @@ struct ctin *ctin_open(const struct conf *c, struct ft *ft,
     struct rec_sink sink, const struct own_tab *own, uint32_t now);
 void ctin_close(struct ctin *ct);
 int ctin_fd(const struct ctin *ct);
-/* Handle what is queued on the event socket. */
-void ctin_read(struct ctin *ct, uint32_t now);
+/*
+ * Handle what is queued on the event socket: how many datagrams it read
+ * if that emptied it, else -1 (more are queued).
+ */
+int ctin_read(struct ctin *ct, uint32_t now);
 /* Periodic work (active-timeout deltas, scheduled resyncs). */
 void ctin_tick(struct ctin *ct, uint32_t now);
 /* ms from now until ctin_tick() has work (UINT32_MAX: none). */

@@ -37,7 +37,7 @@ on_dumped(void *arg, const struct ctconn_info *ci)
 		m->drops_live++;
 }
 
-/* Dump the whole IPv4 table into the table under a new generation. */
+/* Dump the whole table (IPv4 and IPv6) under a new generation. */
 static int
 dump_table(struct ctmode *m)
 {
@@ -214,7 +214,7 @@ on_refreshed(void *arg, const struct ctconn_info *ci)
 {
 	struct ctmode *m = arg;
 
-	ctconn_update(m->tab, ci);
+	ctconn_update(m->tab, ci, m->now);
 }
 
 void
@@ -224,6 +224,7 @@ ctmode_walk(struct ctmode *m, uint32_t now, struct rec_sink sink)
 	 * Only the counters of known connections change: the resync state
 	 * (generation, live drops, sweep) is left to the resync's own dump.
 	 */
+	m->now = now;
 	if (ctnl_dump(m->nl, on_refreshed, m) < 0)
 		log_debug(1, "conntrack: dump for the listing failed (%s): "
 		    "last known counters", strerror(errno));
@@ -260,4 +261,10 @@ const struct ctconn_stats *
 ctmode_table_stats(const struct ctmode *m)
 {
 	return ctconn_stats(m->tab);
+}
+
+size_t
+ctmode_memory(const struct ctmode *m)
+{
+	return ctconn_memory(m->tab);
 }

@@ -31,6 +31,7 @@
 #ifndef NFN_CTMODE_H
 #define NFN_CTMODE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "input/ctconn.h"
@@ -94,5 +95,7 @@ int ctmode_walk_from(struct ctmode *m, uint32_t *cursor, uint32_t max,
 
 const struct ctmode_stats *ctmode_stats(const struct ctmode *m);
 const struct ctconn_stats *ctmode_table_stats(const struct ctmode *m);
+/* Bytes the connection table holds (ctconn_memory). */
+size_t ctmode_memory(const struct ctmode *m);
 
 #endif

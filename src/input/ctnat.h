@@ -10,7 +10,9 @@
  *	timestamps when it has them, else when the event arrived).
  * Ports are 0 for protocols without them.  Each record also points to the
  * whole translation (struct rec_nat: pre- and post-NAT tuple, create or
- * delete), which v9 and IPFIX export in their NAT fields.
+ * delete), which v9 and IPFIX export in their NAT fields.  IPv6
+ * connections (NAT66) give IPv6 records (rec->v6, v9 and IPFIX only),
+ * their addresses in rec_nat's pre6 and post6, nexthop 0.
  */
 #ifndef NFN_CTNAT_H
 #define NFN_CTNAT_H

@@ -2,8 +2,10 @@
  * ctnl: the conntrack netlink sockets.  See ctnl.h.
  *
  * Every message, from the event socket or in answer to a request, goes
- * through on_msg: filtered and parsed the same way, then handed to what the
- * caller asked for (an event handler, a dump handler, or one GET's answer).
+ * through on_msg: filtered and parsed the same way (ctmsg_parse, into a
+ * ctconn_info on the stack: nothing is allocated per message), then handed
+ * to what the caller asked for (an event handler, a dump handler, or one
+ * GET's answer).  Events are read CT_BATCH datagrams per system call.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -23,15 +25,25 @@
 #define SOL_NETLINK	270
 #endif
 
-#define CT_READ_BUDGET	1024		/* datagrams per ctnl_read() */
-#define CT_BUF		(64u << 10)
+#define CT_READ_BUDGET	4096		/* datagrams per ctnl_read() */
+#define CT_BUF		(64u << 10)	/* answers to requests */
+/*
+ * Events: up to CT_BATCH datagrams per system call (recvmmsg), each into
+ * its own CT_SLOT bytes.  One event is one datagram of a few hundred
+ * bytes; a longer one is cut (MSG_TRUNC) and counted as a parse error.
+ */
+#define CT_BATCH	64
+#define CT_SLOT		(8u << 10)
 
 struct ctnl {
 	struct mnl_socket *ev, *req;
 	unsigned req_portid;
 	uint32_t seq;
 	uint32_t groups;		/* NFNLGRP_* joined, as bits */
-	char *buf;
+	char *buf;			/* CT_BUF: answers to requests */
+	char *evbuf;			/* CT_BATCH x CT_SLOT: events */
+	struct mmsghdr mm[CT_BATCH];
+	struct iovec iov[CT_BATCH];
 
 	/* the export sockets: their own datagrams are not metered */
 	const struct own_tab *own;
@@ -65,12 +77,13 @@ is_own(const struct ctnl *nl, const struct ctconn_info *ci)
 {
 	unsigned i;
 
-	if (ci->key.proto != IPPROTO_UDP || nl->own == NULL)
+	/* (the export sockets are IPv4: flow/own.h) */
+	if (ci->key.proto != IPPROTO_UDP || ci->key.v6 || nl->own == NULL)
 		return 0;
 	for (i = 0; i < nl->own->n; i++)
-		if (ci->key.src == nl->own->s[i].laddr &&
+		if (ci->key.src[0] == nl->own->s[i].laddr &&
 		    ci->key.sport == nl->own->s[i].lport &&
-		    ci->key.dst == nl->own->s[i].raddr &&
+		    ci->key.dst[0] == nl->own->s[i].raddr &&
 		    ci->key.dport == nl->own->s[i].rport)
 			return 1;
 	return 0;
@@ -78,13 +91,10 @@ is_own(const struct ctnl *nl, const struct ctconn_info *ci)
 
 static void
 dispatch_event(struct ct_cb *cb, const struct nlmsghdr *nlh,
-    const struct nf_conntrack *o, const struct ctconn_info *ci)
+    const struct ctconn_info *ci, int tcp_state)
 {
 	struct ctnl_stats *st = &cb->nl->st;
-	int tcp_state = -1;
 
-	if (ci->key.proto == IPPROTO_TCP && nfct_attr_is_set(o, ATTR_TCP_STATE))
-		tcp_state = nfct_get_attr_u8(o, ATTR_TCP_STATE);
 	if (NFNL_MSG_TYPE(nlh->nlmsg_type) == IPCTNL_MSG_CT_DELETE) {
 		st->ev_destroy++;
 		cb->ev_fn(cb->arg, CTNL_DESTROY, ci, tcp_state);
@@ -102,30 +112,27 @@ on_msg(const struct nlmsghdr *nlh, void *arg)
 {
 	struct ct_cb *cb = arg;
 	struct ctnl_stats *st = &cb->nl->st;
-	struct nf_conntrack *o;
 	struct ctconn_info ci;
 	uint8_t type = NFNL_MSG_TYPE(nlh->nlmsg_type);
+	int tcp_state;
 
 	if ((nlh->nlmsg_type >> 8) != NFNL_SUBSYS_CTNETLINK ||
 	    (type != IPCTNL_MSG_CT_NEW && type != IPCTNL_MSG_CT_DELETE)) {
 		st->ev_other++;
 		return MNL_CB_OK;	/* not ours: skip */
 	}
-	if ((o = nfct_new()) == NULL)
-		return MNL_CB_ERROR;
-	if (ctmsg_parse(nlh, o) < 0) {
-		st->parse_errors++;
-		nfct_destroy(o);
+	switch (ctmsg_parse(nlh, &ci, &tcp_state)) {
+	case CTMSG_OK:
+		break;
+	case CTMSG_OTHER:
+		st->ev_ignored++;	/* neither IPv4 nor IPv6 */
 		return MNL_CB_OK;
-	}
-	if (ctmsg_info(o, &ci) < 0) {
-		st->ev_ignored++;	/* IPv6: NetFlow v5 cannot carry it */
-		nfct_destroy(o);
+	default:
+		st->parse_errors++;
 		return MNL_CB_OK;
 	}
 	if (is_own(cb->nl, &ci)) {
 		st->ev_own++;
-		nfct_destroy(o);
 		return MNL_CB_OK;
 	}
 	switch (cb->ctx) {
@@ -139,10 +146,9 @@ on_msg(const struct nlmsghdr *nlh, void *arg)
 		}
 		break;
 	case CTX_EVENT:
-		dispatch_event(cb, nlh, o, &ci);
+		dispatch_event(cb, nlh, &ci, tcp_state);
 		break;
 	}
-	nfct_destroy(o);
 	return MNL_CB_OK;
 }
 
@@ -172,7 +178,7 @@ request(struct ctnl *nl, struct nlmsghdr *nlh, struct ct_cb *cb)
 }
 
 static struct nlmsghdr *
-put_get_header(char *buf, uint16_t flags)
+put_get_header(char *buf, uint16_t flags, uint8_t family)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct nfgenmsg *nfg;
@@ -180,7 +186,7 @@ put_get_header(char *buf, uint16_t flags)
 	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_GET;
 	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
 	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
-	nfg->nfgen_family = AF_INET;
+	nfg->nfgen_family = family;	/* AF_UNSPEC: both */
 	nfg->version = NFNETLINK_V0;
 	nfg->res_id = 0;
 	return nlh;
@@ -193,7 +199,7 @@ ctnl_dump(struct ctnl *nl, ctnl_conn_fn fn, void *arg)
 	struct ct_cb cb = { .nl = nl, .ctx = CTX_DUMP, .conn_fn = fn,
 	    .arg = arg };
 
-	return request(nl, put_get_header(req, NLM_F_DUMP), &cb);
+	return request(nl, put_get_header(req, NLM_F_DUMP, AF_UNSPEC), &cb);
 }
 
 int
@@ -207,7 +213,7 @@ ctnl_get(struct ctnl *nl, const struct ctconn_key *k, struct ctconn_info *out)
 
 	if ((q = ctmsg_query(k)) == NULL)
 		return -1;
-	nlh = put_get_header(req, NLM_F_ACK);
+	nlh = put_get_header(req, NLM_F_ACK, k->v6 ? AF_INET6 : AF_INET);
 	ret = nfct_nlmsg_build(nlh, q);
 	nfct_destroy(q);
 	if (ret < 0)
@@ -310,16 +316,41 @@ overrun(struct ctnl *nl)
 	}
 }
 
+static void
+on_event_msg(const struct nlmsghdr *nlh, void *arg)
+{
+	struct ct_cb *cb = arg;
+
+	if (nlh->nlmsg_type < NLMSG_MIN_TYPE)
+		cb->nl->st.ev_other++;	/* noop, error, done */
+	else
+		on_msg(nlh, cb);
+}
+
+/*
+ * The messages of one event datagram.  A datagram that ends inside a
+ * message, or a message longer than what is left, counts as a parse error
+ * and the rest of it is not read.
+ */
+static void
+read_datagram(struct ct_cb *cb, const char *buf, size_t n)
+{
+	if (ctmsg_walk(buf, n, on_event_msg, cb) < 0)
+		cb->nl->st.parse_errors++;
+}
+
 int
 ctnl_read(struct ctnl *nl, ctnl_event_fn fn, void *arg)
 {
 	struct ct_cb cb = { .nl = nl, .ctx = CTX_EVENT, .ev_fn = fn,
 	    .arg = arg };
-	ssize_t n;
-	int i, ret = 0;
+	int fd = mnl_socket_get_fd(nl->ev), n, i, got = 0, ret = 0;
 
-	for (i = 0; i < CT_READ_BUDGET; i++) {
-		n = recv(mnl_socket_get_fd(nl->ev), nl->buf, CT_BUF, 0);
+	/* events have seq 0 and port 0: no sequence checks */
+	while (got < CT_READ_BUDGET) {
+		for (i = 0; i < CT_BATCH; i++)
+			nl->mm[i].msg_hdr.msg_flags = 0;
+		n = recvmmsg(fd, nl->mm, CT_BATCH, MSG_DONTWAIT, NULL);
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK) {
 				ret |= CTNL_DRAINED;
@@ -332,9 +363,23 @@ ctnl_read(struct ctnl *nl, ctnl_event_fn fn, void *arg)
 				break;
 			continue;
 		}
-		/* events have seq 0 and port 0: no sequence checks */
-		if (mnl_cb_run(nl->buf, (size_t)n, 0, 0, on_msg, &cb) < 0)
-			nl->st.parse_errors++;
+		if (n == 0)
+			break;
+		nl->st.reads++;
+		nl->st.datagrams += (uint64_t)n;
+		for (i = 0; i < n; i++) {
+			if (nl->mm[i].msg_hdr.msg_flags & MSG_TRUNC) {
+				nl->st.parse_errors++;
+				continue;
+			}
+			read_datagram(&cb, nl->evbuf + (size_t)i * CT_SLOT,
+			    nl->mm[i].msg_len);
+		}
+		got += n;
+		/*
+		 * Fewer than asked for: empty, or an error is pending; the
+		 * next call tells which (drained only on EAGAIN).
+		 */
 	}
 	return ret;
 }
@@ -382,11 +427,22 @@ ctnl_open(int rcvbuf, int rcvbuf_max, int reliable, uint32_t events)
 {
 	struct ctnl *nl;
 
+	unsigned i;
+
 	if ((nl = calloc(1, sizeof(*nl))) == NULL ||
-	    (nl->buf = malloc(CT_BUF)) == NULL) {
+	    (nl->buf = malloc(CT_BUF)) == NULL ||
+	    (nl->evbuf = malloc((size_t)CT_BATCH * CT_SLOT)) == NULL) {
+		if (nl != NULL)
+			free(nl->buf);
 		free(nl);
 		log_warn("conntrack");
 		return NULL;
+	}
+	for (i = 0; i < CT_BATCH; i++) {
+		nl->iov[i].iov_base = nl->evbuf + (size_t)i * CT_SLOT;
+		nl->iov[i].iov_len = CT_SLOT;
+		nl->mm[i].msg_hdr.msg_iov = &nl->iov[i];
+		nl->mm[i].msg_hdr.msg_iovlen = 1;
 	}
 	nl->st.rcvbuf_max = rcvbuf_max;
 	if (open_ev(nl, rcvbuf, reliable, events) < 0 || open_req(nl) < 0) {
@@ -408,6 +464,7 @@ ctnl_close(struct ctnl *nl)
 	if (nl->req)
 		mnl_socket_close(nl->req);
 	free(nl->buf);
+	free(nl->evbuf);
 	free(nl);
 	errno = e;
 }

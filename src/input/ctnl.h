@@ -1,15 +1,15 @@
 /*
  * ctnl: the conntrack netlink sockets and what comes out of them
- * (libnetfilter_conntrack's nfct_nlmsg_parse over libmnl).  It knows
- * nothing of capture modes: ctin (ctin.h) decides what to join and what
- * each event means.
+ * (libmnl).  It knows nothing of capture modes: ctin (ctin.h) decides what
+ * to join and what each event means.  Messages are parsed by ctmsg.h's own walk;
+ * libnetfilter_conntrack builds the GET requests.
  *
  * Two sockets: the event socket joins the conntrack event groups, is
  * non-blocking and read from the event loop; the request socket sends dumps
  * and single GETs and waits for their answers.  Every message, event or
  * answer, becomes a struct ctconn_info (ctconn.h; ctmsg.h translates) or
- * is counted and skipped: not ctnetlink, unparsable, IPv6 (NetFlow v5
- * cannot carry it), or the daemon's own export datagrams (UDP from one of
+ * is counted and skipped: not ctnetlink, malformed, neither IPv4 nor
+ * IPv6, or the daemon's own export datagrams (UDP from one of
  * its export sockets to that socket's collector, flow/own.h: metering them
  * would export records about exporting records; another host's traffic to
  * a collector is accounted like any other).
@@ -44,9 +44,10 @@ typedef void (*ctnl_conn_fn)(void *arg, const struct ctconn_info *ci);
 struct ctnl_stats {
 	uint64_t ev_new, ev_update, ev_destroy;
 	uint64_t ev_other;		/* not a conntrack message */
-	uint64_t ev_ignored;		/* not IPv4 */
+	uint64_t ev_ignored;		/* neither IPv4 nor IPv6 */
 	uint64_t ev_own;		/* our own export datagrams */
 	uint64_t parse_errors, overruns;
+	uint64_t reads, datagrams;	/* recvmmsg calls that got any; what */
 	int rcvbuf_set, rcvbuf_max;	/* asked for, cap (bytes) */
 	int rcvbuf;			/* in effect, as the kernel reports */
 	int reliable;
@@ -63,7 +64,7 @@ int ctnl_fd(const struct ctnl *nl);
 
 /* Hand what is queued (up to a budget) to fn; CTNL_* bits. */
 int ctnl_read(struct ctnl *nl, ctnl_event_fn fn, void *arg);
-/* Dump the IPv4 table through fn.  0, or -1 with errno. */
+/* Dump the table (IPv4 and IPv6) through fn.  0, or -1 with errno. */
 int ctnl_dump(struct ctnl *nl, ctnl_conn_fn fn, void *arg);
 /* One connection's current state.  0, or -1 with errno (ENOENT: gone). */
 int ctnl_get(struct ctnl *nl, const struct ctconn_key *k,

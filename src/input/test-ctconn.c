@@ -14,14 +14,19 @@
 #define MAXREC 64
 
 static struct flow_rec recs[MAXREC];
+static struct flow_v6 recs6[MAXREC];	/* IPv6 records' addresses */
 static unsigned nrec;
 
 static void
 collect(void *arg, const struct flow_rec *r, uint32_t now)
 {
 	(void)arg;
-	if (nrec < MAXREC)
+	if (nrec < MAXREC) {
 		recs[nrec] = *r;
+		memset(&recs6[nrec], 0, sizeof(recs6[nrec]));
+		if (r->v6 != NULL)
+			recs6[nrec] = *r->v6;
+	}
 	nrec++;
 }
 
@@ -32,14 +37,14 @@ mkconn(uint32_t id, uint16_t sport)
 	struct ctconn_info ci;
 
 	memset(&ci, 0, sizeof(ci));
-	ci.key.src = inet_addr("10.0.0.2");
-	ci.key.dst = inet_addr("198.51.100.1");
+	ci.key.src[0] = inet_addr("10.0.0.2");
+	ci.key.dst[0] = inet_addr("198.51.100.1");
 	ci.key.sport = sport;
 	ci.key.dport = 80;
 	ci.key.proto = IPPROTO_TCP;
 	ci.key.id = id;
-	ci.rsrc = inet_addr("198.51.100.1");
-	ci.rdst = inet_addr("192.0.2.1");
+	ci.rsrc[0] = inet_addr("198.51.100.1");
+	ci.rdst[0] = inet_addr("192.0.2.1");
 	ci.rsport = 80;
 	ci.rdport = 30000;
 	return ci;
@@ -62,7 +67,7 @@ test_keys(void)
 	struct ctconn_info ci = mkconn(1, 1234);
 	struct flow_key o, r;
 
-	ctconn_flow_keys(&ci, &o, &r);
+	ctconn_flow_keys(&ci, &o, &r, NULL);
 	/* forward hook: pre-SNAT source, post-DNAT destination */
 	CHECK(o.src == inet_addr("10.0.0.2") && o.sport == 1234);
 	CHECK(o.dst == inet_addr("198.51.100.1") && o.dport == 80);
@@ -74,7 +79,7 @@ test_keys(void)
 	ci.key.sport = 77;		/* echo id */
 	ci.key.dport = 8 << 8;
 	ci.rdport = 0;
-	ctconn_flow_keys(&ci, &o, &r);
+	ctconn_flow_keys(&ci, &o, &r, NULL);
 	CHECK(o.sport == 0 && o.dport == 0x800 && r.sport == 0 && r.dport == 0);
 }
 
@@ -121,7 +126,7 @@ test_lifecycle(void)
 	CHECK_EQ(recs[4].last, 5500);
 	/* the records sum to the final counters */
 	for (i = 0; i < nrec; i++)
-		if (recs[i].key.src == ci.key.src) {
+		if (recs[i].key.src == ci.key.src[0]) {
 			p0 += recs[i].packets;
 			b0 += recs[i].bytes;
 		}
@@ -251,6 +256,101 @@ test_many(void)
 	ctconn_free(t);
 }
 
+/* An IPv6 connection: IPv6 records, addresses back from the interning. */
+static void
+test_v6(void)
+{
+	struct ctconn *t = ctconn_new(0, (struct rec_sink){ collect, NULL });
+	struct ctconn_info ci, other;
+	struct ctconn_key k;
+	uint8_t a[16], b[16];
+
+	memset(&ci, 0, sizeof(ci));
+	inet_pton(AF_INET6, "2001:2:0:1::2", a);
+	inet_pton(AF_INET6, "2001:2:0:2::2", b);
+	memcpy(ci.key.src, a, 16);
+	memcpy(ci.key.dst, b, 16);
+	memcpy(ci.rsrc, b, 16);
+	memcpy(ci.rdst, a, 16);
+	ci.key.v6 = 1;
+	ci.key.proto = IPPROTO_ICMPV6;
+	ci.key.sport = 5;		/* echo id */
+	ci.key.dport = 128 << 8;
+	ci.rdport = 129 << 8;
+	ci.key.id = 3;
+	nrec = 0;
+	CHECK_EQ(ctconn_seen(t, &ci, 1, 1000), CTCONN_NEW);
+	/* the same tuple with another id, or in IPv4, is another connection */
+	other = ci;
+	other.key.id = 4;
+	CHECK_EQ(ctconn_update(t, &other, 1000), 0);
+	CHECK(ctconn_due(t, 5000, 2000, &k));
+	CHECK(memcmp(&k, &ci.key, sizeof(k)) == 0);
+	CHECK(ctconn_memory(t) > 0);
+	counters(&ci, 4, 416, 4, 416);
+	CHECK_EQ(ctconn_destroy(t, &ci, 6000), 1);
+	CHECK_EQ(nrec, 2);
+	CHECK(recs[0].v6 != NULL && recs[1].v6 != NULL);
+	CHECK(memcmp(recs6[0].src, a, 16) == 0 &&
+	    memcmp(recs6[0].dst, b, 16) == 0);
+	CHECK(memcmp(recs6[1].src, b, 16) == 0 &&
+	    memcmp(recs6[1].dst, a, 16) == 0);
+	CHECK(recs[0].key.v6 == 1 && recs[0].key.src == 0 &&
+	    recs[0].key.dst == 0);
+	CHECK(recs[0].key.dport == 128 << 8 && recs[1].key.dport == 129 << 8);
+	CHECK(recs[0].packets == 4 && recs[1].bytes == 416);
+	CHECK_EQ(ctconn_stats(t)->tracked, 0);
+	ctconn_free(t);
+}
+
+/* The 32-bit deltas: one that would not fit is exported at once. */
+static void
+test_wide_refresh(void)
+{
+	struct ctconn *t = ctconn_new(0, (struct rec_sink){ collect, NULL });
+	struct ctconn_info ci = mkconn(9, 2000);
+
+	nrec = 0;
+	CHECK_EQ(ctconn_seen(t, &ci, 1, 1000), CTCONN_NEW);
+	counters(&ci, 100, 5000000000ull, 0, 0);	/* a dump sees 5 GB */
+	CHECK_EQ(ctconn_seen(t, &ci, 2, 2000), CTCONN_FOUND);
+	CHECK_EQ(nrec, 2);		/* split in two 32-bit records */
+	CHECK_EQ((uint64_t)recs[0].bytes + recs[1].bytes, 5000000000ull);
+	CHECK_EQ(recs[0].packets + recs[1].packets, 100);
+	counters(&ci, 101, 5000000100ull, 0, 0);
+	CHECK_EQ(ctconn_destroy(t, &ci, 3000), 1);
+	CHECK_EQ(nrec, 3);
+	CHECK_EQ(recs[2].packets, 1);
+	CHECK_EQ(recs[2].bytes, 100);
+	ctconn_free(t);
+}
+
+/* Memory per connection with many of them: entries, slabs, buckets. */
+static void
+test_memory(void)
+{
+	struct ctconn *t = ctconn_new(0, (struct rec_sink){ collect, NULL });
+	struct ctconn_info ci = mkconn(0, 0);
+	uint32_t i, n = 100000;
+
+	CHECK_EQ(ctconn_entry_size(), 96);
+	for (i = 0; i < n; i++) {
+		ci.key.id = i;
+		CHECK_EQ(ctconn_seen(t, &ci, 1, 1000), CTCONN_NEW);
+	}
+	CHECK(ctconn_memory(t) / n <= 100);
+	/* freed entries are reused: no growth */
+	for (i = 0; i < n; i++) {
+		ci.key.id = i;
+		ctconn_destroy(t, &ci, 2000);
+	}
+	i = (uint32_t)ctconn_memory(t);
+	ci.key.id = 7;
+	ctconn_seen(t, &ci, 1, 3000);
+	CHECK_EQ(ctconn_memory(t), i);
+	ctconn_free(t);
+}
+
 /* Original-direction records listed, per source port (= connection). */
 static uint8_t walk_seen[8192];
 static uint32_t walk_bad_pkts;
@@ -332,6 +432,9 @@ test_walk_from(void)
 int
 main(void)
 {
+	test_v6();
+	test_wide_refresh();
+	test_memory();
 	test_keys();
 	test_lifecycle();
 	test_max_sweep_flush();

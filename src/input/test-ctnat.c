@@ -42,14 +42,14 @@ mkconn(int snat, int dnat)
 	struct ctconn_info ci;
 
 	memset(&ci, 0, sizeof(ci));
-	ci.key.src = inet_addr("10.0.0.2");
-	ci.key.dst = inet_addr("198.51.100.1");
+	ci.key.src[0] = inet_addr("10.0.0.2");
+	ci.key.dst[0] = inet_addr("198.51.100.1");
 	ci.key.sport = 1234;
 	ci.key.dport = 80;
 	ci.key.proto = IPPROTO_UDP;
-	ci.rsrc = dnat ? inet_addr("198.51.100.9") : ci.key.dst;
+	ci.rsrc[0] = dnat ? inet_addr("198.51.100.9") : ci.key.dst[0];
 	ci.rsport = dnat ? 8080 : 80;
-	ci.rdst = snat ? inet_addr("192.0.2.1") : ci.key.src;
+	ci.rdst[0] = snat ? inet_addr("192.0.2.1") : ci.key.src[0];
 	ci.rdport = snat ? 30000 : 1234;
 	ci.status = (snat ? IPS_SRC_NAT : 0) | (dnat ? IPS_DST_NAT : 0);
 	return ci;

@@ -98,33 +98,52 @@ NEST = 0x8000
 
 
 def tuple_(t, src, dst, proto, sport, dport):
-    ip = nla(1, bytes(src)) + nla(2, bytes(dst))
+    v6 = len(src) == 16
+    ip = nla(3 if v6 else 1, bytes(src)) + nla(4 if v6 else 2, bytes(dst))
     if proto == 1:
         pr = nla(1, bytes([1])) + nla(4, struct.pack("!H", sport)) \
             + nla(5, bytes([8])) + nla(6, bytes([0]))
+    elif proto == 58:
+        pr = nla(1, bytes([58])) + nla(7, struct.pack("!H", sport)) \
+            + nla(8, bytes([dport])) + nla(9, bytes([0]))
     else:
         pr = nla(1, bytes([proto])) + nla(2, struct.pack("!H", sport)) \
             + nla(3, struct.pack("!H", dport))
     return nla(t | NEST, nla(1 | NEST, ip) + nla(2 | NEST, pr))
 
 
-def ct(msg, proto, sport, dport, counters=True, ts=True, nat=False):
-    a, b = [198, 18, 0, 1], [198, 19, 0, 1]
-    r = [198, 18, 9, 9] if nat else a
+def ct(msg, proto, sport, dport, counters=True, ts=True, nat=False, v6=False):
+    if v6:
+        a = [0x20, 1, 0, 2, 0, 0, 0, 1] + [0] * 7 + [2]
+        b = [0x20, 1, 0, 2, 0, 0, 0, 2] + [0] * 7 + [2]
+        r = [0x20, 1, 0, 2, 0, 0, 0, 2] + [0] * 7 + [1] if nat else a
+    else:
+        a, b = [198, 18, 0, 1], [198, 19, 0, 1]
+        r = [198, 18, 9, 9] if nat else a
+    rdport = 129 if proto == 58 else sport
     body = tuple_(1, a, b, proto, sport, dport) \
-        + tuple_(2, b, r, proto, dport, sport) + nla(3, struct.pack("!I", 0x18e))
+        + tuple_(2, b, r, proto, dport if proto != 58 else sport, rdport) \
+        + nla(3, struct.pack("!I", 0x18e))
     if counters:
         body += nla(9 | NEST, nla(1, struct.pack("!Q", 3)) + nla(2, struct.pack("!Q", 180)))
         body += nla(10 | NEST, nla(1, struct.pack("!Q", 2)) + nla(2, struct.pack("!Q", 120)))
     if ts:
         body += nla(20 | NEST, nla(1, struct.pack("!Q", 10**18)) + nla(2, struct.pack("!Q", 10**18 + 10**9)))
-    return nlmsg(1 << 8 | msg, NFGEN_INET + body)
+    if proto == 6:
+        body += nla(4 | NEST, nla(1 | NEST, nla(1, bytes([7]))))  # TCP state
+    body += nla(12, struct.pack("!I", 0x1234))                     # CTA_ID
+    nfgen = struct.pack("!BBH", 10, 0, 0) if v6 else NFGEN_INET
+    return nlmsg(1 << 8 | msg, nfgen + body)
 
 
 put("ctmsg", "new-udp", ct(0, 17, 40000, 53, counters=False, ts=False))
 put("ctmsg", "destroy-tcp", ct(2, 6, 40000, 80))
 put("ctmsg", "destroy-icmp", ct(2, 1, 7, 0))
 put("ctmsg", "destroy-nat", ct(2, 17, 40000, 53, nat=True))
+put("ctmsg", "destroy-v6-tcp", ct(2, 6, 40000, 80, v6=True))
+put("ctmsg", "new-v6-icmp6", ct(0, 58, 7, 128, counters=False, ts=False, v6=True))
+put("ctmsg", "destroy-nat66", ct(2, 17, 40000, 53, nat=True, v6=True))
+put("ctmsg", "datagram-two", ct(2, 6, 40000, 80, v6=True) + ct(2, 17, 1, 2))
 
 with open(os.path.join(SRC, "conf", "nft-netflow.conf")) as f:
     shipped = f.read()

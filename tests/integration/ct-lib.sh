@@ -23,10 +23,12 @@ CT_COLLECTOR_RCVBUF=8388608
 # conntrack loads only a ct rule, so that R tracks connections without
 # NFLOG.  The daemon exports to collector c1 (and whatever else CT_DEST
 # lists, if set) with inactive_timeout 60 (so nothing ends by it during a
-# test) and the given keys.
+# test) and the given keys.  CT_IPV6=1: the topology is dual-stack
+# (setup_ipv6), and the capture holds IPv6 too.
 ct_setup() {
 	local mode=$1; shift
 	setup_topology
+	[ "${CT_IPV6:-0}" = 1 ] && setup_ipv6
 	if [ "$mode" = nflog ]; then
 		load_rules_for "$@" || exit 1
 	else
@@ -58,6 +60,8 @@ ct_stop_traffic() {
 # (what it has then arrived while the daemon still ran)
 ct_collect() {
 	sleep "$1"
+	# flows conntrack does not end (nflog mode's IPv6 flows): exported now
+	[ "${CT_FLUSH:-0}" = 1 ] && ctl flush >/dev/null
 	ctl stats > "$T/stats.txt"
 	stop_collector c1
 	grep -E "^Conntrack" "$T/stats.txt"
@@ -81,8 +85,19 @@ ct_compare() {
 
 # ct_nat_traffic: masquerade on R's link to B (TCP to a port range, so the
 # post-NAT port differs from the source's), then two TCP uploads and a ping
-# from A through it, and the end of the traffic (ct_finish_traffic).
+# from A through it, and the end of the traffic (ct_finish_traffic).  With
+# CT_IPV6=1 the same over IPv6 too (NAT66: masquerade in an ip6 table).
 ct_nat_traffic() {
+	[ "${CT_IPV6:-0}" = 1 ] && { inR nft -f - <<-NFT || return 1
+	table ip6 ct_nat6 {
+		chain post {
+			type nat hook postrouting priority 100; policy accept;
+			oifname "rb" meta l4proto tcp masquerade to :30000-30999
+			oifname "rb" masquerade
+		}
+	}
+	NFT
+	}
 	inR nft -f - <<-NFT
 	table ip ct_nat {
 		chain post {
@@ -92,9 +107,13 @@ ct_nat_traffic() {
 		}
 	}
 	NFT
-	tcp_sink 15
+	tcp_sink 15 "$([ "${CT_IPV6:-0}" = 1 ] && echo dual)"
 	traffic "$NS_A" tcp $B_IP 6000 30000 2
 	inA ping -c 3 -i 0.2 -q $B_IP >/dev/null
+	if [ "${CT_IPV6:-0}" = 1 ]; then
+		traffic "$NS_A" tcp $B6_IP 6000 30000 2
+		inA ping -6 -c 3 -i 0.2 -q $B6_IP >/dev/null
+	fi
 	sleep 0.3
 	ct_finish_traffic
 }

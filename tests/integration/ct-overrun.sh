@@ -1,5 +1,6 @@
 #!/bin/bash
-# capture = conntrack with a tiny event receive buffer (4 KiB, no growth):
+# capture = conntrack with a tiny event receive buffer (4 KiB, no growth)
+# and events not reliable (conntrack_reliable = 0, the default is 1):
 # a burst of 3000 new connections and then their destruction (conntrack -F)
 # overflow the event socket.  Each overrun is counted and triggers a resync
 # (dump); connections whose DESTROY was lost are exported from their last
@@ -10,7 +11,7 @@
 N=3000
 
 ct_setup conntrack active_timeout=600 conntrack_rcvbuf=4096 \
-	conntrack_rcvbuf_max=4096
+	conntrack_rcvbuf_max=4096 conntrack_reliable=0
 # N UDP connections of one datagram each (B drops them quietly)
 inA python3 - "$B_IP" "$N" <<-'PY'
 import socket, sys

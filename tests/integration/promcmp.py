@@ -65,6 +65,9 @@ SIMPLE = {
     "nft_netflow_conntrack_nat_events_total": "conntrack.nat_events",
     "nft_netflow_conntrack_own_export_skipped_total":
         "conntrack.own_export_skipped",
+    "nft_netflow_conntrack_event_reads_total": "conntrack.event_reads",
+    "nft_netflow_conntrack_event_datagrams_total":
+        "conntrack.event_datagrams",
     "nft_netflow_conntrack_ended_connections_total":
         "conntrack.ended_connections",
     "nft_netflow_conntrack_ended_flows_total": "conntrack.ended_flows",

@@ -337,10 +337,10 @@ traffic() {	# traffic NS ARGS...: tests/integration/traffic.py in a namespace
 	ip netns exec "$1" python3 "$NFN_SRCDIR/tests/integration/traffic.py" "${@:2}"
 }
 
-# tcp_sink SECONDS: B's TCP server on port 6000 for at most SECONDS, in the
-# background (SRV)
+# tcp_sink SECONDS [dual]: B's TCP server on port 6000 for at most SECONDS,
+# in the background (SRV); dual: for IPv4 and IPv6 clients
 tcp_sink() {
-	inB python3 "$NFN_SRCDIR/tests/integration/traffic.py" tcp-server 6000 "$1" &
+	inB python3 "$NFN_SRCDIR/tests/integration/traffic.py" tcp-server 6000 "$1" ${2:-} &
 	SRV=$!
 	sleep 0.5
 }
