@@ -18,7 +18,10 @@ disarmed, the daemon must answer ping, and:
     reload.rejected did, and that answer says what failed;
   - the running configuration is all of the new file (ok) or all of the
     old one (rejected or not run): never a mix.
-Prints one line per step and a summary; exit 1 on any mismatch.
+At the end the heap the daemon holds (failalloc's live bytes), after the
+same unarmed reloads as before the walk, must be what it was: an error
+path that leaks shows here.  Prints one line per step and a summary;
+exit 1 on any mismatch.
 """
 import json
 import socket
@@ -185,6 +188,19 @@ def reload_walk(sock, page_path, conf, cls, conf_a, conf_b):
             bad += 1
         return seen, failed
 
+    def cycle():
+        """Unarmed reloads to CONF_B and back: the same state each time."""
+        for name in ("B", "A"):
+            with open(conf, "w") as f:
+                f.write(texts[name])
+            if request(sock, "reload")[0] != "OK":
+                raise SystemExit("an unarmed reload failed")
+        request(sock, "stats json")
+        time.sleep(0.1)
+        return page.live()
+
+    cycle()
+    live0 = cycle()
     k, _ = step(0)
     print("count-only reload: %d allocations of class %s" % (k, cls))
     n = 1
@@ -204,6 +220,12 @@ def reload_walk(sock, page_path, conf, cls, conf_a, conf_b):
         if request(sock, "reload")[0] != "OK" or running(sock) != want["A"]:
             print("could not go back to CONF_A")
             bad += 1
+    live1 = cycle()
+    print("heap held before the walk %d bytes, after %d: %+d" % (
+        live0, live1, live1 - live0))
+    if live1 != live0:
+        print("LEAK: the walk left %d bytes held" % (live1 - live0))
+        bad += 1
     return 1 if bad else 0
 
 

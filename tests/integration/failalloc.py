@@ -4,7 +4,8 @@
   failalloc.py FILE init                   a fresh, disarmed page
   failalloc.py FILE arm all|exe NTH [persist]
   failalloc.py FILE disarm
-  failalloc.py FILE show                   prints "seen FAILED" (and magic)
+  failalloc.py FILE show                   prints "SEEN FAILED LIVE loaded"
+                                           (or not-loaded)
 
 The layout is failalloc.c's struct fa_page.  Arming writes the counters
 and the class while disarmed, then `armed` last; disarming clears `armed`
@@ -15,11 +16,11 @@ import os
 import struct
 import sys
 
-FMT = "<IIIIQQQQ"
+FMT = "<IIIIQQQQq"
 SIZE = struct.calcsize(FMT)
 MAGIC = 0x4641494C
 OFF_MAGIC, OFF_ARMED, OFF_CLS, OFF_PERSIST = 0, 4, 8, 12
-OFF_NTH, OFF_SEEN, OFF_FAILED, OFF_CALLER = 16, 24, 32, 40
+OFF_NTH, OFF_SEEN, OFF_FAILED, OFF_CALLER, OFF_LIVE = 16, 24, 32, 40, 48
 CLASSES = {"all": 0, "exe": 1}
 
 
@@ -59,6 +60,9 @@ class Page:
     def failed(self):
         return self._get("<Q", OFF_FAILED)
 
+    def live(self):
+        return self._get("<q", OFF_LIVE)
+
     def caller(self):
         return self._get("<Q", OFF_CALLER)
 
@@ -81,7 +85,8 @@ def main():
     elif cmd == "disarm":
         p.disarm()
     elif cmd == "show":
-        print(p.seen(), p.failed(), "loaded" if p.loaded() else "not-loaded")
+        print(p.seen(), p.failed(), p.live(),
+              "loaded" if p.loaded() else "not-loaded")
     else:
         print("unknown command " + cmd, file=sys.stderr)
         return 2

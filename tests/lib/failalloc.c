@@ -21,6 +21,11 @@
  * into it).  realloc(p, 0), free and mmap are never failed: the daemon
  * itself maps nothing, and glibc's own mmap calls are internal.
  *
+ * The library also keeps `live`, the bytes held on the heap by the process
+ * that loaded it (malloc_usable_size of every block allocated and not yet
+ * freed, from the moment the page is mapped; children do not count): two
+ * readings in the same state tell whether something leaked in between.
+ *
  * The allocators are glibc's __libc_* entry points, so no dlsym (which
  * allocates) is needed.  Not usable together with ASan, which must come
  * first in the library list and replaces malloc itself.
@@ -28,6 +33,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <link.h>
+#include <malloc.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -48,15 +55,34 @@ struct fa_page {
 	uint64_t seen;		/* allocations of the class since arming */
 	uint64_t failed;	/* failures injected since arming */
 	uint64_t caller;	/* return address of the last one failed */
+	int64_t live;		/* heap bytes held, see above */
 };
 
 extern void *__libc_malloc(size_t);
 extern void *__libc_calloc(size_t, size_t);
 extern void *__libc_realloc(void *, size_t);
 extern void *__libc_memalign(size_t, size_t);
+extern void __libc_free(void *);
 
 static struct fa_page *fa;
 static uintptr_t exe_lo, exe_hi;	/* the main executable's mapping */
+static int fa_child;			/* a forked child: live not kept */
+
+static void
+fa_atfork_child(void)
+{
+	fa_child = 1;
+}
+
+/* p was allocated (sign 1) or is about to be freed (-1). */
+static void
+fa_live(const void *p, int sign)
+{
+	if (p != NULL && fa != NULL && !fa_child)
+		__atomic_add_fetch(&fa->live,
+		    sign * (int64_t)malloc_usable_size((void *)p),
+		    __ATOMIC_RELAXED);
+}
 
 static int
 exe_range(struct dl_phdr_info *info, size_t size, void *arg)
@@ -95,6 +121,7 @@ fa_init(void)
 	close(fd);
 	if (p == MAP_FAILED)
 		return;
+	pthread_atfork(NULL, NULL, fa_atfork_child);
 	fa = p;
 	__atomic_store_n(&fa->magic, FA_MAGIC, __ATOMIC_RELEASE);
 }
@@ -125,33 +152,61 @@ fa_fail(const void *caller)
 void *
 malloc(size_t size)
 {
-	return fa_fail(CALLER) ? NULL : __libc_malloc(size);
+	void *p = fa_fail(CALLER) ? NULL : __libc_malloc(size);
+
+	fa_live(p, 1);
+	return p;
 }
 
 void *
 calloc(size_t n, size_t size)
 {
-	return fa_fail(CALLER) ? NULL : __libc_calloc(n, size);
+	void *p = fa_fail(CALLER) ? NULL : __libc_calloc(n, size);
+
+	fa_live(p, 1);
+	return p;
 }
 
 void *
 realloc(void *p, size_t size)
 {
-	if (p != NULL && size == 0)
-		return __libc_realloc(p, size);
-	return fa_fail(CALLER) ? NULL : __libc_realloc(p, size);
+	size_t old = p ? malloc_usable_size(p) : 0;
+	void *q;
+
+	if ((p == NULL || size != 0) && fa_fail(CALLER))
+		return NULL;
+	if ((q = __libc_realloc(p, size)) == NULL && size != 0)
+		return NULL;		/* p is still held */
+	if (fa != NULL && !fa_child)
+		__atomic_add_fetch(&fa->live, (int64_t)(q ?
+		    malloc_usable_size(q) : 0) - (int64_t)old,
+		    __ATOMIC_RELAXED);
+	return q;
+}
+
+void
+free(void *p)
+{
+	fa_live(p, -1);
+	__libc_free(p);
 }
 
 void *
 aligned_alloc(size_t align, size_t size)
 {
-	return fa_fail(CALLER) ? NULL : __libc_memalign(align, size);
+	void *p = fa_fail(CALLER) ? NULL : __libc_memalign(align, size);
+
+	fa_live(p, 1);
+	return p;
 }
 
 void *
 memalign(size_t align, size_t size)
 {
-	return fa_fail(CALLER) ? NULL : __libc_memalign(align, size);
+	void *p = fa_fail(CALLER) ? NULL : __libc_memalign(align, size);
+
+	fa_live(p, 1);
+	return p;
 }
 
 int
@@ -165,6 +220,7 @@ posix_memalign(void **out, size_t align, size_t size)
 		return ENOMEM;
 	if ((p = __libc_memalign(align, size)) == NULL)
 		return ENOMEM;
+	fa_live(p, 1);
 	*out = p;
 	return 0;
 }
