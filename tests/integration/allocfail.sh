@@ -19,6 +19,9 @@
 #    refused whole with a message, and the heap the daemon holds in the
 #    same configuration is the same before and after each walk (no leak
 #    on an error path; failalloc counts the bytes).
+# 3. Export.  The collector behind a slow link, a small send buffer:
+#    expiring flows must wait in the queue, and with no memory for a
+#    queued datagram it is lost and counted (flows, packets, bytes).
 . "$(dirname "$0")/lib.sh"
 
 : "${FAILALLOC_SO:?path of tests/lib/failalloc.c built (libfailalloc.so)}"
@@ -204,12 +207,43 @@ settle_total 3500
 check "after the failures: 3500 flows metered, none dropped" \
 	test "$(jget flows.active)" = 3500 -a "$(jget drops.alloc_pkts)" = 0
 stop_daemon || not_ok "daemon exit"
+
+# 3. the export queue: the collector behind a slow link (tc tbf on R's
+# loopback) and a small send buffer, so that expiring flows wait in the
+# queue; with no memory for a queued datagram it is lost, and counted
+echo "reload: ${SECONDS}s"
+inR tc qdisc add dev lo root tbf rate 2mbit burst 16kb limit 8mb
+write_conf "$T/q.conf" destination=127.0.0.1:9995 inactive_timeout=1 \
+	sndbuf=4096
+start_fa "$T/q.conf" || exit 1
+burst 32000 "$F"
+settle_total "$F"
+FA arm exe 1 persist
+expired() {	# every flow ended (queued or lost; the control socket works)
+	for _ in $(seq 100); do
+		[ "$(jget flows.active)" = 0 ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+check "queue step: every flow expired while no datagram could be queued" \
+	expired
+FA disarm
+read -r _ QFAILED _ < <(FA show)
+LOSTP=$(jget export.sockets.0.lost_packets)
+LOSTB=$(jget export.sockets.0.lost_bytes)
+check "queue step: $QFAILED queue allocations failed, $LOSTP flows' packets counted lost" \
+	test "$QFAILED" -gt 0 -a "$LOSTP" -gt 0 -a "$LOSTB" = $((LOSTP * 60))
+check "queue step: daemon alive" alive
+stop_daemon || not_ok "queue step: daemon exit"
+inR tc qdisc del dev lo root
+DROP_P=$((DROP_P + LOSTP)) DROP_B=$((DROP_B + LOSTB))
 capture_stop
 stop_collector c1
 stop_collector c2
 check "no daemon died (no crash in the log)" \
-	test "$(grep -c exited "$T/daemon.log")" = $((K + 3))
-check "collectors + $DROP_P counted drops ($DROP_B bytes) == forwarded" \
+	test "$(grep -c exited "$T/daemon.log")" = $((K + 4))
+check "collectors + $DROP_P counted drops or losses ($DROP_B bytes) == forwarded" \
 	compare c1 --nfdump "$T/c2" --dropped-pkts "$DROP_P" \
 	--dropped-bytes "$DROP_B" --json "$T/cmp.json" > "$T/cmp.txt"
 tail -2 "$T/cmp.txt"
