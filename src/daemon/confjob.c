@@ -40,7 +40,7 @@ struct load_result {
 	struct conf c;
 };
 
-/* Read exactly len bytes; 0 at the end, -1 on an error or a short read. */
+/* Read exactly len bytes: 0, or -1 on an error or a short read. */
 static int
 read_full(int fd, void *buf, size_t len)
 {
@@ -109,8 +109,11 @@ load_isolated(const char *path, struct conf *nc, char *err, size_t errlen)
 	close(fds[0]);
 	while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
 		;
-	if (w < 0 || got < 0 || !WIFEXITED(status) ||
-	    WEXITSTATUS(status) != 0) {
+	/*
+	 * The child writes only once the load is done, so a whole result
+	 * is good whatever waitpid says (ECHILD when SIGCHLD is ignored).
+	 */
+	if (got < 0) {
 		if (w >= 0 && WIFSIGNALED(status))
 			snprintf(err, errlen, "%s: cannot be read: the INI "
 			    "parser was killed by signal %d (out of memory?)",
