@@ -12,10 +12,10 @@
 #    N = 1..K.  Each packet is a new flow or a counted drop.  Then every
 #    allocation fails during a burst, and the control socket is used
 #    meanwhile: every packet is counted dropped, the daemon lives on.
-# 2. Reload.  allocwalk.py fails the Nth allocation of one `reload` for
-#    every N, first of the daemon's own calls, then of every allocation
-#    in the process (libc, iniparser, the parsing child); then a SIGHUP
-#    with no memory at all for the daemon.  Each is applied whole or
+# 2. Reload.  allocwalk.py fails the Nth allocation of one reload for
+#    every N: a SIGHUP, of the daemon's own calls; a `reload` request and
+#    a SIGHUP, of every allocation in the process (libc, iniparser, the
+#    parsing child); then a SIGHUP with no memory at all for the daemon.  Each is applied whole or
 #    refused whole with a message, and the heap the daemon holds in the
 #    same configuration is the same before and after each walk (no leak
 #    on an error path; failalloc counts the bytes).
@@ -169,19 +169,21 @@ echo "packet path: ${SECONDS}s"
 start_fa "$T/nfn.conf" || exit 1
 burst 31000 3000
 settle_total 3000
-for cls in exe all; do
-	python3 "$NFN_SRCDIR/tests/integration/allocwalk.py" reload \
-		"$T/control" "$PAGE" "$T/nfn.conf" $cls "$T/a.conf" "$T/b.conf" \
-		> "$T/walk-$cls.txt" 2>&1
+for walk in "hup exe" "reload all" "hup all"; do
+	set -- $walk
+	python3 "$NFN_SRCDIR/tests/integration/allocwalk.py" $1 \
+		"$T/control" "$PAGE" "$T/nfn.conf" $2 "$T/a.conf" "$T/b.conf" \
+		> "$T/walk-$1-$2.txt" 2>&1
 	rc=$?
-	tail -2 "$T/walk-$cls.txt"
-	grep MISMATCH "$T/walk-$cls.txt" | head -5
-	check "reload walk, class $cls: every step whole or refused" test $rc = 0
+	tail -2 "$T/walk-$1-$2.txt"
+	grep MISMATCH "$T/walk-$1-$2.txt" | head -5
+	check "$1 walk, class $2: every step whole or refused, no leak" \
+		test $rc = 0
 done
-check "the walk hit the rehash" grep -q "rehash failed: Cannot allocate memory" \
-	"$T/walk-exe.txt"
-check "and the parser" grep -q "nfn.conf: cannot be read: Cannot allocate memory" \
-	"$T/walk-all.txt"
+check "the walks hit the rehash" grep -q \
+	"rehash failed: Cannot allocate memory" "$T/walk-reload-all.txt"
+check "and the parser" grep -q \
+	"nfn.conf: cannot be read: Cannot allocate memory" "$T/walk-reload-all.txt"
 
 echo "reload walks: ${SECONDS}s"
 
@@ -211,7 +213,7 @@ stop_daemon || not_ok "daemon exit"
 # 3. the export queue: the collector behind a slow link (tc tbf on R's
 # loopback) and a small send buffer, so that expiring flows wait in the
 # queue; with no memory for a queued datagram it is lost, and counted
-echo "reload: ${SECONDS}s"
+echo "reloads and SIGHUP: ${SECONDS}s"
 inR tc qdisc add dev lo root tbf rate 2mbit burst 16kb limit 8mb
 write_conf "$T/q.conf" destination=127.0.0.1:9995 inactive_timeout=1 \
 	sndbuf=4096

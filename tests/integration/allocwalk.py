@@ -2,11 +2,14 @@
 """allocwalk.py: walk an injected allocation failure over every allocation
 of one live reload of nft-netflowd (tests/integration/allocfail.sh).
 
-  allocwalk.py reload SOCKET PAGE CONF CLASS CONF_A CONF_B
+  allocwalk.py reload|hup SOCKET PAGE CONF CLASS CONF_A CONF_B
 
 CONF is the file the daemon reloads; CONF_A and CONF_B are two complete
 configurations that differ in several keys (the daemon runs CONF_A).
-First one reload to CONF_B with the page armed to count only gives K,
+A reload is a `reload` request, or a SIGHUP (hup: nothing else is
+asked meanwhile; the step ends when the page saw no allocation for
+0.12 s).  First one reload to CONF_B with the page armed to count only
+gives K,
 the allocations of CLASS (all, exe) it makes; then for N = 1, 2, ... the
 file is switched to the other configuration and a `reload` is sent with
 the Nth allocation failing, until a reload meets no failure at all
@@ -24,6 +27,8 @@ path that leaks shows here.  Prints one line per step and a summary;
 exit 1 on any mismatch.
 """
 import json
+import os
+import signal
 import socket
 import sys
 import time
@@ -126,12 +131,25 @@ def read_maps(pid):
             MAPS.append((lo, hi, int(f[2], 16), f[5]))
 
 
-def reload_walk(sock, page_path, conf, cls, conf_a, conf_b):
+def hup(page, pid):
+    """SIGHUP, then wait until the page saw no allocation for 0.12 s."""
+    os.kill(pid, signal.SIGHUP)
+    last, quiet, end = -1, 0, time.monotonic() + 5
+    while quiet < 3 and time.monotonic() < end:
+        time.sleep(0.04)
+        n = page.seen()
+        quiet = quiet + 1 if n == last else 0
+        last = n
+    return "HUP", ""
+
+
+def reload_walk(trigger, sock, page_path, conf, cls, conf_a, conf_b):
     page = Page(page_path)
     st, text = request(sock, "ping")
     pid = [w[4:] for w in text.split() if w.startswith("pid=")]
-    if pid:
-        read_maps(pid[0])
+    if not pid:
+        raise SystemExit("ping gave no pid: " + text)
+    read_maps(pid[0])
     if not page.loaded():
         raise SystemExit("failalloc is not loaded in the daemon")
     texts = {"A": open(conf_a).read(), "B": open(conf_b).read()}
@@ -151,7 +169,10 @@ def reload_walk(sock, page_path, conf, cls, conf_a, conf_b):
             f.write(texts[new])
         before = counters(sock)
         page.arm(cls, nth)
-        st, text = request(sock, "reload")
+        if trigger == "hup":
+            st, text = hup(page, int(pid[0]))
+        else:
+            st, text = request(sock, "reload")
         page.disarm()
         seen, failed = page.seen(), page.failed()
         ok, rej = wait_counters(sock, before,
@@ -172,8 +193,10 @@ def reload_walk(sock, page_path, conf, cls, conf_a, conf_b):
                 "running configuration kept" not in text and \
                 conf not in text:
             why.append("unclear message")
-        if nth and failed == 0 and st != "OK":
-            why.append("no failure injected, yet the reload failed")
+        if st == "HUP" and dok + drej != 1:
+            why.append("the SIGHUP was neither applied nor rejected")
+        if failed == 0 and dok != 1:
+            why.append("no failure injected, yet not applied")
         expect = new if dok == 1 else cur
         if got != want[expect]:
             why.append("configuration is a mix: %s" % got)
@@ -202,7 +225,7 @@ def reload_walk(sock, page_path, conf, cls, conf_a, conf_b):
     cycle()
     live0 = cycle()
     k, _ = step(0)
-    print("count-only reload: %d allocations of class %s" % (k, cls))
+    print("count-only %s: %d allocations of class %s" % (trigger, k, cls))
     n = 1
     while n <= MAX_STEPS and time.monotonic() < DEADLINE:
         _, failed = step(n)
@@ -212,7 +235,11 @@ def reload_walk(sock, page_path, conf, cls, conf_a, conf_b):
     else:
         print("walk did not end by step %d or the deadline" % n)
         bad += 1
-    print("walked N=1..%d (class %s), %d mismatches" % (n, cls, bad))
+    if n < k - 2:
+        print("walk ended at N=%d, the count-only reload made %d" % (n, k))
+        bad += 1
+    print("walked N=1..%d (%s, class %s), %d mismatches" % (
+        n, trigger, cls, bad))
     # leave the daemon on CONF_A
     if cur != "A":
         with open(conf, "w") as f:
@@ -230,8 +257,8 @@ def reload_walk(sock, page_path, conf, cls, conf_a, conf_b):
 
 
 def main(argv):
-    if len(argv) == 8 and argv[1] == "reload":
-        return reload_walk(*argv[2:8])
+    if len(argv) == 8 and argv[1] in ("reload", "hup"):
+        return reload_walk(*argv[1:8])
     sys.exit(__doc__)
 
 
