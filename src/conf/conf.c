@@ -192,6 +192,9 @@ conf_write(const struct conf *c, FILE *f)
  * iniparser reports syntax errors (with the line) through this callback;
  * without it they would go to stderr, which a daemon does not have.
  */
+/* Set when iniparser said it ran out of memory (see conf_load()). */
+static __thread int ini_nomem;
+
 static int
 conf_ini_error(const char *fmt, ...)
 {
@@ -206,6 +209,8 @@ conf_ini_error(const char *fmt, ...)
 			*p = ' ';
 	while (p > buf && p[-1] == ' ')
 		*--p = '\0';
+	if (strstr(buf, "memory") != NULL)
+		ini_nomem = 1;
 	log_warnx("%s", buf);
 	return 0;
 }
@@ -267,14 +272,30 @@ conf_load(struct conf *c, const char *path, char *err, size_t errlen)
 	}
 	fclose(f);
 	iniparser_set_error_callback(conf_ini_error);
+	errno = 0;
+	ini_nomem = 0;
 	ini = iniparser_load(path);
 	iniparser_set_error_callback(NULL);
+	/*
+	 * iniparser (4.1) does not always say when it ran out of memory: it
+	 * may skip the line it could not copy, or stop and return what it
+	 * read so far, and a missing key would silently get its default.
+	 * A failed allocation leaves errno at ENOMEM (malloc sets it, and
+	 * iniparser resets nothing), so that is refused whole.
+	 */
+	if (errno == ENOMEM || ini_nomem) {
+		if (ini != NULL)
+			iniparser_freedict(ini);
+		errno = ENOMEM;
+		snprintf(err, errlen, "%s: cannot be read: %s", path,
+		    strerror(errno));
+		return -1;
+	}
 	if (ini == NULL) {
 		snprintf(err, errlen, "%s: not a valid INI file (the line is "
 		    "in the log)", path);
 		return -1;
 	}
-
 	nc = *c;
 	/* The dictionary keeps file order, so the first error is reported. */
 	for (i = 0; i < ini->size && rc == 0; i++) {

@@ -7,12 +7,14 @@
  * and HUP stay in the signalfd.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "daemon/confjob.h"
@@ -31,15 +33,113 @@ struct confjob {
 	char err[512];
 };
 
+/* What the parsing child sends back. */
+struct load_result {
+	int rc;
+	char err[512];
+	struct conf c;
+};
+
+/* Read exactly len bytes: 0, or -1 on an error or a short read. */
+static int
+read_full(int fd, void *buf, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		if ((n = read(fd, buf, len)) < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		buf = (char *)buf + n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static void
+child_load(int fd, const char *path, struct load_result *r)
+{
+	const char *p = (const char *)r;
+	size_t len = sizeof(*r);
+	ssize_t n;
+
+	conf_defaults(&r->c);
+	r->rc = conf_load(&r->c, path, r->err, sizeof(r->err));
+	while (len > 0) {
+		if ((n = write(fd, p, len)) < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			_exit(1);
+		p += n;
+		len -= (size_t)n;
+	}
+	_exit(0);
+}
+
+/* conf_load() over the defaults, in a child: see the top of this file. */
+static int
+load_isolated(const char *path, struct conf *nc, char *err, size_t errlen)
+{
+	struct load_result *r;
+	int fds[2], status = 0, got, e;
+	pid_t pid, w;
+
+	if ((r = calloc(1, sizeof(*r))) == NULL || pipe2(fds, O_CLOEXEC) < 0) {
+		snprintf(err, errlen, "%s: cannot be read: %s", path,
+		    strerror(errno));
+		free(r);
+		return -1;
+	}
+	if ((pid = fork()) < 0) {
+		e = errno;
+		close(fds[0]);
+		close(fds[1]);
+		free(r);
+		snprintf(err, errlen, "%s: cannot be read: no process to parse "
+		    "it: %s", path, strerror(e));
+		return -1;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		child_load(fds[1], path, r);
+	}
+	close(fds[1]);
+	got = read_full(fds[0], r, sizeof(*r));
+	close(fds[0]);
+	while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
+		;
+	/*
+	 * The child writes only once the load is done, so a whole result
+	 * is good whatever waitpid says (ECHILD when SIGCHLD is ignored).
+	 */
+	if (got < 0) {
+		if (w >= 0 && WIFSIGNALED(status))
+			snprintf(err, errlen, "%s: cannot be read: the INI "
+			    "parser was killed by signal %d (out of memory?)",
+			    path, WTERMSIG(status));
+		else
+			snprintf(err, errlen, "%s: cannot be read: the INI "
+			    "parser gave no result", path);
+		free(r);
+		return -1;
+	}
+	if (r->rc == 0)
+		*nc = r->c;
+	else
+		snprintf(err, errlen, "%s", r->err);
+	got = r->rc;
+	free(r);
+	return got;
+}
+
 int
 confjob_prepare(enum confjob_kind kind, const struct conf *base,
     const char *path, const char *key, const char *value, struct conf *nc,
     char *err, size_t errlen)
 {
-	if (kind == CONFJOB_RELOAD) {
-		conf_defaults(nc);
-		return conf_load(nc, path, err, errlen);
-	}
+	if (kind == CONFJOB_RELOAD)
+		return load_isolated(path, nc, err, errlen);
 	*nc = *base;
 	return conf_set(nc, key, value, err, errlen);
 }

@@ -49,7 +49,10 @@ int	confjob_start(struct confjob *j, enum confjob_kind kind,
 int	confjob_collect(struct confjob *j, enum confjob_kind *kind,
 	    struct conf *nc, int *rc, char *err, size_t errlen);
 
-/* The same work, in the caller's thread (no job object needed). */
+/*
+ * The same work, in the caller's thread (no job object needed); a reload
+ * parses the file in a child process (see confjob.c).
+ */
 int	confjob_prepare(enum confjob_kind kind, const struct conf *base,
 	    const char *path, const char *key, const char *value,
 	    struct conf *nc, char *err, size_t errlen);
