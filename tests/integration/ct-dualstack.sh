@@ -5,10 +5,11 @@
 # tracked, nothing is logged).  When the connections are destroyed
 # (conntrack -F) each gives one record per direction, IPv6 ones in the IPv6
 # template, and nfcapd's packets and bytes per 5-tuple equal the capture of
-# ra; tshark decodes every export datagram.
+# ra, and so are pmacct nfacctd's; tshark decodes every export datagram.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ct-lib.sh"
 PROTO=${1:?protocol 9 or 10}
+command -v nfacctd >/dev/null || { echo "SKIP: nfacctd (pmacct) not installed"; exit 77; }
 
 setup_topology
 setup_ipv6
@@ -21,9 +22,11 @@ table inet ct_only {
 }
 NFT
 start_collector c1 $CT_PORT $CT_COLLECTOR_RCVBUF || exit 1
+start_nfacctd pm 9996 || exit 1
 capture_start || exit 1
 export_capture_start $CT_PORT || exit 1
-write_conf "$T/nfn.conf" destination=127.0.0.1:$CT_PORT capture=conntrack \
+write_conf "$T/nfn.conf" destination=127.0.0.1:$CT_PORT,127.0.0.1:9996 \
+	capture=conntrack \
 	inactive_timeout=60 active_timeout=60 protocol="$PROTO"
 start_daemon "$T/nfn.conf" || exit 1
 
@@ -46,6 +49,7 @@ print(sum(1 for f in json.load(sys.stdin) if ":" in f["src"]))')" -ge 50
 ct_finish_traffic
 check "daemon exits 0 on SIGTERM" stop_daemon
 export_capture_stop
+stop_nfacctd pm
 v6=$(grep -c . <(nfdump -R "$T/c1" -N -q -o "fmt:%sa" 'inet6' 2>/dev/null))
 echo "IPv6 records at the collector: $v6"
 # 20 + 3 UDP, 2 TCP, 1 ICMPv6 echo: two directions each (UDP to B's sink
@@ -54,6 +58,9 @@ check "IPv6 records: UDP one way, TCP and ICMPv6 both ways" \
 	test "$v6" -eq $((20 + 3 + 2 * 2 + 2))
 check "collector == capture, per 5-tuple, packets and bytes (IPv4 and IPv6)" \
 	ct_compare --max-records 1
+check "pmacct nfacctd == capture, per 5-tuple, packets and bytes" \
+	python3 "$NFN_SRCDIR/tests/integration/compare.py" \
+	--pcap "$T/truth.pcap" --pmacct "$T/pm.csv" --max-records 1
 check "no connection ignored, no parse error, no overrun" \
 	grep -q "ignored 0, errors 0" "$T/stats.txt"
 check "tshark decodes every datagram; sequence numbers and templates" \
