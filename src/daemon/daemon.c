@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <grp.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,8 @@
 #define RATE_MS		1000
 /* NFLOG batches read per loop turn, so signals and control get served. */
 #define BATCHES_PER_TURN 64
+/* beyond flush_timeout: the kernel's timer and our wake-up */
+#define NFLOG_FLUSH_SLACK_MS 20
 /*
  * Without conntrack a TCP flow ends this long after its last packet once
  * FIN went both ways or RST was seen (ft_set_tcp_close): the last ACK
@@ -325,13 +328,37 @@ on_signal(struct daemon *d)
 	}
 }
 
-/* Packets already logged by the kernel belong in the final export. */
+/*
+ * Packets already logged by the kernel belong in the final export.  The
+ * kernel holds a partial batch (below queue_threshold) for up to
+ * flush_timeout before it sends it, and frees it when the socket closes:
+ * so go on reading until that time has passed since the signal (bounded
+ * by drain_timeout), then take what is left.  The kernel's timer wheel
+ * fires a timer of some seconds up to an eighth of it late (measured: a
+ * 3 s flush_timeout needed more than 3.07 s): wait a quarter more.
+ */
 static void
 drain_nflog(struct daemon *d)
 {
+	uint64_t wait = (uint64_t)d->conf.flush_timeout * 10 * 5 / 4 +
+	    NFLOG_FLUSH_SLACK_MS;
+	uint32_t start = clk_uptime_ms(), now;
+	struct pollfd p;
 	unsigned i;
 
-	for (i = 0; d->nlg && i < 1000; i++)
+	if (!d->nlg)
+		return;
+	if (wait > (uint64_t)d->conf.drain_timeout * 1000)
+		wait = (uint64_t)d->conf.drain_timeout * 1000;
+	p.fd = nlg_fd(d->nlg);
+	p.events = POLLIN;
+	while ((now = clk_uptime_ms()) - start < wait) {
+		if (poll(&p, 1, (int)(wait - (now - start))) <= 0)
+			break;		/* time is up (or poll failed) */
+		if (daemon_read_nflog(d, BATCHES_PER_TURN) < 0)
+			return;
+	}
+	for (i = 0; i < 1000; i++)
 		if (daemon_read_nflog(d, BATCHES_PER_TURN) <= 0)
 			break;
 }
