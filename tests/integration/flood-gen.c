@@ -40,6 +40,8 @@
 #define PAYLOAD		18
 #define PKTLEN		(sizeof(struct iphdr) + sizeof(struct udphdr) + PAYLOAD)
 #define BATCH		64
+/* one row per packet, rounded up so every IP header is 4-byte aligned */
+#define ROW		((PKTLEN + 7) & ~(size_t)7)
 
 static void
 usage(void)
@@ -101,7 +103,7 @@ ipsum(const void *p, size_t n)
 int
 main(int argc, char **argv)
 {
-	static uint8_t pkt[BATCH][PKTLEN];
+	static uint8_t pkt[BATCH][ROW] __attribute__((aligned(8)));
 	struct mmsghdr msgs[BATCH];
 	struct iovec iov[BATCH];
 	struct sockaddr_in to = { .sin_family = AF_INET };
