@@ -1,8 +1,8 @@
 #!/bin/bash
 # Flood: UDP from random source addresses and ports, as fast as flood-gen
-# sends them (one generator per CPU, 8 s), against maxflows = 10,000.  The sources are spoofed from
-# FLOOD_NET, a part of the benchmarking range that only this test's
-# namespaces route (R routes it back to A).  One known flow (A's own
+# sends them (one generator per CPU, 8 s), against maxflows = 10,000.  The
+# sources are spoofed from FLOOD_NET, a part of the benchmarking range that
+# only this test's namespaces route (R routes it back to A).  One known flow (A's own
 # address, port 40000 -> B:5999) is established before the flood and keeps
 # sending during it.  inactive_timeout = 3 s: the flood's flows expire
 # during the flood, 10,000 at once, are exported while it goes on, and the
