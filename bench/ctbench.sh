@@ -7,6 +7,7 @@
 #	bench/ctbench.sh [--quick] [--seconds N] [--rounds N] [--rate PPS]
 #	                 [--flows N] [--conn-rates "25000 50000 0"]
 #	                 [--conns N] [--expire-rates "50000"] [--parts "1 2"]
+#	                 [--conn-modes "ctfloor nfnd-ct nfnd-ctr nfnd"]
 #	                 [--build DIR] [--out FILE]
 #
 # The topology of tests/lib/netns.sh with bench/lib-bench.sh's additions
@@ -22,6 +23,10 @@
 #   nfnd     the shipped table (conntrack + NFLOG) + nft-netflowd with
 #            capture = nflog
 #   nfnd-ctr (part 2 only) nfnd-ct with conntrack_reliable = 1 (the default)
+#   ctfloor  (part 2 only) the same rules + bench/ct-floor, the cheapest
+#            reader of the same events (NEW and DESTROY, the same receive
+#            buffer, batches and 1 ms hold; counts them and discards them):
+#            the floor of any exporter built on conntrack events
 #
 # Part 1, long-lived flows: FLOWS (1,000) UDP flows of 60-byte frames at
 # RATE pps and at the highest rate the generator reaches, each mode ROUNDS
@@ -65,6 +70,7 @@ set -u
 SRCDIR=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$SRCDIR/build-bench
 QUICK=0 SECS= ROUNDS= RATE=50000 FLOWS=1000 CONN_RATES= CONNS= OUT= EXPIRE_RATES=- PARTS="1 2"
+CONN_MODES="ctfloor nfnd-ct nfnd-ctr nfnd"
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -77,6 +83,7 @@ while [ $# -gt 0 ]; do
 	--conns)	CONNS=$2; shift ;;
 	--expire-rates)	EXPIRE_RATES=$2; shift ;;
 	--parts)	PARTS=$2; shift ;;
+	--conn-modes)	CONN_MODES=$2; shift ;;
 	--build)	BUILD=$2; shift ;;
 	--out)		OUT=$2; shift ;;
 	-h|--help)	sed -n '2,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
@@ -101,8 +108,9 @@ fi
 . "$SRCDIR/bench/lib-bench.sh"
 bench_init nfn-ctbench conntrack
 BLAST=$BUILD/bench/blast
+CTFLOOR=$BUILD/bench/ct-floor
 NFND=$NFT_NETFLOWD
-for f in "$BLAST" "$NFND"; do
+for f in "$BLAST" "$CTFLOOR" "$NFND"; do
 	[ -x "$f" ] || { echo "ctbench.sh: $f not built (scripts/bench.sh builds it)"; exit 1; }
 done
 
@@ -128,14 +136,60 @@ mode_start() {
 		bench_conf "$T/nfnd.conf" capture=conntrack conntrack_reliable=1 ;;
 	nfnd)	rules nflog-ct &&
 		bench_conf "$T/nfnd.conf" capture=nflog conntrack=on ;;
+	ctfloor) rules ct && floor_start; return ;;
 	esac || return 1
 	[ "$1" = ct ] && return 0
 	bench_daemon "$T/nfnd.conf"
 }
 
 mode_stop() {
-	[ -n "$EXP_PID" ] && stop_daemon 10
-	EXP_PID=
+	if [ -n "$EXP_PID" ] && [ "$EXP_PID" = "$FLOOR_PID" ]; then
+		stop_pid "$EXP_PID" TERM 5
+	elif [ -n "$EXP_PID" ]; then
+		stop_daemon 10
+	fi
+	EXP_PID= FLOOR_PID=
+}
+
+# ---- the floor: bench/ct-floor -------------------------------------------
+
+FLOOR_PID=
+# floor_start: the reader in R with the daemon's defaults (receive buffer
+# 4 MiB, unreliable as nfnd-ct) and the sysctls the daemon turns on in
+# capture = conntrack, so the kernel sends the same events, counters and
+# timestamps included
+floor_start() {
+	local i
+	inR sysctl -qw net.netfilter.nf_conntrack_acct=1 \
+		net.netfilter.nf_conntrack_timestamp=1 || return 1
+	: > "$T/ctfloor.out"
+	ip netns exec "$NS_R" "$CTFLOOR" -R 4194304 >> "$T/ctfloor.out" \
+		2>> "$T/ctfloor.err" &
+	FLOOR_PID=$! EXP_PID=$!
+	for i in $(seq 50); do
+		grep -q '^ready' "$T/ctfloor.out" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# floor_stats PREFIX: its counters as PREFIXf_new=... (SIGUSR1 makes it
+# print a line; the new one is taken)
+floor_stats() {
+	local n
+	n=$(wc -l < "$T/ctfloor.out")
+	kill -USR1 "$FLOOR_PID" 2>/dev/null || return 1
+	wait_for 3 test "$(wc -l < "$T/ctfloor.out")" -gt "$n" || return 1
+	tail -n 1 "$T/ctfloor.out" | tr ' ' '\n' | sed -n "s/^/$1f_/p" | tr '\n' ' '
+}
+
+# floor_settled: its DESTROY count no longer grows (every event read)
+floor_settled() {
+	local a b
+	a=$(floor_stats x_) || return 1
+	sleep 0.3
+	b=$(floor_stats x_) || return 1
+	[ "$a" = "$b" ]
 }
 
 blast() {	# blast ARGS...: in A, on CPU 0, to B
@@ -225,7 +279,11 @@ conn_run() {
 		return
 	fi
 	wait_quiet "$QUIET" || echo "  (machine not quiet; measuring anyway)"
-	[ -n "$EXP_PID" ] && b=$(ctstats b_ flush)
+	if [ "$mode" = ctfloor ]; then
+		b=$(floor_stats b_)
+	elif [ -n "$EXP_PID" ]; then
+		b=$(ctstats b_ flush)
+	fi
 	s0=$(sample b_)
 	# n distinct 5-tuples, one packet each (-c n: every flow once)
 	out=$(blast -p 6000 -D 10000 -s 20000 -n "$n" -c "$n" -r "$rate" -t 60)
@@ -241,9 +299,14 @@ conn_run() {
 	case $mode in
 	nfnd-ct*) wait_for 15 ct_settled || status=unsettled ;;
 	nfnd)	sleep 1.5 ;;	# ends are exported within 1 s
+	ctfloor) wait_for 15 floor_settled || status=unsettled ;;
 	esac
 	t1=$(date +%s.%N)
-	[ -n "$EXP_PID" ] && a=$(ctstats a_ flush)
+	if [ "$mode" = ctfloor ]; then
+		a=$(floor_stats a_)
+	elif [ -n "$EXP_PID" ]; then
+		a=$(ctstats a_ flush)
+	fi
 	s2=$(sample e_)
 	[ -n "$EXP_PID" ] && ! kill -0 "$EXP_PID" 2>/dev/null && status=died
 	[ -n "$EXP_PID" ] && [ -z "$a" ] && status=nostats
@@ -303,13 +366,13 @@ inR sysctl -qw net.netfilter.nf_conntrack_udp_timeout=1 \
 for rate in $CONN_RATES; do
 	echo "== new connections, offered $([ "$rate" = 0 ] && echo max || echo "$rate/s")"
 	[ "$rate" = 0 ] && conn_run ct 0 flush
-	for mode in nfnd-ct nfnd-ctr nfnd; do
+	for mode in $CONN_MODES; do
 		conn_run "$mode" "$rate" flush
 	done
 done
 for rate in $EXPIRE_RATES; do
 	echo "== new connections, offered $rate/s, ended by timeout"
-	for mode in nfnd-ct nfnd-ctr nfnd; do
+	for mode in $CONN_MODES; do
 		conn_run "$mode" "$rate" expire
 	done
 done

@@ -64,6 +64,15 @@ def derive(r, tick_ns):
         # levels, not deltas: the table at the end of the run
         r["ct_peak"] = r.get("a_ct_peak")
         r["ct_memory"] = r.get("a_ct_memory")
+    if r.get("a_f_destroy") is not None and r.get("b_f_destroy") is not None:
+        # bench/ct-floor: one DESTROY event read per connection is all it
+        # can account (it exports nothing)
+        r["acc"] = r["recs"] = d(r, "f_destroy")
+        r["acc_diff"] = r["acc"] - fwd
+        r["ct_overruns"] = d(r, "f_overruns")
+        r["ct_new"] = d(r, "f_new")
+        r["ct_reads"] = d(r, "f_reads")
+        r["ct_dgrams"] = d(r, "f_datagrams")
 
 
 def fmt(v, spec):
@@ -214,7 +223,7 @@ def main():
     if conn_runs:
         ctmax = [r for r in conn_runs if r["mode"] == "ct" and r.get("n")]
         ctrate = max((r["n"] / r["secs"] for r in ctmax), default=None)
-        for m in ("nfnd-ct", "nfnd-ctr", "nfnd"):
+        for m in ("ctfloor", "nfnd-ct", "nfnd-ctr", "nfnd"):
             burst = [r for r in conn_runs if r["mode"] == m and
                      r.get("end") != "expire" and r.get("n")]
             ok = [r["n"] / r["secs"] for r in burst if lossless(r)]
@@ -246,8 +255,22 @@ def main():
             sel = [r for r in conn_runs if (r.get("end"), r["rate"]) ==
                    (end, rate)]
             b = med([r for r in sel if r["mode"] == "nfnd"], "d_pp")
+            f = med([r for r in sel if r["mode"] == "ctfloor"], "d_pp")
+            how = "timeout" if end == "expire" else "conntrack -F"
+            if f is not None:
+                rows.append(("  ctfloor, %s, ended by %s: a bare reader's "
+                             "CPU per connection" % (
+                                 rate_name(rate, "conns/s"), how),
+                             fmt(f, ".0f") + " ns", "(floor)"))
             for m in ("nfnd-ct", "nfnd-ctr"):
                 a = med([r for r in sel if r["mode"] == m], "d_pp")
+                if f is not None:
+                    rows.append(("daemon CPU/connection %s/ctfloor, %s, "
+                                 "ended by %s (%s / %s ns)" % (
+                                     m, rate_name(rate, "conns/s"), how,
+                                     fmt(a, ".0f"), fmt(f, ".0f")),
+                                 fmt(ratio(a, f), ".2f") + "x",
+                                 "(measured)"))
                 rows.append(("daemon CPU/connection %s/nflog, %s, ended "
                              "by %s (%s / %s ns)" % (
                                  m, rate_name(rate, "conns/s"),
