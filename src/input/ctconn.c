@@ -31,16 +31,23 @@
 #define NIL			UINT32_MAX
 
 struct ctconn_entry {
-	uint64_t done_pkts[2], done_bytes[2];	/* exported; [0] original */
-	uint32_t new_pkts[2], new_bytes[2];	/* known beyond done */
-	uint32_t src, dst, rsrc;	/* IPv4 (network order) or addr6 ids */
+	/*
+	 * What a lookup reads first, in the first 32 bytes: entries start
+	 * at a multiple of 32 in 64-byte aligned slabs, so a hash chain
+	 * step touches one cache line, not two.
+	 */
+	uint32_t src, dst;		/* IPv4 (network order) or addr6 ids */
 	uint32_t id;			/* conntrack id */
-	uint16_t sport, dport, rsport, rdport;
+	uint32_t hnext;			/* hash chain, or free list */
+	uint16_t sport, dport;
 	uint8_t proto, v6;
 	uint16_t gen;			/* last resync generation that saw it */
+	uint32_t rsrc;
+	uint16_t rsport, rdport;
+	uint64_t done_pkts[2], done_bytes[2];	/* exported; [0] original */
+	uint32_t new_pkts[2], new_bytes[2];	/* known beyond done */
 	uint32_t pstart;		/* uptime ms: start of the current period */
 	uint32_t listed;		/* uptime ms: put at the list's tail */
-	uint32_t hnext;			/* hash chain, or free list */
 	uint32_t prev, next;		/* period list */
 };
 
@@ -209,7 +216,7 @@ entry_alloc(struct ctconn *t)
 			t->slab = s;
 			t->slabcap = t->slabcap ? t->slabcap * 2 : 16;
 		}
-		if ((t->slab[t->nslabs] = malloc(CTCONN_SLAB *
+		if ((t->slab[t->nslabs] = aligned_alloc(64, CTCONN_SLAB *
 		    sizeof(struct ctconn_entry))) == NULL)
 			return NIL;
 		t->nslabs++;
@@ -251,6 +258,22 @@ lookup(const struct ctconn *t, const struct ctconn_key *key)
 		if (key_eq(E(t, i), &k))
 			return i;
 	return NIL;
+}
+
+void
+ctconn_prefetch(const struct ctconn *t, const struct ctconn_info *ci,
+    unsigned stage)
+{
+	struct ckey k;
+	uint32_t *b, i;
+
+	if (ci->key.v6 || find_key(t, &ci->key, &k) < 0)
+		return;
+	b = bucket(t, &k);
+	if (stage == 0)
+		__builtin_prefetch(b);
+	else if ((i = *b) != NIL)
+		__builtin_prefetch(E(t, i));
 }
 
 static void
