@@ -119,6 +119,14 @@ int ctconn_seen(struct ctconn *t, const struct ctconn_info *ci, uint32_t gen,
     uint32_t now);
 
 /*
+ * A hint before ci is looked up: stage 0 prefetches its bucket, stage 1
+ * the first entry of that bucket (ctnl_prefetch_fn).  IPv6 connections
+ * are not prefetched: their key needs the address store's own lookup.
+ */
+void ctconn_prefetch(const struct ctconn *t, const struct ctconn_info *ci,
+    unsigned stage);
+
+/*
  * DESTROY: export the deltas up to the final counters and forget the
  * connection.  Returns 1 if it was tracked, 0 if not (nothing done).
  */

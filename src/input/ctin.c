@@ -114,6 +114,7 @@ ctin_open(const struct conf *c, struct ft *ft, struct rec_sink sink,
 		if ((ct->mode = ctmode_new(ct->nl, sink, c->maxflows,
 		    c->active_timeout * 1000)) == NULL)
 			goto fail;
+		ctnl_set_prefetch(ct->nl, ctmode_prefetch, ct->mode);
 	} else if ((ct->end = ctend_new(ft)) == NULL) {
 		log_warn("conntrack");
 		goto fail;

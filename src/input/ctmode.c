@@ -121,6 +121,14 @@ ctmode_event(struct ctmode *m, enum ctnl_event ev,
 }
 
 void
+ctmode_prefetch(void *arg, const struct ctconn_info *ci, unsigned stage)
+{
+	struct ctmode *m = arg;
+
+	ctconn_prefetch(m->tab, ci, stage);
+}
+
+void
 ctmode_read_done(struct ctmode *m, int status)
 {
 	if (status & CTNL_LOST)

@@ -58,6 +58,8 @@ void ctmode_free(struct ctmode *m);
 /* A conntrack event (NEW or DESTROY; UPDATE means nothing here). */
 void ctmode_event(struct ctmode *m, enum ctnl_event ev,
     const struct ctconn_info *ci, uint32_t now);
+/* The prefetch hook of the event socket (ctnl_prefetch_fn; arg: m). */
+void ctmode_prefetch(void *m, const struct ctconn_info *ci, unsigned stage);
 /* What ctnl_read returned (CTNL_* bits): lost events schedule a resync. */
 void ctmode_read_done(struct ctmode *m, int status);
 

@@ -34,6 +34,18 @@
  */
 #define CT_BATCH	64
 #define CT_SLOT		(8u << 10)
+/*
+ * Parsed events of one recvmmsg() batch wait here until the whole batch
+ * is parsed: the prefetch hook then sees all of them before the first is
+ * handled, so their table lookups' cache misses overlap.
+ */
+#define CT_PENDING	(2 * CT_BATCH)
+
+struct ct_pending {
+	struct ctconn_info ci;
+	enum ctnl_event ev;
+	int tcp_state;
+};
 
 struct ctnl {
 	struct mnl_socket *ev, *req;
@@ -47,6 +59,11 @@ struct ctnl {
 
 	/* the export sockets: their own datagrams are not metered */
 	const struct own_tab *own;
+
+	ctnl_prefetch_fn prefetch;
+	void *prefetch_arg;
+	struct ct_pending *pend;	/* CT_PENDING */
+	unsigned npend;
 
 	struct ctnl_stats st;
 };
@@ -89,21 +106,46 @@ is_own(const struct ctnl *nl, const struct ctconn_info *ci)
 	return 0;
 }
 
+/* Hand the pending events to fn, in order, after the prefetch passes. */
 static void
-dispatch_event(struct ct_cb *cb, const struct nlmsghdr *nlh,
+dispatch_pending(struct ct_cb *cb)
+{
+	struct ctnl *nl = cb->nl;
+	unsigned i, stage;
+
+	if (nl->prefetch != NULL)
+		for (stage = 0; stage < CTNL_PREFETCH_STAGES; stage++)
+			for (i = 0; i < nl->npend; i++)
+				nl->prefetch(nl->prefetch_arg, &nl->pend[i].ci,
+				    stage);
+	for (i = 0; i < nl->npend; i++)
+		cb->ev_fn(cb->arg, nl->pend[i].ev, &nl->pend[i].ci,
+		    nl->pend[i].tcp_state);
+	nl->npend = 0;
+}
+
+static void
+queue_event(struct ct_cb *cb, const struct nlmsghdr *nlh,
     const struct ctconn_info *ci, int tcp_state)
 {
-	struct ctnl_stats *st = &cb->nl->st;
+	struct ctnl *nl = cb->nl;
+	struct ctnl_stats *st = &nl->st;
+	struct ct_pending *p;
 
+	if (nl->npend == CT_PENDING)
+		dispatch_pending(cb);
+	p = &nl->pend[nl->npend++];
+	p->ci = *ci;
+	p->tcp_state = tcp_state;
 	if (NFNL_MSG_TYPE(nlh->nlmsg_type) == IPCTNL_MSG_CT_DELETE) {
 		st->ev_destroy++;
-		cb->ev_fn(cb->arg, CTNL_DESTROY, ci, tcp_state);
+		p->ev = CTNL_DESTROY;
 	} else if (nlh->nlmsg_flags & (NLM_F_CREATE | NLM_F_EXCL)) {
 		st->ev_new++;
-		cb->ev_fn(cb->arg, CTNL_NEW, ci, tcp_state);
+		p->ev = CTNL_NEW;
 	} else {
 		st->ev_update++;
-		cb->ev_fn(cb->arg, CTNL_UPDATE, ci, tcp_state);
+		p->ev = CTNL_UPDATE;
 	}
 }
 
@@ -146,7 +188,7 @@ on_msg(const struct nlmsghdr *nlh, void *arg)
 		}
 		break;
 	case CTX_EVENT:
-		dispatch_event(cb, nlh, &ci, tcp_state);
+		queue_event(cb, nlh, &ci, tcp_state);
 		break;
 	}
 	return MNL_CB_OK;
@@ -301,6 +343,13 @@ ctnl_set_own(struct ctnl *nl, const struct own_tab *own)
 	nl->own = own;
 }
 
+void
+ctnl_set_prefetch(struct ctnl *nl, ctnl_prefetch_fn fn, void *arg)
+{
+	nl->prefetch = fn;
+	nl->prefetch_arg = arg;
+}
+
 /* Events were lost: count it and make the next loss less likely. */
 static void
 overrun(struct ctnl *nl)
@@ -375,6 +424,7 @@ ctnl_read(struct ctnl *nl, ctnl_event_fn fn, void *arg)
 			read_datagram(&cb, nl->evbuf + (size_t)i * CT_SLOT,
 			    nl->mm[i].msg_len);
 		}
+		dispatch_pending(&cb);
 		got += n;
 		/*
 		 * Fewer than asked for: empty, or an error is pending; the
@@ -431,9 +481,12 @@ ctnl_open(int rcvbuf, int rcvbuf_max, int reliable, uint32_t events)
 
 	if ((nl = calloc(1, sizeof(*nl))) == NULL ||
 	    (nl->buf = malloc(CT_BUF)) == NULL ||
-	    (nl->evbuf = malloc((size_t)CT_BATCH * CT_SLOT)) == NULL) {
-		if (nl != NULL)
+	    (nl->evbuf = malloc((size_t)CT_BATCH * CT_SLOT)) == NULL ||
+	    (nl->pend = malloc(CT_PENDING * sizeof(*nl->pend))) == NULL) {
+		if (nl != NULL) {
 			free(nl->buf);
+			free(nl->evbuf);
+		}
 		free(nl);
 		log_warn("conntrack");
 		return NULL;
@@ -465,6 +518,7 @@ ctnl_close(struct ctnl *nl)
 		mnl_socket_close(nl->req);
 	free(nl->buf);
 	free(nl->evbuf);
+	free(nl->pend);
 	free(nl);
 	errno = e;
 }

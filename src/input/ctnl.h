@@ -36,6 +36,14 @@ enum ctnl_event { CTNL_NEW, CTNL_UPDATE, CTNL_DESTROY };
 typedef void (*ctnl_event_fn)(void *arg, enum ctnl_event ev,
     const struct ctconn_info *ci, int tcp_state);
 typedef void (*ctnl_conn_fn)(void *arg, const struct ctconn_info *ci);
+/*
+ * Called for every event of a batch before the first is handed to the
+ * event function, once per stage (0, then 1): a table can prefetch its
+ * buckets, then the entries they point at.  Only a hint.
+ */
+#define CTNL_PREFETCH_STAGES	2
+typedef void (*ctnl_prefetch_fn)(void *arg, const struct ctconn_info *ci,
+    unsigned stage);
 
 /* ctnl_read's result bits */
 #define CTNL_DRAINED	0x1	/* read until the socket was empty */
@@ -77,6 +85,8 @@ int ctnl_set_rcvbuf(struct ctnl *nl, int size);
 void ctnl_set_rcvbuf_max(struct ctnl *nl, int max);
 /* The export sockets' table (export_own()), read at each event; kept. */
 void ctnl_set_own(struct ctnl *nl, const struct own_tab *own);
+/* The prefetch hook (ctnl_prefetch_fn), or NULL for none; kept. */
+void ctnl_set_prefetch(struct ctnl *nl, ctnl_prefetch_fn fn, void *arg);
 
 const struct ctnl_stats *ctnl_stats(const struct ctnl *nl);
 
