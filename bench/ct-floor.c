@@ -34,6 +34,8 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
 
+#include "floor-signals.h"
+
 #ifndef SOL_NETLINK
 #define SOL_NETLINK	270
 #endif
@@ -41,20 +43,9 @@
 #define BATCH		64		/* datagrams per recvmmsg() */
 #define SLOT		(8u << 10)	/* bytes per datagram */
 
-static volatile sig_atomic_t want_stop, want_print;
-
 static struct {
 	uint64_t new, destroy, other, datagrams, reads, overruns, truncated;
 } st;
-
-static void
-on_signal(int sig)
-{
-	if (sig == SIGUSR1)
-		want_print = 1;
-	else
-		want_stop = 1;
-}
 
 static void
 print_counters(void)
@@ -174,9 +165,7 @@ main(int argc, char **argv)
 		perror("ct-floor: joining the event groups");
 		return 1;
 	}
-	signal(SIGUSR1, on_signal);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	floor_signals();
 	printf("ready\n");
 	fflush(stdout);
 

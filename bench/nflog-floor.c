@@ -38,25 +38,16 @@
 #include <linux/netfilter/nfnetlink_log.h>
 #include <libnetfilter_log/libnetfilter_log.h>
 
+#include "floor-signals.h"
+
 /* The kernel ignores nlbufsiz above this (batches fall back to ~3.7 KiB). */
 #define NLBUFSIZ_MAX	131072
-
-static volatile sig_atomic_t want_stop, want_print;
 
 static struct {
 	uint64_t msgs, batches, lost, overruns, truncated, bad;
 	int seq_known;
 	uint32_t next_seq;
 } st;
-
-static void
-on_signal(int sig)
-{
-	if (sig == SIGUSR1)
-		want_print = 1;
-	else
-		want_stop = 1;
-}
 
 static void
 print_stats(void)
@@ -148,7 +139,6 @@ main(int argc, char **argv)
 	char cbuf[MNL_SOCKET_BUFFER_SIZE];
 	struct mnl_socket *nl;
 	struct nlmsghdr *nlh;
-	struct sigaction sa;
 	struct iovec iov;
 	struct msghdr msg;
 	unsigned long group = 2055, copy = 128, qthresh = 256, timeout = 10;
@@ -223,13 +213,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 
-	/* No SA_RESTART: a signal must interrupt the blocking recvmsg. */
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGUSR1, &sa, NULL);
+	floor_signals();		/* interrupts the blocking recvmsg */
 
 	fprintf(stderr, "nflog-floor: group %lu ready\n", group);
 	iov.iov_base = rx;
