@@ -1,5 +1,5 @@
 #!/bin/bash
-# ctbench.sh: issue 4's benchmark: nft-netflowd in capture = conntrack
+# ctbench.sh: the conntrack benchmark: nft-netflowd in capture = conntrack
 # against capture = nflog and against conntrack alone, on the same traffic
 # in the same run.  Root (without it: exit 77, meson's skip); prints
 # figures and ratios, never asserts on speed.

@@ -3,7 +3,7 @@
 
 Reads several bench/run.sh result files (--out), takes per scenario and
 mode the median of the forwarding rate (kpps) and of the exporter's CPU
-per forwarded packet, and prints them with issue 11's sampling ratios:
+per forwarded packet, and prints them with the sampling ratios:
 nfnd-s's (and nfnd-s0's, without conntrack) highest forwarding rate over
 the one with no rules ("none"), and their CPU per forwarded packet over
 unsampled nft-netflowd's ("nfnd").
@@ -48,7 +48,7 @@ def main():
             fmt(med(key, "exp_pp"), ".1f"),
             "[" + " ".join("%.1f" % v for v in vals[key]["exp_pp"]) + "]"))
     print()
-    print("Sampling (issue 11): fwd nfnd-s / none (target >= 0.90), "
+    print("Sampling: fwd nfnd-s / none (target >= 0.90), "
           "CPU per forwarded packet nfnd-s / nfnd (target <= 0.02)")
     for f, r in sorted({(k[0], k[1]) for k in order}):
         n, u = (f, r, "none"), (f, r, "nfnd")

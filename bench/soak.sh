@@ -1,5 +1,5 @@
 #!/bin/bash
-# soak.sh: the soak benchmark (issue 9, "Soak"): nft-netflowd under mixed
+# soak.sh: the soak benchmark: nft-netflowd under mixed
 # traffic with flow churn for a bounded time, its RSS sampled throughout.
 # Root (without it: exit 77, meson's skip).  Not part of CI.
 #

@@ -8,7 +8,7 @@
 # and the forwarding benchmark (bench/run.sh: CPU per forwarded packet of
 # nft-netflowd, a bare NFLOG reader, softflowd, fprobe and uacctd on the
 # same traffic through a namespace router).  About 10 minutes; --quick
-# about 2.  With --ct it runs bench/ctbench.sh instead (issue 4: capture =
+# about 2.  With --ct it runs bench/ctbench.sh instead (capture =
 # conntrack against nflog mode and against conntrack alone; about 5
 # minutes, --quick about 1.5).  The numbers are measurements, never
 # pass/fail.

@@ -1,7 +1,7 @@
 /*
  * nlg: the NFLOG group reader.  See nlg.h.
  *
- * Why it looks the way it does (measured on this kernel, see issue 2):
+ * Why it looks the way it does (measured on this kernel):
  *  - The kernel batches log messages up to the queue threshold, and one
  *    batch can be about twice nlbufsiz, so the receive buffer is sized for
  *    the largest batch and MSG_TRUNC is checked and counted.
