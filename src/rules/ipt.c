@@ -517,8 +517,10 @@ ipt_write_fragment(const struct conf *c, enum iptcmd_family fam,
 	ipt_builtin_rules(c, 0, "# ", f);
 	fprintf(f, "COMMIT\n");
 	if (ipt_wants_raw(c, fam)) {
-		fprintf(f, "# the daemon's export datagrams are not tracked\n"
-		    "*raw\n");
+		/* without it at boot, they would be exported as connections */
+		fprintf(f, "# the daemon's export datagrams are not tracked: "
+		    "copy these lines into the\n# *raw section of "
+		    "/etc/iptables/%s the same way\n*raw\n", file);
 		ipt_raw_rules(c, f);
 		fprintf(f, "COMMIT\n");
 	}

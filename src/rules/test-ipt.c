@@ -298,6 +298,8 @@ test_conntrack_capture(void)
 		    "-m comment --comment nft-netflow -j CT --notrack\n"
 		    "COMMIT\n") != NULL);
 		CHECK(strstr(text, "NFLOG --") == NULL);
+		CHECK(strstr(text, i ? "# *raw section of /etc/iptables/rules.v6 "
+		    : "# *raw section of /etc/iptables/rules.v4 ") != NULL);
 	}
 
 	/* export_mark 0: no mark to match, so no raw rule in either family */
