@@ -319,9 +319,14 @@ ipt_check(const struct conf *c, char *err, size_t errlen)
 int
 ipt_wanted(const struct conf *c, enum iptcmd_family fam)
 {
-	/* IPv6 only where the nft table logs it too (rulesdesc.c) */
-	return fam == IPTCMD_V4 || (c->capture == CAPTURE_NFLOG &&
-	    c->protocol != 5);
+	/*
+	 * IPv6 wherever the export protocol can carry it (SPEC 4: v9 and
+	 * IPFIX), as the nft table meters it there (rulesdesc.c): in nflog
+	 * capture with its IPv6 log rule, in conntrack capture with its ct
+	 * rule, which in the inet table turns conntrack on for both
+	 * families.  Under protocol 5 IPv6 is left alone.
+	 */
+	return fam == IPTCMD_V4 || c->protocol != 5;
 }
 
 /* The NETFLOW chain's own rules ("-A NETFLOW ..."). */
@@ -340,12 +345,16 @@ ipt_chain_rules(const struct conf *c, enum iptcmd_family fam, FILE *f)
 	}
 	/*
 	 * A conntrack match turns conntrack on, as the nft table's ct rule;
-	 * without conntrack nothing here may mention it.  Like that rule it
-	 * is IPv4 only: the daemon reads conntrack for IPv4 (the connmark
-	 * match above still turns IPv6 conntrack on, as "ct mark" does in
-	 * the inet table, so the export connections are marked).
+	 * without conntrack nothing here may mention it.  In conntrack
+	 * capture each family's connections are the flows, so each family
+	 * the daemon meters (ipt_wanted()) gets it: ip6tables' turns IPv6
+	 * conntrack on, which the inet table's one ct rule does for both.
+	 * In nflog mode it is IPv4 only, as that ct rule's "meta nfproto
+	 * ipv4": there conntrack only ends IPv4 flows (the connmark match
+	 * above still turns IPv6 conntrack on, as "ct mark" does in the
+	 * inet table, so the export connections are marked).
 	 */
-	if (ct && fam == IPTCMD_V4)
+	if (ct && (fam == IPTCMD_V4 || c->capture == CAPTURE_CONNTRACK))
 		fprintf(f, "-A %s -m conntrack --ctstate "
 		    "NEW,RELATED,ESTABLISHED,UNTRACKED\n", IPT_CHAIN);
 	if (c->capture != CAPTURE_NFLOG)
@@ -391,11 +400,17 @@ ipt_raw_rules(const struct conf *c, FILE *f)
 		    IPT_COMMENT);
 }
 
-/* Conntrack capture is IPv4 only (ipt_wanted()): so is the raw rule. */
+/*
+ * The raw rule goes with the conntrack match of conntrack capture: in
+ * every family whose conntrack that match turns on (ipt_wanted()), the
+ * daemon's export datagrams to a collector of that family would
+ * otherwise become connections it exports (its own traffic metered), as
+ * the nft table's export_notrack chain prevents for both families.
+ */
 static int
 ipt_wants_raw(const struct conf *c, enum iptcmd_family fam)
 {
-	return fam == IPTCMD_V4 && c->export_mark &&
+	return ipt_wanted(c, fam) && c->export_mark &&
 	    c->capture == CAPTURE_CONNTRACK;
 }
 
@@ -502,8 +517,10 @@ ipt_write_fragment(const struct conf *c, enum iptcmd_family fam,
 	ipt_builtin_rules(c, 0, "# ", f);
 	fprintf(f, "COMMIT\n");
 	if (ipt_wants_raw(c, fam)) {
-		fprintf(f, "# the daemon's export datagrams are not tracked\n"
-		    "*raw\n");
+		/* without it at boot, they would be exported as connections */
+		fprintf(f, "# the daemon's export datagrams are not tracked: "
+		    "copy these lines into the\n# *raw section of "
+		    "/etc/iptables/%s the same way\n*raw\n", file);
 		ipt_raw_rules(c, f);
 		fprintf(f, "COMMIT\n");
 	}

@@ -38,13 +38,16 @@
  * Capture = conntrack adds no jump: the conntrack match turns conntrack on
  * in the namespace by being loaded, and nothing else is needed.
  * IPv6: the same chain and rules in ip6tables' filter table, but only
- * where the nft table logs IPv6 too (ipt_wanted(): capture = nflog and
- * protocol 9 or 10; v5 carries no IPv6, and conntrack is read for IPv4
- * only), and without the conntrack match (IPv4 only, as the nft table's
- * ct rule).  Otherwise what we added to ip6tables is taken away, and a
- * host without ip6tables (or without IPv6) is left alone.  Each family
- * has its own NETFLOW chain, so a deterministic sampler counts IPv4 and
- * IPv6 packets apart.
+ * where the nft table meters IPv6 too (ipt_wanted(): protocol 9 or 10;
+ * v5 carries no IPv6).  In nflog mode without the conntrack match (IPv4
+ * only, as the nft table's ct rule: conntrack ends only IPv4 flows
+ * there); in conntrack capture with it and with the raw rule, since
+ * there IPv6 connections are the IPv6 flows and ip6tables' match is what
+ * turns IPv6 conntrack on (the inet table's ct rule does it for both).
+ * Otherwise what we added to ip6tables is taken away, and a host without
+ * ip6tables (or without IPv6) is left alone.  Each family has its own
+ * NETFLOW chain, so a deterministic sampler counts IPv4 and IPv6 packets
+ * apart.
  *
  * Deleting takes away the rules with our comment and empties NETFLOW; the
  * chain itself is deleted only when no rule of the user still jumps to it

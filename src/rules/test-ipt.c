@@ -71,6 +71,18 @@ kernel_jumps(const char *saved)
 	return st.kernel_jumps;
 }
 
+/* got == want, or both printed, so a wrong plan shows itself whole */
+static int
+same(const char *got, const char *want)
+{
+	if (strcmp(got, want) == 0)
+		return 1;
+	fprintf(stderr, "--- got:\n%s--- wanted:\n%s---\n", got, want);
+	return 0;
+}
+
+#define CHECK_SAME(got, want)	CHECK(same((got), (want)))
+
 static void
 set(struct conf *c, const char *k, const char *v)
 {
@@ -199,14 +211,141 @@ test_plans(void)
 	plan(&c, IPTCMD_V6, "");
 	CHECK(strstr(text, "-I FORWARD 1 ") != NULL);
 	CHECK(strstr(text, "-I INPUT") == NULL);
+}
 
-	/* capture = conntrack: IPv4 only (conntrack is read for IPv4) */
+/*
+ * capture = conntrack: the connections are the flows, so each family the
+ * protocol carries gets the conntrack match (which turns that family's
+ * conntrack on) and the raw rule that keeps the export datagrams out of
+ * conntrack; nothing else (no NFLOG, no jump, no mark exclusion).
+ */
+static const char ct_load[] =
+    "*filter\n:NETFLOW - [0:0]\n"
+    "-A NETFLOW -m conntrack --ctstate NEW,RELATED,ESTABLISHED,UNTRACKED\n"
+    "COMMIT\n"
+    "*raw\n"
+    "-A OUTPUT -m mark --mark 0x6e66 -m comment --comment nft-netflow "
+    "-j CT --notrack\n"
+    "COMMIT\n";
+
+/* What {ip,ip6}tables-save prints after ct_load, beside the user's rules. */
+static const char ct_saved[] =
+    "*raw\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n"
+    "-A PREROUTING -p udp -m udp --dport 53 -j CT --notrack\n"
+    "-A OUTPUT -m mark --mark 0x6e66 -m comment --comment nft-netflow "
+    "-j CT --notrack\n"
+    "COMMIT\n"
+    "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n"
+    ":OUTPUT ACCEPT [0:0]\n:NETFLOW - [0:0]\n"
+    "-A FORWARD -p tcp -m tcp --dport 23 -j DROP\n"
+    "-A NETFLOW -m conntrack --ctstate NEW,RELATED,ESTABLISHED,UNTRACKED\n"
+    "COMMIT\n";
+
+/* Its delete: the chain and our raw rule go, the user's rules are not named. */
+static const char ct_delete[] =
+    "*filter\n-F NETFLOW\n-X NETFLOW\nCOMMIT\n"
+    "*raw\n"
+    "-D OUTPUT -m mark --mark 0x6e66 -m comment --comment nft-netflow "
+    "-j CT --notrack\n"
+    "COMMIT\n";
+
+static void
+test_conntrack_capture(void)
+{
+	static const enum iptcmd_family fams[] = { IPTCMD_V4, IPTCMD_V6 };
+	struct ipt_state st;
+	struct conf c;
+	size_t i;
+
 	conf_defaults(&c);
-	set(&c, "protocol", "9");
 	set(&c, "capture", "conntrack");
+	set(&c, "protocol", "9");
+	for (i = 0; i < 2; i++) {
+		enum iptcmd_family fam = fams[i];
+
+		set(&c, "protocol", i ? "10" : "9");
+		CHECK_EQ(ipt_wanted(&c, fam), 1);
+		/* load on an empty ruleset: exactly the two tables' rules */
+		CHECK_SAME(plan(&c, fam, ""), ct_load);
+		/* loaded: the state says so; without the match it does not */
+		CHECK_EQ(ipt_parse(ct_saved, &st), 0);
+		CHECK_EQ(st.chain_rules, 1);
+		CHECK_EQ(st.ct_rules, 1);
+		CHECK_EQ(st.ours, 1);
+		CHECK_EQ(st.our_jumps + st.user_jumps, 0);
+		CHECK_EQ(ipt_loaded(&c, fam, &st), 1);
+		CHECK_EQ(ipt_parse("*filter\n:NETFLOW - [0:0]\nCOMMIT\n", &st),
+		    0);
+		CHECK_EQ(ipt_loaded(&c, fam, &st), 0);
+		/* loading again replaces ours only, once */
+		plan(&c, fam, ct_saved);
+		CHECK(strstr(text, "*filter\n:NETFLOW - [0:0]\n-A NETFLOW -m "
+		    "conntrack --ctstate NEW,RELATED,ESTABLISHED,UNTRACKED\n"
+		    "COMMIT\n") != NULL);
+		CHECK(strstr(text, "*raw\n-D OUTPUT -m mark --mark 0x6e66 -m "
+		    "comment --comment nft-netflow -j CT --notrack\n-A OUTPUT "
+		    "-m mark --mark 0x6e66 -m comment --comment nft-netflow "
+		    "-j CT --notrack\nCOMMIT\n") != NULL);
+		CHECK(strstr(text, "dport") == NULL);
+		/* delete: all of ours, nothing of the user's */
+		CHECK_SAME(plan_delete(ct_saved), ct_delete);
+		/* the fragment for boot holds the same rules */
+		fragment(&c, fam);
+		CHECK(strstr(text, "\n*filter\n:NETFLOW - [0:0]\n-A NETFLOW -m "
+		    "conntrack --ctstate NEW,RELATED,ESTABLISHED,UNTRACKED\n"
+		    "COMMIT\n") != NULL);
+		CHECK(strstr(text, "\n*raw\n-A OUTPUT -m mark --mark 0x6e66 "
+		    "-m comment --comment nft-netflow -j CT --notrack\n"
+		    "COMMIT\n") != NULL);
+		CHECK(strstr(text, "NFLOG --") == NULL);
+		CHECK(strstr(text, i ? "# *raw section of /etc/iptables/rules.v6 "
+		    : "# *raw section of /etc/iptables/rules.v4 ") != NULL);
+	}
+
+	/* export_mark 0: no mark to match, so no raw rule in either family */
+	set(&c, "export_mark", "0");
+	for (i = 0; i < 2; i++) {
+		CHECK_SAME(plan(&c, fams[i], ""), "*filter\n:NETFLOW - [0:0]\n"
+		    "-A NETFLOW -m conntrack --ctstate "
+		    "NEW,RELATED,ESTABLISHED,UNTRACKED\nCOMMIT\n");
+		/* a raw rule of ours left from before still goes */
+		plan(&c, fams[i], ct_saved);
+		CHECK(strstr(text, "*raw\n-D OUTPUT -m mark --mark 0x6e66 -m "
+		    "comment --comment nft-netflow -j CT --notrack\nCOMMIT\n")
+		    != NULL);
+	}
+	set(&c, "export_mark", "0x6e66");
+
+	/*
+	 * protocol 5: v5 carries no IPv6, so ip6tables is left alone: an
+	 * empty ruleset gets nothing, a loaded one loses exactly ours; IPv4
+	 * keeps both rules.
+	 */
+	set(&c, "protocol", "5");
 	CHECK_EQ(ipt_wanted(&c, IPTCMD_V6), 0);
-	CHECK(strstr(plan(&c, IPTCMD_V4, ""), "-j CT --notrack") != NULL);
 	CHECK_EQ(strlen(plan(&c, IPTCMD_V6, "")), 0);
+	CHECK_SAME(plan(&c, IPTCMD_V6, ct_saved), ct_delete);
+	CHECK_EQ(ipt_parse("", &st), 0);
+	CHECK_EQ(ipt_loaded(&c, IPTCMD_V6, &st), 1);
+	CHECK_EQ(ipt_parse(ct_saved, &st), 0);
+	CHECK_EQ(ipt_loaded(&c, IPTCMD_V6, &st), 0);
+	CHECK_EQ(ipt_wanted(&c, IPTCMD_V4), 1);
+	CHECK_SAME(plan(&c, IPTCMD_V4, ""), ct_load);
+
+	/*
+	 * back to nflog capture (protocol 9): the IPv6 chain logs and holds
+	 * no conntrack match, as before; our raw rule goes
+	 */
+	set(&c, "protocol", "9");
+	set(&c, "capture", "nflog");
+	plan(&c, IPTCMD_V6, ct_saved);
+	CHECK(strstr(text, "-A NETFLOW -j NFLOG --nflog-group 2055 ") != NULL);
+	CHECK(strstr(text, "-m conntrack") == NULL);
+	CHECK(strstr(text, "*raw\n-D OUTPUT -m mark --mark 0x6e66 -m comment "
+	    "--comment nft-netflow -j CT --notrack\nCOMMIT\n") != NULL);
+	CHECK(strstr(text, "-A OUTPUT") == NULL);
+	CHECK(strstr(plan(&c, IPTCMD_V4, ""), "-m conntrack") == NULL);
+	CHECK(strstr(plan(&c, IPTCMD_V6, ""), "*raw") == NULL);
 }
 
 static void
@@ -271,6 +410,7 @@ main(void)
 {
 	test_kernel_target();
 	test_plans();
+	test_conntrack_capture();
 	test_delete_and_state();
 	test_fragments();
 	return check_done();

@@ -30,17 +30,7 @@ write_conf "$T/nfn.conf" destination=127.0.0.1:$CT_PORT,127.0.0.1:9996 \
 	inactive_timeout=60 active_timeout=60 protocol="$PROTO"
 start_daemon "$T/nfn.conf" || exit 1
 
-inB python3 "$NFN_SRCDIR/tests/integration/traffic.py" tcp-server 6000 20 \
-	dual &
-SRV=$!
-sleep 0.5
-traffic "$NS_A" udp $B_IP 5000 20 3 100
-traffic "$NS_A" tcp $B_IP 6000 100000 2
-inA ping -c 3 -i 0.2 -s 200 -q $B_IP >/dev/null
-traffic "$NS_A" udp $B6_IP 5300 20 3 100 42000
-traffic "$NS_A" udp $B6_IP 5400 3 3 1400 43000
-traffic "$NS_A" tcp $B6_IP 6000 100000 2
-inA ping -6 -c 3 -i 0.2 -s 200 -q $B6_IP >/dev/null
+dual_traffic 20 3
 sleep 0.3
 check "IPv6 connections tracked by the daemon" \
 	test "$(ctl flows json | python3 -c '

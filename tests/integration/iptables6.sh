@@ -122,17 +122,7 @@ check "enable again: exit 0, same ip6tables rules" eval 'silent cli -m enable &&
 	saved ip6tables | diff -q - "$T/enabled6.txt" >/dev/null'
 check "user's rules (both families) unchanged while enabled" users_unchanged
 
-inB python3 "$NFN_SRCDIR/tests/integration/traffic.py" tcp-server 6000 20 \
-	dual &
-SRV=$!
-sleep 0.5
-traffic "$NS_A" udp $B_IP 5000 10 20 100
-traffic "$NS_A" tcp $B_IP 6000 100000 2
-inA ping -c 3 -i 0.2 -s 100 -q $B_IP >/dev/null
-traffic "$NS_A" udp $B6_IP 5300 10 20 100 42000
-traffic "$NS_A" udp $B6_IP 5400 3 5 1400 43000
-traffic "$NS_A" tcp $B6_IP 6000 100000 2
-inA ping -6 -c 3 -i 0.2 -s 100 -q $B6_IP >/dev/null
+dual_traffic 10 20
 sleep 0.5
 kill $SRV 2>/dev/null
 capture_stop

@@ -63,3 +63,21 @@ load_rules_for() {
 	"$NFN_GEN_SHIPPED" nft "$@" > "$T/rules.nft" || return 1
 	inR nft -f "$T/rules.nft"
 }
+
+# dual_traffic FLOWS PKTS: the dual-stack mix A -> B (after setup_ipv6) of
+# the dual-stack tests.  B's TCP sink for IPv4 and IPv6 (tcp_sink: SRV,
+# left running for the caller to stop); over IPv4, FLOWS UDP flows of PKTS
+# datagrams of 100 payload bytes (ports 5000+), two TCP uploads of 100 kB
+# and 3 pings of 200 bytes; over IPv6 the same (UDP to ports 5300+ from
+# 42000+) and 3 UDP flows of PKTS datagrams of 1400 bytes (ports 5400+ from
+# 43000+).  Each IPv6 UDP flow is one connection, TCP and ICMP two each.
+dual_traffic() {
+	tcp_sink 20 dual
+	traffic "$NS_A" udp $B_IP 5000 "$1" "$2" 100
+	traffic "$NS_A" tcp $B_IP 6000 100000 2
+	inA ping -c 3 -i 0.2 -s 200 -q $B_IP >/dev/null
+	traffic "$NS_A" udp $B6_IP 5300 "$1" "$2" 100 42000
+	traffic "$NS_A" udp $B6_IP 5400 3 "$2" 1400 43000
+	traffic "$NS_A" tcp $B6_IP 6000 100000 2
+	inA ping -6 -c 3 -i 0.2 -s 200 -q $B6_IP >/dev/null
+}

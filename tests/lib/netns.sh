@@ -182,15 +182,16 @@ start_collector() {
 	echo "nfcapd $1 did not start"; return 1
 }
 
-# start_nfacctd NAME PORT: pmacct's nfacctd, a second collector, on
-# 127.0.0.1:PORT inside R, writing per-5-tuple packets and bytes as CSV to
-# $T/NAME.csv every second (appended: a tuple may have several lines)
+# start_nfacctd NAME PORT [ADDR]: pmacct's nfacctd, a second collector, on
+# ADDR:PORT inside R (default 127.0.0.1; ::1 for an IPv6 destination),
+# writing per-5-tuple packets and bytes as CSV to $T/NAME.csv every second
+# (appended: a tuple may have several lines)
 start_nfacctd() {
 	cat > "$T/$1.conf" <<-CONF
 	daemonize: true
 	pidfile: $T/$1.pid
 	logfile: $T/$1.log
-	nfacctd_ip: 127.0.0.1
+	nfacctd_ip: ${3:-127.0.0.1}
 	nfacctd_port: $2
 	plugins: print
 	aggregate: src_host, dst_host, src_port, dst_port, proto
