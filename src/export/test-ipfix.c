@@ -96,31 +96,14 @@ static const uint8_t msg1[] = {
 };
 
 static void
-cfg10(struct fmt_cfg *c)
-{
-	memset(c, 0, sizeof(*c));
-	c->protocol = 10;
-	c->engine_id = 42;
-	c->refresh_rate = 20;
-	c->timeout_ms = 30 * 60000;
-}
-
-static void
 test_first_message(void)
 {
 	struct fmt f;
-	struct fmt_cfg c;
 	struct flow_rec r;
 	struct ipfix_hdr h;
 	size_t len;
 
-	cfg10(&c);
-	fmt_init(&f, &c);
-	test_rec4(&r);
-	CHECK_EQ(fmt_add(&f, &r, &test_clock), 0);
-	test_rec6(&r);
-	CHECK_EQ(fmt_add(&f, &r, &test_clock), 0);
-	len = fmt_finish(&f, &test_clock);
+	len = test_two_records(&f, 10);
 	CHECK_EQ(len, sizeof(msg1));
 	CHECK(len == sizeof(msg1) && memcmp(f.buf, msg1, len) == 0);
 
@@ -147,7 +130,7 @@ test_sequence(void)
 	unsigned i, j, n;
 	size_t len;
 
-	cfg10(&c);
+	test_cfg(&c, 10);
 	c.refresh_rate = 3;
 	fmt_init(&f, &c);
 	test_rec4(&r4);
@@ -226,7 +209,7 @@ test_nat(void)
 	struct rec_nat x;
 	size_t len, off;
 
-	cfg10(&c);
+	test_cfg(&c, 10);
 	c.nat = 1;
 	fmt_init(&f, &c);
 	memset(&x, 0, sizeof(x));
@@ -282,7 +265,7 @@ test_nat6(void)
 	struct rec_nat x;
 	size_t len, off;
 
-	cfg10(&c);
+	test_cfg(&c, 10);
 	c.nat = 1;
 	fmt_init(&f, &c);
 	memset(&x, 0, sizeof(x));

@@ -91,33 +91,16 @@ static const uint8_t msg1[] = {
 	0x00, 0x00, 0x23, 0x28,
 };
 
-static void
-cfg9(struct fmt_cfg *c)
-{
-	memset(c, 0, sizeof(*c));
-	c->protocol = 9;
-	c->engine_id = 42;
-	c->refresh_rate = 20;
-	c->timeout_ms = 30 * 60000;
-}
-
 /* Templates before the first data, then the two records, padded. */
 static void
 test_first_message(void)
 {
 	struct fmt f;
-	struct fmt_cfg c;
 	struct flow_rec r;
 	struct nf9_hdr h;
 	size_t len;
 
-	cfg9(&c);
-	fmt_init(&f, &c);
-	test_rec4(&r);
-	CHECK_EQ(fmt_add(&f, &r, &test_clock), 0);
-	test_rec6(&r);
-	CHECK_EQ(fmt_add(&f, &r, &test_clock), 0);
-	len = fmt_finish(&f, &test_clock);
+	len = test_two_records(&f, 9);
 	CHECK_EQ(len, sizeof(msg1));
 	CHECK(len == sizeof(msg1) && memcmp(f.buf, msg1, len) == 0);
 	CHECK_EQ(nf9_get_hdr(f.buf, len, &h), 0);
@@ -161,7 +144,7 @@ test_masks(void)
 	struct flow_rec r;
 	size_t len, data;
 
-	cfg9(&c);
+	test_cfg(&c, 9);
 	c.masks = 1;
 	fmt_init(&f, &c);
 	test_rec4(&r);
@@ -185,7 +168,7 @@ test_sequence(void)
 	unsigned i, j;
 	size_t len;
 
-	cfg9(&c);
+	test_cfg(&c, 9);
 	fmt_init(&f, &c);
 	test_rec4(&r);
 	for (i = 0; i < 1000; i++) {

@@ -1,6 +1,6 @@
 /*
- * test-recs: the two sample records and the clock of the v9 and IPFIX
- * known-bytes tests (test-nf9.c, test-ipfix.c).
+ * test-recs: the two sample records, the clock and the settings of the v9
+ * and IPFIX known-bytes tests (test-nf9.c, test-ipfix.c).
  */
 #ifndef NFN_TEST_RECS_H
 #define NFN_TEST_RECS_H
@@ -56,6 +56,38 @@ test_rec6(struct flow_rec *r)
 	r->first = 4000;
 	r->last = 9000;
 	r->end_reason = REC_END_ACTIVE;
+}
+
+/* The encoders' settings of these tests: engine 42, ipt_NETFLOW's refresh. */
+static inline void
+test_cfg(struct fmt_cfg *c, unsigned protocol)
+{
+	memset(c, 0, sizeof(*c));
+	c->protocol = protocol;
+	c->engine_id = 42;
+	c->refresh_rate = 20;
+	c->timeout_ms = 30 * 60000;
+}
+
+/*
+ * One message of the two records (IPv4, then IPv6) from a fresh encoder
+ * of protocol: its length, or 0 if either record was refused.
+ */
+static inline size_t
+test_two_records(struct fmt *f, unsigned protocol)
+{
+	struct fmt_cfg c;
+	struct flow_rec r;
+
+	test_cfg(&c, protocol);
+	fmt_init(f, &c);
+	test_rec4(&r);
+	if (fmt_add(f, &r, &test_clock) != 0)
+		return 0;
+	test_rec6(&r);
+	if (fmt_add(f, &r, &test_clock) != 0)
+		return 0;
+	return fmt_finish(f, &test_clock);
 }
 
 #endif
