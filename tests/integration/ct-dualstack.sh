@@ -13,14 +13,7 @@ command -v nfacctd >/dev/null || { echo "SKIP: nfacctd (pmacct) not installed"; 
 
 setup_topology
 setup_ipv6
-inR nft -f - <<-NFT
-table inet ct_only {
-	chain forward {
-		type filter hook forward priority 0; policy accept;
-		ct state new counter
-	}
-}
-NFT
+load_ct_only || exit 1
 start_collector c1 $CT_PORT $CT_COLLECTOR_RCVBUF || exit 1
 start_nfacctd pm 9996 || exit 1
 capture_start || exit 1

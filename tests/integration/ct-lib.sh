@@ -18,6 +18,19 @@ CT_PORT=9995
 # nfcapd's default receive buffer holds (measured: 8 of 100 datagrams lost).
 CT_COLLECTOR_RCVBUF=8388608
 
+# load_ct_only: R's ruleset for capture = conntrack without the CLI: one
+# ct expression, so conntrack tracks both families and nothing is logged
+load_ct_only() {
+	inR nft -f - <<-NFT
+	table inet ct_only {
+		chain forward {
+			type filter hook forward priority 0; policy accept;
+			ct state new counter
+		}
+	}
+	NFT
+}
+
 # ct_setup MODE key=value...: MODE nflog loads the rules the CLI writes
 # for the same keys (conntrack=on or natevents=1 turn conntrack on); MODE
 # conntrack loads only a ct rule, so that R tracks connections without
@@ -32,14 +45,7 @@ ct_setup() {
 	if [ "$mode" = nflog ]; then
 		load_rules_for "$@" || exit 1
 	else
-		inR nft -f - <<-NFT
-		table inet ct_only {
-			chain forward {
-				type filter hook forward priority 0; policy accept;
-				ct state new counter
-			}
-		}
-		NFT
+		load_ct_only || exit 1
 	fi
 	start_collector c1 $CT_PORT $CT_COLLECTOR_RCVBUF || exit 1
 	capture_start || exit 1
