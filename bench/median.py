@@ -6,7 +6,8 @@ mode the median of the forwarding rate (kpps) and of the exporter's CPU
 per forwarded packet, and prints them with issue 11's sampling ratios:
 nfnd-s's (and nfnd-s0's, without conntrack) highest forwarding rate over
 the one with no rules ("none"), and their CPU per forwarded packet over
-unsampled nft-netflowd's ("nfnd").
+unsampled nft-netflowd's ("nfnd"); with v9 or IPFIX runs, table.py's
+table by protocol and family of the traffic, of the medians.
 """
 import collections
 import statistics
@@ -14,7 +15,7 @@ import sys
 
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
 import table  # noqa: E402
-from table import derive, fmt, load, scenario  # noqa: E402
+from table import derive, fmt, load, protocols, scenario  # noqa: E402
 
 
 def main():
@@ -67,6 +68,11 @@ def main():
                 cpu = med(s, "exp_pp") / med(u, "exp_pp")
             print("  %-34s %-7s fwd %6s   cpu %7s" % (
                 scenario(f, r), mode, fmt(fwd, ".3f"), fmt(cpu, ".4f")))
+    # the medians as runs of their own, for the ratios between them
+    meds = [{"flows": k[0], "rate": k[1], "mode": k[2], "fam": k[3],
+             "exp_pp": med(k, "exp_pp")} for k in order]
+    protocols(meds, [(k[0], k[1], k[3]) for k in order],
+              "medians of %d runs" % len(args))
 
 if __name__ == "__main__":
     main()

@@ -167,13 +167,13 @@ def main():
         others = [m for m in present if m != "nfnd"]
         hdr = ["scenario"] + ["nfnd/" + m for m in others] + \
             ["fwd nfnd/ct", "fwd nfnd/none"]
-        print("  ".join("%-32s" % hdr[0] if i == 0 else "%14s" % h
+        print("  ".join("%-38s" % hdr[0] if i == 0 else "%14s" % h
                         for i, h in enumerate(hdr)))
         for s in seen:
             n = find(runs, s, "nfnd")
             if not n:
                 continue
-            cells = ["%-32s" % scenario(*s)]
+            cells = ["%-38s" % scenario(*s)]
             for m in others:
                 o = find(runs, s, m)
                 v = None
@@ -207,7 +207,7 @@ def issue8(runs, seen):
     print("Host CPU per forwarded packet above 'none' (mach ns/pkt, same "
           "run); target nfnd off / bare reader <= 1.15")
     hdr = ["scenario"] + [m[1] for m in modes] + ["off/reader", "on/reader"]
-    print("%-32s" % hdr[0] + "".join("%13s" % h for h in hdr[1:]))
+    print("%-38s" % hdr[0] + "".join("%13s" % h for h in hdr[1:]))
     for s in seen:
         base = find(runs, s, "none")
         if not find(runs, s, "nfnd"):
@@ -223,7 +223,7 @@ def issue8(runs, seen):
             if v.get(m) is not None and v.get("floor"):
                 x = v[m] / v["floor"]
             cells.append("%13s" % fmt(x, ".2f"))
-        print("%-32s" % scenario(*s) + "".join(cells))
+        print("%-38s" % scenario(*s) + "".join(cells))
 
 
 def sampling(runs, seen):
@@ -237,7 +237,7 @@ def sampling(runs, seen):
             ns = find(runs, s, mode)
             if not ns:
                 continue
-            cells = ["%-32s %-7s" % (scenario(*s), mode)]
+            cells = ["%-38s %-7s" % (scenario(*s), mode)]
             for m in ("none", "nfnd"):
                 o = find(runs, s, m)
                 v = None
@@ -251,7 +251,7 @@ def sampling(runs, seen):
             cells.append("cpu/nfnd %8s" % fmt(v, ".4f"))
             print("  ".join(cells))
 
-def protocols(runs, seen):
+def protocols(runs, seen, what="same run"):
     """The exporter's CPU per forwarded packet by protocol and by family
     of the traffic, next to the bare NFLOG reader's, and the ratios: v9
     and IPFIX / v5 on the same IPv4 traffic, IPv6 / IPv4 of one mode (the
@@ -273,16 +273,16 @@ def protocols(runs, seen):
             pairs.append(s[:2])
     print()
     print("Exporter CPU per forwarded packet (exp ns/pkt) by protocol and "
-          "family of the traffic, same run")
-    print("%-32s" % "scenario" + "".join("%10s" % c[2] for c in cols))
+          "family of the traffic, " + what)
+    print("%-38s" % "scenario" + "".join("%10s" % c[2] for c in cols))
     for p in pairs:
-        print("%-32s" % scenario(*p) + "".join(
+        print("%-38s" % scenario(*p) + "".join(
             "%10s" % fmt((find(runs, p + (f,), m) or {}).get("exp_pp"), ".0f")
             for m, f, _ in cols))
     print("Ratios: targets v9, IPFIX / v5 <= 1.1 (IPv4); IPv6 / IPv4 <= 1.2")
-    print("%-32s" % "scenario" + "".join("%11s" % c[4] for c in ratios))
+    print("%-38s" % "scenario" + "".join("%11s" % c[4] for c in ratios))
     for p in pairs:
-        print("%-32s" % scenario(*p) + "".join(
+        print("%-38s" % scenario(*p) + "".join(
             "%11s" % fmt(ratio(find(runs, p + (fa,), a),
                                find(runs, p + (fb,), b)), ".2f")
             for a, fa, b, fb, _ in ratios))
