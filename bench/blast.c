@@ -1,7 +1,7 @@
 /*
  * blast: a bounded UDP traffic generator for the forwarding benchmark.
  *
- *	blast -a SRC[,SRC...] -d DST [-p dport] [-D ndports] [-s sport]
+ *	blast [-6] -a SRC[,SRC...] -d DST [-p dport] [-D ndports] [-s sport]
  *	      [-n flows] [-r pps] [-t seconds] [-c count] [-b batch]
  *
  * Sends fixed-size UDP packets (18 bytes of payload: a 60-byte Ethernet
@@ -14,6 +14,11 @@
  * Socket j is bound to source address SRC[j % nsrc], port sport + j / nsrc.
  * Only the addresses given on the command line are used: the script assigns
  * them to the sender's namespace.
+ *
+ * -6: UDP over IPv6, every address an IPv6 one; the flows are spread over
+ * sockets and destination ports exactly as over IPv4, so a flow count means
+ * the same 5-tuples but for the addresses.  The payload stays 18 bytes
+ * (an 80-byte frame: IPv6's header is 20 bytes longer).
  *
  * -r 0 (the default) sends as fast as it can; otherwise a token bucket
  * holds the offered rate.  It always stops after -t seconds or -c packets,
@@ -47,10 +52,19 @@
 #define MAXBATCH	1024
 #define MAXDPORTS	65536
 
+/* One socket address of either family, so both share every code path. */
+union addr {
+	struct sockaddr sa;
+	struct sockaddr_in v4;
+	struct sockaddr_in6 v6;
+};
+
+static int family = AF_INET;
+
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: blast -a src[,src...] -d dst [-p dport] "
+	fprintf(stderr, "usage: blast [-6] -a src[,src...] -d dst [-p dport] "
 	    "[-D ndports] [-s sport] [-n flows] [-r pps] [-t seconds] "
 	    "[-c count] [-b batch]\n");
 	exit(2);
@@ -77,6 +91,26 @@ sleep_until(double t)
 		;
 }
 
+/* parse: S as an address of the family, port 0 */
+static int
+parse(const char *s, union addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->sa.sa_family = (sa_family_t)family;
+	if (family == AF_INET6)
+		return inet_pton(AF_INET6, s, &a->v6.sin6_addr) == 1;
+	return inet_pton(AF_INET, s, &a->v4.sin_addr) == 1;
+}
+
+static void
+set_port(union addr *a, unsigned long port)
+{
+	if (family == AF_INET6)
+		a->v6.sin6_port = htons((uint16_t)port);
+	else
+		a->v4.sin_port = htons((uint16_t)port);
+}
+
 static unsigned long
 number(const char *s, unsigned long max)
 {
@@ -95,8 +129,8 @@ number(const char *s, unsigned long max)
 int
 main(int argc, char **argv)
 {
-	struct in_addr src[MAXSRC], dst;
-	struct sockaddr_in *dsts;
+	union addr src[MAXSRC], dst, *dsts;
+	char *srcarg = NULL, *dstarg = NULL;
 	struct mmsghdr msgs[MAXBATCH];
 	struct iovec iov;
 	static char payload[PAYLOAD];
@@ -108,26 +142,16 @@ main(int argc, char **argv)
 	unsigned long long flow = 0;
 	double start, deadline, t, tokens = 0, last, cap;
 	struct rusage ru;
-	int *fds, c, have_dst = 0;
+	socklen_t salen;
+	int *fds, c;
 
-	while ((c = getopt(argc, argv, "a:b:c:d:D:n:p:r:s:t:")) != -1) {
+	while ((c = getopt(argc, argv, "6a:b:c:d:D:n:p:r:s:t:")) != -1) {
 		switch (c) {
-		case 'a':
-			list = optarg;
-			while ((tok = strsep(&list, ",")) != NULL) {
-				if (nsrc == MAXSRC ||
-				    inet_pton(AF_INET, tok, &src[nsrc]) != 1)
-					usage();
-				nsrc++;
-			}
-			break;
+		case '6': family = AF_INET6; break;
+		case 'a': srcarg = optarg; break;
 		case 'b': batch = number(optarg, MAXBATCH); break;
 		case 'c': count = number(optarg, ULONG_MAX); break;
-		case 'd':
-			if (inet_pton(AF_INET, optarg, &dst) != 1)
-				usage();
-			have_dst = 1;
-			break;
+		case 'd': dstarg = optarg; break;
 		case 'D': ndports = number(optarg, MAXDPORTS); break;
 		case 'n': flows = number(optarg, 10000000); break;
 		case 'p': dport = number(optarg, 65535); break;
@@ -137,9 +161,16 @@ main(int argc, char **argv)
 		default: usage();
 		}
 	}
-	if (nsrc == 0 || !have_dst || batch == 0 || flows == 0 ||
-	    ndports == 0)
+	/* the addresses are parsed once the family is known */
+	for (list = srcarg; list && (tok = strsep(&list, ",")) != NULL;
+	    nsrc++)
+		if (nsrc == MAXSRC || !parse(tok, &src[nsrc]))
+			usage();
+	if (nsrc == 0 || !dstarg || !parse(dstarg, &dst) || batch == 0 ||
+	    flows == 0 || ndports == 0)
 		usage();
+	salen = family == AF_INET6 ? sizeof(struct sockaddr_in6) :
+	    sizeof(struct sockaddr_in);
 	if (ndports > flows)
 		ndports = flows;
 	if (dport + ndports - 1 > 65535) {
@@ -159,22 +190,20 @@ main(int argc, char **argv)
 		return 1;
 	}
 	for (j = 0; j < nsock; j++) {
-		struct sockaddr_in sa = { .sin_family = AF_INET };
+		union addr sa = src[j % nsrc];
 
-		sa.sin_addr = src[j % nsrc];
-		sa.sin_port = htons((uint16_t)(sport + j / nsrc));
-		if ((fds[j] = socket(AF_INET, SOCK_DGRAM, 0)) < 0 ||
-		    bind(fds[j], (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-			fprintf(stderr, "blast: socket %u (%s:%u): %s\n", j,
-			    inet_ntoa(sa.sin_addr), ntohs(sa.sin_port),
-			    strerror(errno));
+		set_port(&sa, sport + j / nsrc);
+		if ((fds[j] = socket(family, SOCK_DGRAM, 0)) < 0 ||
+		    bind(fds[j], &sa.sa, salen) < 0) {
+			fprintf(stderr, "blast: socket %u (source address "
+			    "%u of -a, port %lu): %s\n", j, j % nsrc + 1,
+			    sport + j / nsrc, strerror(errno));
 			return 1;
 		}
 	}
 	for (j = 0; j < ndports; j++) {
-		dsts[j].sin_family = AF_INET;
-		dsts[j].sin_addr = dst;
-		dsts[j].sin_port = htons((uint16_t)(dport + j));
+		dsts[j] = dst;
+		set_port(&dsts[j], dport + j);
 	}
 	/* Every message shares one payload; only the destination changes. */
 	iov.iov_base = payload;
@@ -183,7 +212,7 @@ main(int argc, char **argv)
 	for (j = 0; j < MAXBATCH; j++) {
 		msgs[j].msg_hdr.msg_iov = &iov;
 		msgs[j].msg_hdr.msg_iovlen = 1;
-		msgs[j].msg_hdr.msg_namelen = sizeof(struct sockaddr_in);
+		msgs[j].msg_hdr.msg_namelen = salen;
 	}
 
 	cap = (double)rate / 100;

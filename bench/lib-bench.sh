@@ -2,15 +2,16 @@
 # the namespace harness tests/lib/netns.sh: the measurement helpers.
 # Sourced, bash, after BUILD is set.
 #
-# The topology is the harness's, in namespaces nfb{A,R,B}$$, with a second
-# address on A for the generator:
+# The topology is the harness's, dual-stack (setup_ipv6), in namespaces
+# nfb{A,R,B}$$, with a second address of each family on A for the generator:
 #
-#   A 198.18.1.2,.3 --a0/ra-- R 198.18.1.1 | 198.19.1.1 --rb/b0-- B 198.19.1.2
+#   A 198.18.1.2,.3    --a0/ra-- R 198.18.1.1    | 198.19.1.1    --rb/b0-- B 198.19.1.2
+#     2001:2:0:1::2,::3            2001:2:0:1::1 | 2001:2:0:2::1             2001:2:0:2::2
 #
-# A runs the traffic generator, R forwards and runs the rules and one
-# exporter at a time, B drops the UDP quietly (no ICMP errors).  Traffic
-# goes only to B's address, from addresses assigned here.  Everything is
-# removed by the harness's EXIT trap.
+# A runs the traffic generator, R forwards (both families) and runs the
+# rules and one exporter at a time, B drops the UDP quietly (no ICMP
+# errors).  Traffic goes only to B's addresses, from addresses assigned
+# here.  Everything is removed by the harness's EXIT trap.
 #
 # Measurements never run a command inside R while an exporter is being
 # measured: a "holder" process (sleep) lives in R, and R's interface
@@ -37,28 +38,59 @@ bench_init() {
 	harness_init "$name" nfb
 	trap "echo '$name: interrupted'; exit 130" INT TERM
 	A_IPS=$A_IP,198.18.1.3
+	A6_IPS=$A6_IP,2001:2:0:1::3
 	NFT_NETFLOWD=$BUILD/src/nft-netflowd
 	NFN_GEN_SHIPPED=$BUILD/src/gen-shipped
 }
 
-# bench_topology: the harness's topology, R's holder, and the neighbours
-# resolved once, so that no run pays for ARP
+# bench_topology: the harness's topology with IPv6, R's holder, and the
+# neighbours resolved once, so that no run pays for ARP or NDP
 bench_topology() {
 	setup_topology
+	setup_ipv6
+	bench_quiet_ipv6
 	ip netns exec "$NS_R" sleep 100000 &
 	HOLD_R=$!
 	disown "$HOLD_R"	# killed at cleanup: no job notice
-	inA ping -c 1 -W 1 -q $B_IP >/dev/null 2>&1
+	inA ping -c 1 -W 1 -q "$B_IP" >/dev/null 2>&1
 	inB ping -c 1 -W 1 -q "${A_IPS%%,*}" >/dev/null 2>&1
+	inA ping -6 -c 1 -W 1 -q "$B6_IP" >/dev/null 2>&1
+	inB ping -6 -c 1 -W 1 -q "${A6_IPS%%,*}" >/dev/null 2>&1
 	return 0
 }
 
+# bench_quiet_ipv6: no IPv6 packet to or from R but the forwarded ones
+# during a run.  The tables of protocol 9 and 10 log IPv6 in R's input and
+# output too, where neighbour discovery (unlike ARP) is IP: its probes
+# (every ~30 s per neighbour in use) and A's and B's router solicitations
+# would be metered but not forwarded, and "accounted" would not match.
+# So the neighbours are permanent and A and B solicit no router.
+bench_quiet_ipv6() {
+	local mac_a mac_ra mac_rb mac_b ip
+	mac_a=$(inA cat /sys/class/net/a0/address)
+	mac_ra=$(inR cat /sys/class/net/ra/address)
+	mac_rb=$(inR cat /sys/class/net/rb/address)
+	mac_b=$(inB cat /sys/class/net/b0/address)
+	inA sysctl -qw net.ipv6.conf.a0.router_solicitations=0
+	inB sysctl -qw net.ipv6.conf.b0.router_solicitations=0
+	inA ip -6 neigh replace "$RA6_IP" lladdr "$mac_ra" dev a0 nud permanent
+	for ip in ${A6_IPS//,/ }; do
+		inR ip -6 neigh replace "$ip" lladdr "$mac_a" dev ra nud permanent
+	done
+	inR ip -6 neigh replace "$B6_IP" lladdr "$mac_b" dev rb nud permanent
+	inB ip -6 neigh replace "$RB6_IP" lladdr "$mac_rb" dev b0 nud permanent
+}
+
 # rules MODE: R's ruleset is exactly the harness's MODE (load_rules: none,
-# ct, nflog or nflog-ct)
+# ct, nflog or nflog-ct), or proto9: the table nft-netflow loads for
+# protocol = 9 or 10 (IPv6 logged too), as gen-shipped writes it
 rules() {
 	inR nft flush ruleset
 	case $1 in
 	sampled|sampled-noct)	rules_sampled "$1" ;;
+	proto9)	"$NFN_GEN_SHIPPED" nft protocol=9 > "$T/rules.nft" &&
+		grep -q 'nfproto ipv6 log' "$T/rules.nft" &&
+		inR nft -f "$T/rules.nft" ;;
 	*)	load_rules "$1" ;;
 	esac
 }
@@ -100,13 +132,22 @@ bench_daemon() {
 	return $rc
 }
 
-# R's counters, "ra_rx ra_drop forwarded", read through the holder so that
-# nothing runs inside R.  Forwarded is IP's ForwDatagrams: unlike rb's
-# tx_packets it never counts R's own ARP probes.
+# r_counters [4|6]: R's counters, "ra_rx ra_drop forwarded", read through
+# the holder so that nothing runs inside R.  Forwarded is IP's
+# ForwDatagrams (/proc/net/snmp), or for 6 IPv6's Ip6OutForwDatagrams
+# (/proc/net/snmp6): unlike rb's tx_packets it never counts R's own ARP or
+# NDP probes.
 r_counters() {
-	{ sed 's/:/ /' "/proc/$HOLD_R/net/dev"; cat "/proc/$HOLD_R/net/snmp"; } |
-	awk '
+	{
+		sed 's/:/ /' "/proc/$HOLD_R/net/dev"
+		if [ "${1:-4}" = 6 ]; then
+			cat "/proc/$HOLD_R/net/snmp6"
+		else
+			cat "/proc/$HOLD_R/net/snmp"
+		fi
+	} | awk '
 		$1 == "ra" { rx = $3; drop = $5 }
+		$1 == "Ip6OutForwDatagrams" { fwd = $2 }
 		$1 == "Ip:" && $2 !~ /^[0-9]+$/ {
 			for (i = 2; i <= NF; i++) if ($i == "ForwDatagrams") col = i
 		}

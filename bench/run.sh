@@ -5,7 +5,7 @@
 #
 #	bench/run.sh [--quick] [--conntrack] [--sampler N] [--seconds N] [--rate PPS]
 #	             [--flows "1000 100000"] [--modes "none ct floor ..."]
-#	             [--build DIR] [--out FILE]
+#	             [--family 4|6|both] [--build DIR] [--out FILE]
 #
 # Real UDP traffic (60-byte frames) goes from namespace A through the
 # router namespace R to B, at a fixed offered rate and at the highest rate
@@ -21,7 +21,8 @@
 #   nfnd       the shipped table + nft-netflowd (conntrack = off)
 #   nfnd-cton  the table of conntrack = on + nft-netflowd with
 #              conntrack = on (NFLOG and conntrack events)
-#   nfnd9      the shipped table + nft-netflowd with protocol = 9
+#   nfnd9      the table of protocol = 9 (the shipped one with an IPv6 log
+#              rule after each IPv4 one) + nft-netflowd with protocol = 9
 #              (NetFlow v9)
 #   nfnd10     the same with protocol = 10 (IPFIX)
 #   softflowd  conntrack rules + softflowd capturing on R's ingress (ra)
@@ -36,11 +37,19 @@
 #              conntrack stays off, as SPEC 4 wants it when conntrack =
 #              off (compare with "none")
 #
+# --family 6 sends the same flows over IPv6 (UDP to B's IPv6 address: the
+# same source ports and destination ports, 80-byte frames), --family both
+# runs each mode on IPv4 and then on IPv6, side by side.  IPv6 is metered
+# only under protocol 9 and 10, so on IPv6 only none, ct, floor (with the
+# table of protocol 9: it logs IPv6 where the daemon's does), nfnd9 and
+# nfnd10 run; the other modes are IPv4 only.
+#
 # Each run: start the exporter, send one packet per flow (warm-up: the
 # flows exist in conntrack and in the exporter before measuring), sample,
 # send for N seconds, wait for the exporter to drain, sample, stop it.
 # Between samples it measures:
-#   forwarded   R's IP ForwDatagrams (/proc/net/snmp in R): what the
+#   forwarded   R's IP ForwDatagrams (/proc/net/snmp in R; IPv6:
+#               Ip6OutForwDatagrams in /proc/net/snmp6): what the
 #               router really forwarded, independent of every exporter
 #   exporter    CPU of the exporter's processes and threads: exact
 #               se.sum_exec_runtime from /proc/PID/task/*/sched, and
@@ -55,14 +64,16 @@
 #   accounted   nft-netflowd: flows.metered_pkts + counted drops, and
 #               nflog.lost; nfnd-ct: packets exported after a flush;
 #               the floor: messages and lost
-# and prints one table.  Raw numbers go to a TSV file (--out).
+# and prints one table per scenario and family, with the ratios taken in
+# the same run (v9 and IPFIX / v5, IPv6 / IPv4).  Raw numbers go to a TSV
+# file (--out).
 
 set -u
 
 SRCDIR=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$SRCDIR/build-bench
 QUICK=0 CONNTRACK=0 SAMPLE_N=
-SECS= RATE=50000 FLOWS="1000 100000" MODES= OUT=
+SECS= RATE=50000 FLOWS="1000 100000" MODES= OUT= FAMILIES=4
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -73,6 +84,12 @@ while [ $# -gt 0 ]; do
 	--rate)		RATE=$2; shift ;;
 	--flows)	FLOWS=$2; shift ;;
 	--modes)	MODES=$2; shift ;;
+	--family)	case $2 in
+			4|6)	FAMILIES=$2 ;;
+			both)	FAMILIES="4 6" ;;
+			*)	echo "run.sh: --family 4, 6 or both"; exit 2 ;;
+			esac
+			shift ;;
 	--build)	BUILD=$2; shift ;;
 	--out)		OUT=$2; shift ;;
 	-h|--help)	sed -n '2,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
@@ -124,6 +141,21 @@ m=
 for x in $MODES; do have_mode "$x" && m="$m $x"; done
 MODES=$m
 
+# on_family MODE FAMILY: does MODE run on FAMILY's traffic?
+on_family() {
+	[ "$2" = 4 ] && return 0
+	case $1 in
+	none|ct|floor|nfnd9|nfnd10) return 0 ;;
+	esac
+	return 1
+}
+case " $FAMILIES " in
+*" 6 "*)
+	m=
+	for x in $MODES; do on_family "$x" 6 || m="$m $x"; done
+	[ -n "$m" ] && echo "IPv4 only (no IPv6 metering):$m" ;;
+esac
+
 # ---- exporters: mode_X_start sets EXP_PID (empty: nothing to measure),
 # mode_X_stats prints "accounted drops lost", mode_X_stop stops it.
 
@@ -138,7 +170,8 @@ mode_ct_stats() { no_stats; }
 mode_ct_stop() { :; }
 
 mode_floor_start() {
-	rules nflog || return 1
+	# on IPv6 the table that logs it, as protocol 9 and 10 load
+	if [ "$FAM" = 6 ]; then rules proto9; else rules nflog; fi || return 1
 	: > "$T/floor.out"
 	ip netns exec "$NS_R" "$FLOOR" -g $GROUP -r 128 -q 256 -t 10 -n 131072 -R 8388608 \
 		>> "$T/floor.out" 2>> "$T/floor.err" &
@@ -185,16 +218,17 @@ mode_nfnd_stats() {	# one python process: query and sum (it is slow to start)
 }
 mode_nfnd_stop() { stop_daemon 10; }
 
-# v9 and IPFIX on the same IPv4 traffic: only the encoder differs
+# v9 and IPFIX on the same traffic: only the encoder differs from v5, and
+# the table, which logs IPv6 too (one more rule IPv4 packets skip)
 mode_nfnd9_start() {
-	rules nflog || return 1
+	rules proto9 || return 1
 	bench_conf "$T/nfnd9.conf" protocol=9
 	bench_daemon "$T/nfnd9.conf"
 }
 mode_nfnd9_stats() { mode_nfnd_stats; }
 mode_nfnd9_stop() { mode_nfnd_stop; }
 mode_nfnd10_start() {
-	rules nflog || return 1
+	rules proto9 || return 1
 	bench_conf "$T/nfnd10.conf" protocol=10
 	bench_daemon "$T/nfnd10.conf"
 }
@@ -315,9 +349,11 @@ mode_uacctd_stop() { stop_pid "$EXP_PID" INT 5; }	# ignores SIGTERM when idle
 
 # ---- one run -------------------------------------------------------------
 
-blast() {	# blast FLOWS RATE SECONDS [COUNT]: in A, on CPU 0
-	inA taskset -c 0 "$BLAST" -a "$A_IPS" -d $B_IP -p 5000 -D 1000 \
-		-s 10000 -n "$1" -r "$2" -t "$3" ${4:+-c "$4"}
+blast() {	# blast FLOWS RATE SECONDS [COUNT]: in A, on CPU 0, family $FAM
+	local -a to=(-a "$A_IPS" -d "$B_IP")
+	[ "$FAM" = 6 ] && to=(-6 -a "$A6_IPS" -d "$B6_IP")
+	inA taskset -c 0 "$BLAST" "${to[@]}" -p 5000 -D 1000 -s 10000 \
+		-n "$1" -r "$2" -t "$3" ${4:+-c "$4"}
 }
 
 delta() {	# delta "a b c" "x y z": prints "x-a<TAB>y-b<TAB>z-c<TAB>"
@@ -332,7 +368,8 @@ delta() {	# delta "a b c" "x y z": prints "x-a<TAB>y-b<TAB>z-c<TAB>"
 	done
 }
 
-# run_one MODE FLOWS RATE: appends one line to $RESULTS
+# run_one MODE FLOWS RATE: appends one line to $RESULTS; traffic of family
+# $FAM (4 or 6)
 run_one() {
 	local mode=$1 flows=$2 rate=$3 fn=${1//-/_}
 	local c0 c1 m0 m1 e0 e1 s0 s1 f0 f1 k0 k1 out sent secs bcpu
@@ -343,7 +380,11 @@ run_one() {
 		status=nostart
 		[ -n "$EXP_PID" ] && "mode_${fn}_stop"
 		EXP_PID=
-		printf '%s\t%s\t%s\t%s\n' "$flows" "$rate" "$mode" "$status" >> "$RESULTS"
+		{	# the family stays the 20th column
+			printf '%s\t' "$flows" "$rate" "$mode" "$status"
+			printf -- '-\t%.0s' {1..15}
+			echo "$FAM"
+		} >> "$RESULTS"
 		return
 	fi
 	# warm-up: one packet per flow (at most 5 s)
@@ -354,10 +395,10 @@ run_one() {
 
 	s0=$("mode_${fn}_stats") f0=$(foreign_cpu)
 	e0="0 0"; [ -n "$EXP_PID" ] && e0=$(tree_cpu "$EXP_PID")
-	k0=$(ksoftirqd_ns) c0=$(r_counters) m0=$(machine_cpu)
+	k0=$(ksoftirqd_ns) c0=$(r_counters "$FAM") m0=$(machine_cpu)
 	out=$(blast "$flows" "$rate" "$SECS")
 	sleep "$TAIL"
-	m1=$(machine_cpu) c1=$(r_counters) k1=$(ksoftirqd_ns)
+	m1=$(machine_cpu) c1=$(r_counters "$FAM") k1=$(ksoftirqd_ns)
 	[ -n "$EXP_PID" ] && e1=$(tree_cpu "$EXP_PID") || e1="0 0"
 	f1=$(foreign_cpu) s1=$("mode_${fn}_stats")
 	if [ -n "$EXP_PID" ] && ! kill -0 "$EXP_PID" 2>/dev/null; then
@@ -371,18 +412,18 @@ run_one() {
 	bcpu=$(sed -n 's/.*cpu_ns=\([0-9]*\).*/\1/p' <<< "$out")
 	# flows rate mode status sent secs | ra_rx ra_drop forwarded deltas |
 	# exporter ns ticks | machine busy softirq ticks | accounted drops lost |
-	# foreign ticks | generator ns, ksoftirqd ns
+	# foreign ticks | generator ns, ksoftirqd ns | family (4 or 6)
 	# deltas of the "a b c" samples; "-" where there is nothing to count
 	{
 		printf '%s\t' "$flows" "$rate" "$mode" "$status" "${sent:-0}" \
 			"${secs:-0}"
 		delta "$c0" "$c1"; delta "$e0" "$e1"; delta "$m0" "$m1"
 		delta "$s0" "$s1"; delta "$f0" "$f1"
-		printf '%s\t%s\n' "${bcpu:-0}" "$((k1 - k0))"
+		printf '%s\t%s\t%s\n' "${bcpu:-0}" "$((k1 - k0))" "$FAM"
 	} >> "$RESULTS"
 	tail -n 1 "$RESULTS" | awk -F'\t' '{
-		printf "  %-10s sent %s in %s s, forwarded %s, exporter %.3f s CPU\n",
-		    $3, $5, $6, $9, $10 / 1e9 }'
+		printf "  %-10s IPv%s sent %s in %s s, forwarded %s, exporter %.3f s CPU\n",
+		    $3, $20, $5, $6, $9, $10 / 1e9 }'
 }
 
 # ---- main ----------------------------------------------------------------
@@ -393,12 +434,16 @@ bench_topology || exit 1
 
 start=$(date +%s)
 echo "nft-netflow forwarding benchmark: $(nproc) CPUs, $(uname -r), ${SECS}s per run, load average $(cut -d" " -f1-3 /proc/loadavg)"
-echo "flows: $FLOWS; offered: $RATE pps and max; modes:$MODES"
+echo "flows: $FLOWS; offered: $RATE pps and max; modes:$MODES; IPv${FAMILIES// /, IPv}"
 for flows in $FLOWS; do
 	for rate in "$RATE" 0; do
 		echo "== $flows flows, offered $([ "$rate" = 0 ] && echo max || echo "$rate pps")"
+		# each mode on IPv4, then at once on IPv6: the two side by side
 		for mode in $MODES; do
-			run_one "$mode" "$flows" "$rate"
+			for FAM in $FAMILIES; do
+				on_family "$mode" "$FAM" &&
+					run_one "$mode" "$flows" "$rate"
+			done
 		done
 	done
 done

@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """table.py [--clk-tck N] RESULTS.tsv: the benchmark's table (bench/run.sh).
 
-One row per run, grouped by scenario (flows, offered rate), then the ratios
-between exporters measured in the same run.  Columns of RESULTS.tsv (deltas
-between the two samples of a run):
+One row per run, grouped by scenario (flows, offered rate, IP family of
+the traffic), then the ratios between exporters and between families
+measured in the same run.  Columns of RESULTS.tsv (deltas between the two
+samples of a run):
 
-  flows rate(0=max) mode status sent seconds ra_rx ra_drop rb_tx
+  flows rate(0=max) mode status sent seconds ra_rx ra_drop forwarded
   exporter_ns exporter_ticks machine_busy_ticks machine_softirq_ticks
-  accounted drops lost foreign_ticks generator_ns ksoftirqd_ns
+  accounted drops lost foreign_ticks generator_ns ksoftirqd_ns family
+
+family is 4 or 6 (files without it are IPv4).
 """
 import sys
 
@@ -27,7 +30,7 @@ def load(path):
     for line in open(path):
         f = line.rstrip("\n").split("\t")
         r = {"flows": int(f[0]), "rate": int(f[1]), "mode": f[2],
-             "status": f[3]}
+             "status": f[3], "fam": f[19] if len(f) >= 20 else "4"}
         if len(f) >= 19 and f[3] in ("ok", "died"):
             keys = ["sent", "secs", "ra_rx", "ra_drop", "fwd", "exp_ns",
                     "exp_ticks", "mach", "softirq", "acc", "drops", "lost",
@@ -52,19 +55,28 @@ def derive(runs, tick_ns):
             r["exp_pp"] = r["exp_ns"] / fwd
             r["exp_tick_pp"] = r["exp_ticks"] * tick_ns / fwd
     for r in runs:
-        base = find(runs, r["flows"], r["rate"], "ct")
+        s = key(r)
+        base = find(runs, s, "ct")
         if "mach_pp" in r and base and "mach_pp" in base:
             r["mach_plus"] = r["mach_pp"] - base["mach_pp"]
         if "path_pp" in r and base and "path_pp" in base:
             r["path_plus"] = r["path_pp"] - base["path_pp"]
-        floor = find(runs, r["flows"], r["rate"], "floor")
+        floor = find(runs, s, "floor")
         if "exp_pp" in r and floor and floor.get("exp_pp"):
             r["x_floor"] = r["exp_pp"] / floor["exp_pp"]
 
 
-def find(runs, flows, rate, mode):
+def key(r):
+    """A run's scenario: (flows, rate, family)."""
+    return (r["flows"], r["rate"], r["fam"])
+
+
+def find(runs, s, mode):
+    """The run of MODE in scenario S (flows, rate[, family]; IPv4 if
+    no family is given)."""
+    s = tuple(s) + ("4",) * (3 - len(s))
     for r in runs:
-        if (r["flows"], r["rate"], r["mode"]) == (flows, rate, mode):
+        if key(r) == s and r["mode"] == mode:
             return r
     return None
 
@@ -73,9 +85,21 @@ def fmt(v, spec):
     return "-" if v is None else format(v, spec)
 
 
-def scenario(flows, rate):
-    return "%d flows, %s" % (flows, "max rate" if rate == 0 else
-                             "%d pps offered" % rate)
+# Name the family in scenarios only where the runs have IPv6 ones too.
+SHOW_FAM = False
+
+
+def scenario(flows, rate, fam=None):
+    return "%d flows, %s%s" % (flows, "max rate" if rate == 0 else
+                               "%d pps offered" % rate,
+                               ", IPv" + fam if fam and SHOW_FAM else "")
+
+
+def ratio(a, b, k="exp_pp"):
+    """a[k] / b[k], None where either is missing"""
+    if a and b and a.get(k) is not None and b.get(k):
+        return a[k] / b[k]
+    return None
 
 
 def main():
@@ -86,6 +110,8 @@ def main():
         args = args[2:]
     runs = load(args[0])
     derive(runs, 1e9 / clk)
+    global SHOW_FAM
+    SHOW_FAM = any(r["fam"] != "4" for r in runs)
 
     cols = ("mode", "fwd kpps", "exp ns/pkt", "(ticks)", "x floor",
             "path ns", "path +", "mach ns", "mach +", "accounted",
@@ -93,9 +119,8 @@ def main():
     line = ("%-10s %8s %10s %7s %7s %7s %6s %7s %6s %9s %7s %6s %7s %s")
     seen = []
     for r in runs:
-        s = (r["flows"], r["rate"])
-        if s not in seen:
-            seen.append(s)
+        if key(r) not in seen:
+            seen.append(key(r))
     print("Per forwarded packet (fwd = IP ForwDatagrams of the router R):")
     print("  exp = the exporter's processes (sum_exec_runtime; (ticks) from "
           "utime+stime)")
@@ -110,8 +135,7 @@ def main():
           "counted drops, floor messages")
     for s in seen:
         print()
-        fwd = [r["fwd"] for r in runs
-               if (r["flows"], r["rate"]) == s and r.get("fwd")]
+        fwd = [r["fwd"] for r in runs if key(r) == s and r.get("fwd")]
         res = ""
         if fwd:
             # /proc/stat counts 1/clk s: one tick over the fewest packets
@@ -119,7 +143,7 @@ def main():
         print("== " + scenario(*s) + res)
         print(line % cols)
         for r in runs:
-            if (r["flows"], r["rate"]) != s:
+            if key(r) != s:
                 continue
             acc = diff = None
             if r.get("acc") is not None and r.get("fwd") is not None:
@@ -143,19 +167,21 @@ def main():
         others = [m for m in present if m != "nfnd"]
         hdr = ["scenario"] + ["nfnd/" + m for m in others] + \
             ["fwd nfnd/ct", "fwd nfnd/none"]
-        print("  ".join("%-32s" % hdr[0] if i == 0 else "%14s" % h
+        print("  ".join("%-38s" % hdr[0] if i == 0 else "%14s" % h
                         for i, h in enumerate(hdr)))
         for s in seen:
-            n = find(runs, s[0], s[1], "nfnd")
-            cells = ["%-32s" % scenario(*s)]
+            n = find(runs, s, "nfnd")
+            if not n:
+                continue
+            cells = ["%-38s" % scenario(*s)]
             for m in others:
-                o = find(runs, s[0], s[1], m)
+                o = find(runs, s, m)
                 v = None
                 if n and o and n.get("exp_pp") and o.get("exp_pp"):
                     v = n["exp_pp"] / o["exp_pp"]
                 cells.append("%14s" % fmt(v, ".2f"))
             for m in ("ct", "none"):
-                o = find(runs, s[0], s[1], m)
+                o = find(runs, s, m)
                 v = None
                 if n and o and n.get("kpps") and o.get("kpps"):
                     v = n["kpps"] / o["kpps"]
@@ -165,6 +191,7 @@ def main():
         sampling(runs, seen)
 
     issue8(runs, seen)
+    protocols(runs, seen)
 
 
 def issue8(runs, seen):
@@ -180,12 +207,14 @@ def issue8(runs, seen):
     print("Host CPU per forwarded packet above 'none' (mach ns/pkt, same "
           "run); target nfnd off / bare reader <= 1.15")
     hdr = ["scenario"] + [m[1] for m in modes] + ["off/reader", "on/reader"]
-    print("%-32s" % hdr[0] + "".join("%13s" % h for h in hdr[1:]))
+    print("%-38s" % hdr[0] + "".join("%13s" % h for h in hdr[1:]))
     for s in seen:
-        base = find(runs, s[0], s[1], "none")
+        base = find(runs, s, "none")
+        if not find(runs, s, "nfnd"):
+            continue
         v = {}
         for m, _ in modes:
-            r = find(runs, s[0], s[1], m)
+            r = find(runs, s, m)
             if base and r and "mach_pp" in r and "mach_pp" in base:
                 v[m] = r["mach_pp"] - base["mach_pp"]
         cells = ["%13s" % fmt(v.get(m), "+.0f") for m, _ in modes]
@@ -194,7 +223,7 @@ def issue8(runs, seen):
             if v.get(m) is not None and v.get("floor"):
                 x = v[m] / v["floor"]
             cells.append("%13s" % fmt(x, ".2f"))
-        print("%-32s" % scenario(*s) + "".join(cells))
+        print("%-38s" % scenario(*s) + "".join(cells))
 
 
 def sampling(runs, seen):
@@ -205,22 +234,59 @@ def sampling(runs, seen):
           "CPU per forwarded packet / nfnd's (nfnd-s0: no conntrack)")
     for s in seen:
         for mode in ("nfnd-s", "nfnd-s0"):
-            ns = find(runs, s[0], s[1], mode)
+            ns = find(runs, s, mode)
             if not ns:
                 continue
-            cells = ["%-32s %-7s" % (scenario(*s), mode)]
+            cells = ["%-38s %-7s" % (scenario(*s), mode)]
             for m in ("none", "nfnd"):
-                o = find(runs, s[0], s[1], m)
+                o = find(runs, s, m)
                 v = None
                 if o and ns.get("kpps") and o.get("kpps"):
                     v = ns["kpps"] / o["kpps"]
                 cells.append("fwd/%-5s %6s" % (m, fmt(v, ".3f")))
-            o = find(runs, s[0], s[1], "nfnd")
+            o = find(runs, s, "nfnd")
             v = None
             if o and ns.get("exp_pp") is not None and o.get("exp_pp"):
                 v = ns["exp_pp"] / o["exp_pp"]
             cells.append("cpu/nfnd %8s" % fmt(v, ".4f"))
             print("  ".join(cells))
+
+def protocols(runs, seen, what="same run"):
+    """The exporter's CPU per forwarded packet by protocol and by family
+    of the traffic, next to the bare NFLOG reader's, and the ratios: v9
+    and IPFIX / v5 on the same IPv4 traffic, IPv6 / IPv4 of one mode (the
+    two runs of a mode follow each other)."""
+    if not any(r["mode"] in ("nfnd9", "nfnd10") for r in runs):
+        return
+    cols = [("floor", "4", "floor v4"), ("nfnd", "4", "v5 v4"),
+            ("nfnd9", "4", "v9 v4"), ("nfnd10", "4", "IPFIX v4"),
+            ("floor", "6", "floor v6"), ("nfnd9", "6", "v9 v6"),
+            ("nfnd10", "6", "IPFIX v6")]
+    ratios = [("nfnd9", "4", "nfnd", "4", "v9/v5"),
+              ("nfnd10", "4", "nfnd", "4", "IPFIX/v5"),
+              ("nfnd9", "6", "nfnd9", "4", "v9 6/4"),
+              ("nfnd10", "6", "nfnd10", "4", "IPFIX 6/4"),
+              ("floor", "6", "floor", "4", "floor 6/4")]
+    pairs = []
+    for s in seen:
+        if s[:2] not in pairs:
+            pairs.append(s[:2])
+    print()
+    print("Exporter CPU per forwarded packet (exp ns/pkt) by protocol and "
+          "family of the traffic, " + what)
+    print("%-38s" % "scenario" + "".join("%10s" % c[2] for c in cols))
+    for p in pairs:
+        print("%-38s" % scenario(*p) + "".join(
+            "%10s" % fmt((find(runs, p + (f,), m) or {}).get("exp_pp"), ".0f")
+            for m, f, _ in cols))
+    print("Ratios: targets v9, IPFIX / v5 <= 1.1 (IPv4); IPv6 / IPv4 <= 1.2")
+    print("%-38s" % "scenario" + "".join("%11s" % c[4] for c in ratios))
+    for p in pairs:
+        print("%-38s" % scenario(*p) + "".join(
+            "%11s" % fmt(ratio(find(runs, p + (fa,), a),
+                               find(runs, p + (fb,), b)), ".2f")
+            for a, fa, b, fb, _ in ratios))
+
 
 if __name__ == "__main__":
     main()

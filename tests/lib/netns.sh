@@ -129,8 +129,13 @@ setup_topology() {
 # (nodad: usable at once).  The capture of ra then holds IPv6 too, and
 # NDP/MLD noise between link-local addresses, which compare.py leaves out.
 A6_IP=2001:2:0:1::2 RA6_IP=2001:2:0:1::1 RB6_IP=2001:2:0:2::1 B6_IP=2001:2:0:2::2
+# A's IPv6 addresses, as A_IPS (the first is A6_IP; the benchmark adds one)
+A6_IPS=$A6_IP
 setup_ipv6() {
-	inA ip -6 addr add $A6_IP/64 dev a0 nodad
+	local ip
+	for ip in ${A6_IPS//,/ }; do
+		inA ip -6 addr add "$ip/64" dev a0 nodad
+	done
 	inR ip -6 addr add $RA6_IP/64 dev ra nodad
 	inR ip -6 addr add $RB6_IP/64 dev rb nodad
 	inB ip -6 addr add $B6_IP/64 dev b0 nodad
