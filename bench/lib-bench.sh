@@ -23,6 +23,9 @@ set -u
 . "$(dirname "${BASH_SOURCE[0]}")/../tests/lib/netns.sh"
 
 HOLD_R= EXP_PID=
+# NFLOG queue threshold of the rules, the daemon and the floor (the
+# default's; bench/run.sh --qthresh changes it for nflog and proto9)
+: "${QTHRESH:=256}"
 CLK_TCK=$(getconf CLK_TCK)
 GROUP=2055
 # Exporters send to ports on R's loopback where nothing listens: export
@@ -88,9 +91,16 @@ rules() {
 	inR nft flush ruleset
 	case $1 in
 	sampled|sampled-noct)	rules_sampled "$1" ;;
-	proto9)	"$NFN_GEN_SHIPPED" nft protocol=9 > "$T/rules.nft" &&
+	proto9)	"$NFN_GEN_SHIPPED" nft protocol=9 queue_threshold=$QTHRESH \
+		    > "$T/rules.nft" &&
 		grep -q 'nfproto ipv6 log' "$T/rules.nft" &&
 		inR nft -f "$T/rules.nft" ;;
+	nflog)	if [ "$QTHRESH" = 256 ]; then
+			load_rules nflog	# the shipped file itself
+		else
+			"$NFN_GEN_SHIPPED" nft queue_threshold=$QTHRESH \
+			    > "$T/rules.nft" && inR nft -f "$T/rules.nft"
+		fi ;;
 	*)	load_rules "$1" ;;
 	esac
 }
@@ -118,7 +128,7 @@ bench_conf() {
 	local f=$1; shift
 	write_conf "$f" destination=$SINK:9995 inactive_timeout=15 \
 		active_timeout=1800 maxflows=2000000 nflog_group=$GROUP \
-		copy_range=128 queue_threshold=256 flush_timeout=10 \
+		copy_range=128 queue_threshold=$QTHRESH flush_timeout=10 \
 		nlbufsiz=131072 netlink_rcvbuf=8388608 "$@"
 }
 

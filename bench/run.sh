@@ -5,7 +5,11 @@
 #
 #	bench/run.sh [--quick] [--conntrack] [--sampler N] [--seconds N] [--rate PPS]
 #	             [--flows "1000 100000"] [--modes "none ct floor ..."]
-#	             [--family 4|6|both] [--build DIR] [--out FILE]
+#	             [--family 4|6|both] [--qthresh N] [--build DIR] [--out FILE]
+#
+# --qthresh N: the NFLOG queue threshold of the rules, the daemon and the
+# floor (default 256, the daemon's default), to choose that default by
+# measurement.
 #
 # Real UDP traffic (60-byte frames) goes from namespace A through the
 # router namespace R to B, at a fixed offered rate and at the highest rate
@@ -82,6 +86,7 @@ while [ $# -gt 0 ]; do
 	--sampler)	SAMPLE_N=$2; shift ;;
 	--seconds)	SECS=$2; shift ;;
 	--rate)		RATE=$2; shift ;;
+	--qthresh)	QTHRESH=$2; shift ;;
 	--flows)	FLOWS=$2; shift ;;
 	--modes)	MODES=$2; shift ;;
 	--family)	case $2 in
@@ -173,7 +178,7 @@ mode_floor_start() {
 	# on IPv6 the table that logs it, as protocol 9 and 10 load
 	if [ "$FAM" = 6 ]; then rules proto9; else rules nflog; fi || return 1
 	: > "$T/floor.out"
-	ip netns exec "$NS_R" "$FLOOR" -g $GROUP -r 128 -q 256 -t 10 -n 131072 -R 8388608 \
+	ip netns exec "$NS_R" "$FLOOR" -g $GROUP -r 128 -q $QTHRESH -t 10 -n 131072 -R 8388608 \
 		>> "$T/floor.out" 2>> "$T/floor.err" &
 	EXP_PID=$!
 	wait_for 5 nflog_bound $GROUP
@@ -434,7 +439,7 @@ bench_topology || exit 1
 
 start=$(date +%s)
 echo "nft-netflow forwarding benchmark: $(nproc) CPUs, $(uname -r), ${SECS}s per run, load average $(cut -d" " -f1-3 /proc/loadavg)"
-echo "flows: $FLOWS; offered: $RATE pps and max; modes:$MODES; IPv${FAMILIES// /, IPv}"
+echo "flows: $FLOWS; offered: $RATE pps and max; modes:$MODES; IPv${FAMILIES// /, IPv}; queue threshold $QTHRESH"
 for flows in $FLOWS; do
 	for rate in "$RATE" 0; do
 		echo "== $flows flows, offered $([ "$rate" = 0 ] && echo max || echo "$rate pps")"
