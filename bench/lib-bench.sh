@@ -24,8 +24,8 @@ set -u
 
 HOLD_R= EXP_PID=
 # NFLOG queue threshold of the rules, the daemon and the floor (the
-# default's; bench/run.sh --qthresh changes it for nflog and proto9)
-: "${QTHRESH:=256}"
+# daemon's default; bench/run.sh --qthresh changes it for nflog and proto9)
+: "${QTHRESH:=1024}"
 CLK_TCK=$(getconf CLK_TCK)
 GROUP=2055
 # Exporters send to ports on R's loopback where nothing listens: export
@@ -95,7 +95,8 @@ rules() {
 		    > "$T/rules.nft" &&
 		grep -q 'nfproto ipv6 log' "$T/rules.nft" &&
 		inR nft -f "$T/rules.nft" ;;
-	nflog)	if [ "$QTHRESH" = 256 ]; then
+	nflog)	if grep -q "queue-threshold $QTHRESH\$" \
+		    "$NFN_SRCDIR/nft/nft-netflow.nft"; then
 			load_rules nflog	# the shipped file itself
 		else
 			"$NFN_GEN_SHIPPED" nft queue_threshold=$QTHRESH \

@@ -8,8 +8,7 @@
 #	             [--family 4|6|both] [--qthresh N] [--build DIR] [--out FILE]
 #
 # --qthresh N: the NFLOG queue threshold of the rules, the daemon and the
-# floor (default 256, the daemon's default), to choose that default by
-# measurement.
+# floor (default 1024, the daemon's default, chosen with it: see README).
 #
 # Real UDP traffic (60-byte frames) goes from namespace A through the
 # router namespace R to B, at a fixed offered rate and at the highest rate

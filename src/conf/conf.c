@@ -47,7 +47,7 @@ conf_defaults(struct conf *c)
 	c->capture = CAPTURE_NFLOG;
 	c->nflog_group = 2055;
 	c->copy_range = 128;
-	c->queue_threshold = 256;
+	c->queue_threshold = 1024;	/* measured: see README, "queue threshold" */
 	c->flush_timeout = 10;
 	c->nlbufsiz = 131072;
 	c->netlink_rcvbuf = 8388608;

@@ -67,7 +67,7 @@ test_defaults(void)
 	CHECK_EQ(c.capture, CAPTURE_NFLOG);
 	CHECK_EQ(c.nflog_group, 2055);
 	CHECK_EQ(c.copy_range, 128);
-	CHECK_EQ(c.queue_threshold, 256);
+	CHECK_EQ(c.queue_threshold, 1024);
 	CHECK_EQ(c.flush_timeout, 10);
 	CHECK_EQ(c.nlbufsiz, 131072);
 	CHECK_EQ(c.netlink_rcvbuf, 8388608);

@@ -98,7 +98,7 @@ inR nft list table inet nft_netflow > "$T/table.txt"
 inR nft -s list table inet nft_netflow > "$T/table-s.txt"
 if [ "$CAPTURE" = nflog ]; then
 	check "enable: NFLOG rule as configured" \
-		grep -q "log group 2055 snaplen 128 queue-threshold 256" \
+		grep -q "log group 2055 snaplen 128 queue-threshold 1024" \
 		"$T/table.txt"
 	check "enable: export traffic excluded by its mark" \
 		grep -q "meta mark 0x00006e66 return" "$T/table.txt"

@@ -152,7 +152,7 @@ sink_ports() {
 
 # load_rules [MODE]: R's ruleset, added to what R has.  nflog (default):
 # the shipped include file as is (NFLOG group 2055, snaplen 128,
-# queue-threshold 256, no conntrack); nflog6: the same with the IPv6 log
+# queue-threshold 1024, no conntrack); nflog6: the same with the IPv6 log
 # rule that protocol 9 and 10 add after each IPv4 one; nflog-ct: the table
 # of conntrack = on (NFLOG and conntrack), written by gen-shipped; ct: that
 # table without its log rules (conntrack only); none: nothing.
