@@ -107,8 +107,8 @@ rules() {
 }
 
 # rules_sampled sampled|sampled-noct: the shipped table with sampler =
-# random:$SAMPLE_N, numgen random mod N == 0 in front of each log (issue
-# 11).  sampled-noct: the same without any ct expression, so conntrack
+# random:$SAMPLE_N, numgen random mod N == 0 in front of each log.
+# sampled-noct: the same without any ct expression, so conntrack
 # stays off, as SPEC 4 wants the rules when conntrack = off and natevents =
 # 0 (the exclusion of the export traffic by ct mark goes too: the bench's
 # exports are few and go nowhere)

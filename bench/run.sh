@@ -1,5 +1,5 @@
 #!/bin/bash
-# run.sh: the forwarding benchmark (issue 2, "Benchmark"); scripts/bench.sh
+# run.sh: the forwarding benchmark; scripts/bench.sh
 # builds and calls it.  Root (without it: exit 77, meson's skip); prints,
 # never asserts on speed.
 #
@@ -16,7 +16,7 @@
 # one configuration ("mode") at a time:
 #
 #   none       no ruleset: plain forwarding (the ceiling, and the run
-#              with no exporter that issue 8's overheads are taken from)
+#              with no exporter that the host overheads are taken from)
 #   ct         the table of conntrack = on minus its log rules: conntrack
 #              only.  The baseline: "machine +" is measured against it.
 #   floor      the shipped table (NFLOG, no conntrack) + bench/nflog-floor
@@ -32,10 +32,10 @@
 #   fprobe     conntrack rules + fprobe capturing on ra
 #   uacctd     the shipped table + pmacct's uacctd on the NFLOG group
 #   nfnd-ct    (--conntrack) conntrack rules + nft-netflowd with
-#              capture = conntrack (issue 4; see mode_nfnd_ct)
+#              capture = conntrack (see mode_nfnd_ct)
 #   nfnd-s     (--sampler N) the shipped table with numgen random mod N == 0
 #              in front of each log + nft-netflowd with sampler = random:N
-#              (issue 11; "accounted" is then the sampled packets)
+#              ("accounted" is then the sampled packets)
 #   nfnd-s0    (--sampler N) the same with no ct expression in the table:
 #              conntrack stays off, as SPEC 4 wants it when conntrack =
 #              off (compare with "none")
@@ -239,7 +239,7 @@ mode_nfnd10_start() {
 mode_nfnd10_stats() { mode_nfnd_stats; }
 mode_nfnd10_stop() { mode_nfnd_stop; }
 
-# issue 8: the same daemon with conntrack = on (the former default)
+# the same daemon with conntrack = on (the former default)
 mode_nfnd_cton_start() {
 	rules nflog-ct || return 1
 	bench_conf "$T/nfnd-cton.conf" conntrack=on
@@ -247,7 +247,7 @@ mode_nfnd_cton_start() {
 }
 mode_nfnd_cton_stats() { mode_nfnd_stats; }
 mode_nfnd_cton_stop() { mode_nfnd_stop; }
-# issue 11: sampling in the kernel's rule, 1 packet in N to NFLOG
+# sampling in the kernel's rule, 1 packet in N to NFLOG
 mode_nfnd_s_start() {
 	rules sampled || return 1
 	bench_conf "$T/nfnd-s.conf" sampler=random:$SAMPLE_N
@@ -263,7 +263,7 @@ mode_nfnd_s0_start() {
 mode_nfnd_s0_stats() { mode_nfnd_stats; }
 mode_nfnd_s0_stop() { mode_nfnd_stop; }
 
-# issue 4: the conntrack-event-only mode on the same traffic.  No NFLOG rule
+# the conntrack-event-only mode on the same traffic.  No NFLOG rule
 # (the conntrack rule still turns tracking on); the daemon reads conntrack
 # events, and nothing is exported during a run (connections export at
 # their end or every active_timeout).  So each stats sample first asks it

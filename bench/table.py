@@ -190,11 +190,11 @@ def main():
     if any(r["mode"] in ("nfnd-s", "nfnd-s0") for r in runs):
         sampling(runs, seen)
 
-    issue8(runs, seen)
+    host_overhead(runs, seen)
     protocols(runs, seen)
 
 
-def issue8(runs, seen):
+def host_overhead(runs, seen):
     """Host CPU per forwarded packet above the run with no ruleset and no
     exporter ('none'): nft-netflowd with conntrack off and on, the bare
     NFLOG reader with the same rule, conntrack alone."""
@@ -227,7 +227,7 @@ def issue8(runs, seen):
 
 
 def sampling(runs, seen):
-    """Issue 11's targets: sampled forwarding rate / no rules at all, and
+    """The sampling targets: sampled forwarding rate / no rules at all, and
     the daemon's CPU per forwarded packet, sampled / unsampled."""
     print()
     print("Sampling (same run): fwd rate / none's and / nfnd's; exporter "

@@ -33,19 +33,7 @@ ct_finish_traffic
 check "daemon exits 0 on SIGTERM" stop_daemon
 export_capture_stop
 stop_nfacctd pm
-v6=$(grep -c . <(nfdump -R "$T/c1" -N -q -o "fmt:%sa" 'inet6' 2>/dev/null))
-echo "IPv6 records at the collector: $v6"
-# 20 + 3 UDP, 2 TCP, 1 ICMPv6 echo: two directions each (UDP to B's sink
-# has no answers: one record)
-check "IPv6 records: UDP one way, TCP and ICMPv6 both ways" \
-	test "$v6" -eq $((20 + 3 + 2 * 2 + 2))
-check "collector == capture, per 5-tuple, packets and bytes (IPv4 and IPv6)" \
-	ct_compare --max-records 1
-check "pmacct nfacctd == capture, per 5-tuple, packets and bytes" \
-	python3 "$NFN_SRCDIR/tests/integration/compare.py" \
-	--pcap "$T/truth.pcap" --pmacct "$T/pm.csv" --max-records 1
-check "no connection ignored, no parse error, no overrun" \
-	grep -q "ignored 0, errors 0" "$T/stats.txt"
+ct_check_dualstack
 check "tshark decodes every datagram; sequence numbers and templates" \
 	python3 "$NFN_SRCDIR/tests/integration/cflow.py" --pcap "$T/export.pcap" \
 	--protocol "$PROTO" --refresh 20 --records \

@@ -123,3 +123,24 @@ ct_nat_traffic() {
 	sleep 0.3
 	ct_finish_traffic
 }
+
+# ct_check_dualstack: after `dual_traffic 20 3` in conntrack capture, with
+# nfcapd c1 and nfacctd pm stopped and the daemon's stats in stats.txt:
+# every IPv6 connection is there, both collectors equal the capture per
+# 5-tuple (packets and bytes, nothing else), nothing was ignored or lost
+ct_check_dualstack() {
+	local v6
+	v6=$(grep -c . <(nfdump -R "$T/c1" -N -q -o "fmt:%sa" 'inet6' 2>/dev/null))
+	echo "IPv6 records at nfcapd: $v6"
+	# 20 + 3 UDP (B's sink answers nothing: one record), 2 TCP and 1
+	# ICMPv6 echo (two directions each)
+	check "IPv6 records: UDP one way, TCP and ICMPv6 both ways" \
+		test "$v6" -eq $((20 + 3 + 2 * 2 + 2))
+	check "nfcapd == capture, per 5-tuple, packets and bytes (IPv4 and IPv6), nothing else" \
+		ct_compare --max-records 1
+	check "nfacctd == capture, per 5-tuple, packets and bytes, nothing else" \
+		python3 "$NFN_SRCDIR/tests/integration/compare.py" \
+		--pcap "$T/truth.pcap" --pmacct "$T/pm.csv" --max-records 1
+	check "no connection ignored, no parse error, no overrun" \
+		grep -q "ignored 0, errors 0" "$T/stats.txt"
+}

@@ -157,19 +157,7 @@ check "R tracked no export datagram to 127.0.0.1 nor to ::1" eval '
 	{ tracked ipv4; tracked ipv6; } > "$T/ct-after.txt" &&
 	! grep -E "dport=($CT_PORT|9996) " "$T/ct-after.txt"'
 stop_nfacctd pm
-v6=$(grep -c . <(nfdump -R "$T/c1" -N -q -o "fmt:%sa" 'inet6' 2>/dev/null))
-echo "IPv6 records at nfcapd: $v6"
-# 20 + 3 UDP (B's sink answers nothing: one record), 2 TCP and 1 ICMPv6
-# echo (two directions each)
-check "IPv6 records: UDP one way, TCP and ICMPv6 both ways" \
-	test "$v6" -eq $((20 + 3 + 2 * 2 + 2))
-check "nfcapd == capture, per 5-tuple, packets and bytes (IPv4 and IPv6), nothing else" \
-	ct_compare --max-records 1
-check "nfacctd (on ::1) == capture, per 5-tuple, packets and bytes, nothing else" \
-	python3 "$NFN_SRCDIR/tests/integration/compare.py" \
-	--pcap "$T/truth.pcap" --pmacct "$T/pm.csv" --max-records 1
-check "no connection ignored, no parse error, no overrun" \
-	grep -q "ignored 0, errors 0" "$T/stats.txt"
+ct_check_dualstack
 
 # ---- phase 2: protocol 5 leaves IPv6 alone
 check "enable --protocol 5: exit 0 and silent" silent cli -m enable --protocol 5
