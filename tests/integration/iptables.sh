@@ -69,7 +69,7 @@ check "enable --rules iptables: exit 0 and silent" silent cli -m enable \
 saved > "$T/enabled.txt"
 check "the backend used is $BACKEND" status_says "iptables-$BACKEND"
 check "NETFLOW holds the NFLOG rule of the config" grep -qx -- \
-	"-A NETFLOW -j NFLOG --nflog-group 2055 --nflog-size 128 --nflog-threshold 256" \
+	"-A NETFLOW -j NFLOG --nflog-group 2055 --nflog-size 128 --nflog-threshold 1024" \
 	"$T/enabled.txt"
 check "export traffic excluded by mark" grep -qx -- \
 	"-A NETFLOW -m mark --mark 0x6e66 -j RETURN" "$T/enabled.txt"

@@ -93,7 +93,7 @@ saved ip6tables > "$T/enabled6.txt"
 check "the backends used are $BACKEND" eval 'status_says "iptables chain NETFLOW (iptables-$BACKEND)" &&
 	status_says "ip6tables chain NETFLOW (ip6tables-$BACKEND)"'
 check "ip6tables NETFLOW holds the NFLOG rule of the config" grep -qx -- \
-	"-A NETFLOW -j NFLOG --nflog-group 2055 --nflog-size 128 --nflog-threshold 256" \
+	"-A NETFLOW -j NFLOG --nflog-group 2055 --nflog-size 128 --nflog-threshold 1024" \
 	"$T/enabled6.txt"
 check "ip6tables: export traffic excluded by mark" grep -qx -- \
 	"-A NETFLOW -m mark --mark 0x6e66 -j RETURN" "$T/enabled6.txt"
